@@ -1,0 +1,3 @@
+from assistantsync.cli import main
+
+main()

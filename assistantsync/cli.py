@@ -1,0 +1,73 @@
+"""Command-line wiring: parse options, call one function, echo its result, pick the exit code.
+
+No domain decision lives here; heavy libraries are imported inside commands so that
+`--help` and `--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from assistantsync import __version__
+from assistantsync.errors import EXIT_ERROR
+
+DEFAULT_PATHS = ("assistants",)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="assistantsync")
+def cli() -> None:
+    """Keep Assistants (API v2) in git: validate, plan, apply."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check assistant files offline (YAML, schema, file references); never touches the network."""
+    from assistantsync.desired import load_desired
+
+    assistants = load_desired(paths or tuple(Path(p) for p in DEFAULT_PATHS))
+    count = len(assistants)
+    click.echo(f"{count} assistant{'s' if count != 1 else ''} valid")
+
+
+@cli.group()
+def schema() -> None:
+    """The JSON Schemas generated from the API's OpenAPI spec."""
+
+
+@schema.command("generate")
+@click.option("--spec", "spec_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="OpenAPI document (3.0 or 3.1) holding the Assistants paths.")
+@click.option("--out", "out_dir", default=Path("schemas"), show_default=True,
+              type=click.Path(path_type=Path, file_okay=False), help="Folder to write the schemas into.")
+def schema_generate(spec_path: Path, out_dir: Path) -> None:
+    """Generate JSON Schema 2020-12 files from an OpenAPI spec."""
+    from assistantsync.schema import write_schemas
+
+    for written in write_schemas(spec_path, out_dir):
+        click.echo(str(written))
+
+
+@schema.command("path")
+def schema_path_command() -> None:
+    """Print where the installed assistant file schema is."""
+    from assistantsync.schema import schema_path
+
+    click.echo(str(schema_path("assistant.schema.json")))
+
+
+def main() -> None:
+    """Entry point: every error exits 1 (click's usage errors included); 2 is reserved for pending changes."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_ERROR if isinstance(error, click.UsageError) else error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
