@@ -1,0 +1,200 @@
+"""AssistantsClient: the five Assistants calls over one httpx.Client, with retries that never duplicate a create.
+
+The only module that sends requests and the only one that sees httpx exceptions: they become ApiError
+here, once. httpx is imported when a client is built, so `assistantsync --help` never loads it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
+
+from assistantsync import __version__, retry
+from assistantsync.apierror import AmbiguousWriteError, ApiError
+from assistantsync.jsontypes import JsonObject
+from assistantsync.transfer import Failure, Transfer
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "ConnectionSettings", "FindExisting"]
+
+PAGE_SIZE = 100  # the API's maximum `limit`
+LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan
+DEFAULT_HEADERS = {
+    "OpenAI-Beta": "assistants=v2",
+    "User-Agent": f"assistantsync/{__version__}",
+    "Accept": "application/json",
+    "Content-Type": "application/json",
+}
+CREATE_NOT_RETRIED = (
+    "the server may have stored the assistant before failing, so the create was not retried (that could "
+    "make a duplicate): list the assistants, e.g. with `assistantsync plan`, before applying again"
+)
+
+FindExisting = Callable[[], "JsonObject | None"]
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Everything needed to reach one API; built by providers.resolve_connection."""
+
+    base_url: str  # e.g. https://api.openai.com/v1; paths like /assistants are appended
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)  # repr=False: holds credentials
+    params: Mapping[str, str] = field(default_factory=dict)  # query on EVERY request (Azure api-version)
+    timeout: float = 60.0
+    max_retries: int = 2
+    parallelism: int = 8
+    secrets: frozenset[str] = field(default=frozenset(), repr=False)  # values scrubbed from all output
+    auth_hint: str = ""  # appended to 401/403 errors, e.g. "check OPENAI_API_KEY"
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0 or self.parallelism < 1 or self.timeout <= 0:
+            raise ValueError("max_retries must be >= 0, parallelism >= 1 and timeout > 0")
+
+
+class AssistantsClient:
+    """GET/POST/DELETE on /assistants with paging, bounded parallel reads and safe retries."""
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        random_source: Callable[[], float] = random.random,
+        now: Callable[[], float] = time.time,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        import httpx
+
+        headers = httpx.Headers(DEFAULT_HEADERS)
+        headers.update(dict(settings.headers))  # case-insensitive: a --header may replace a default
+        http = httpx.Client(
+            base_url=settings.base_url,
+            headers=headers,
+            params=dict(settings.params),
+            timeout=settings.timeout,
+            transport=transport,
+            limits=httpx.Limits(max_connections=settings.parallelism, max_keepalive_connections=settings.parallelism),
+            trust_env=transport is None,  # env proxies would bypass an injected transport
+        )
+        self.settings = settings
+        self._transfer = Transfer(http, settings, urlsplit(settings.base_url).path.rstrip("/"), log)
+        self._sleep = sleep
+        self._random = random_source
+        self._now = now
+
+    def close(self) -> None:
+        self._transfer.close()
+
+    def __enter__(self) -> AssistantsClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def list_all(self) -> list[JsonObject]:
+        """Every assistant, oldest first, following `after` cursors until `has_more` is false."""
+        path = self._transfer.full_path("/assistants")
+        items: list[JsonObject] = []
+        params = {"limit": str(PAGE_SIZE), "order": LIST_ORDER}
+        seen_cursors: set[str] = set()
+        while True:
+            page = self._call("GET", "/assistants", params=params)
+            data = page.get("data")
+            if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+                raise ApiError("GET", path, "the list response has no `data` array of objects")
+            items.extend(data)
+            if page.get("has_more") is not True:
+                return items
+            cursor = data[-1].get("id") if data else None
+            if not isinstance(cursor, str):
+                raise ApiError("GET", path, "the list response says has_more but its last item has no id")
+            if cursor in seen_cursors:  # a server that ignores `after` would otherwise page forever
+                raise ApiError("GET", path, f"the server repeated page cursor {cursor!r}; stopped paging")
+            seen_cursors.add(cursor)
+            params = {**params, "after": cursor}
+
+    def get(self, assistant_id: str) -> JsonObject:
+        return self._call("GET", _item_path(assistant_id))
+
+    def get_many(self, assistant_ids: Iterable[str]) -> dict[str, JsonObject | ApiError]:
+        """Each assistant or the error fetching it, in input order; at most `parallelism` in flight."""
+        ids = list(dict.fromkeys(assistant_ids))
+        if not ids:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(self.settings.parallelism, len(ids))) as pool:
+            return dict(zip(ids, pool.map(self._get_or_error, ids), strict=True))
+
+    def create(self, body: JsonObject, *, find_existing: FindExisting | None = None) -> JsonObject:
+        """POST /assistants. After an ambiguous failure, `find_existing` tells whether the create happened."""
+        return self._call("POST", "/assistants", body=body, is_create=True, find_existing=find_existing)
+
+    def modify(self, assistant_id: str, body: JsonObject) -> JsonObject:
+        return self._call("POST", _item_path(assistant_id), body=body)  # same body twice: safe to retry
+
+    def delete(self, assistant_id: str) -> JsonObject:
+        gone = {"id": assistant_id, "object": "assistant.deleted", "deleted": True}
+        return self._call("DELETE", _item_path(assistant_id), gone=gone)
+
+    def _get_or_error(self, assistant_id: str) -> JsonObject | ApiError:
+        try:
+            return self.get(assistant_id)
+        except ApiError as error:
+            return error
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: JsonObject | None = None,
+        params: Mapping[str, str] | None = None,
+        is_create: bool = False,
+        find_existing: FindExisting | None = None,
+        gone: JsonObject | None = None,
+    ) -> JsonObject:
+        """Send with retries. `gone`: what a DELETE returns when a retry finds the assistant already deleted."""
+        maybe_written = False
+        attempt = 0
+        while True:
+            outcome = self._transfer.attempt(method, path, body, params, attempt)
+            if not isinstance(outcome, Failure):
+                return outcome
+            error = outcome.error
+            if gone is not None and maybe_written and error.status == 404:
+                return gone  # our earlier, ambiguous attempt did delete it
+            if is_create and outcome.may_have_written:
+                found = self._recover_create(outcome, find_existing)
+                if found is not None:
+                    return found
+            maybe_written = maybe_written or outcome.may_have_written
+            if not outcome.retryable or attempt >= self.settings.max_retries:
+                raise error from outcome.cause
+            delay = retry.retry_delay(attempt, outcome.headers, jitter=self._random(), now=self._now())
+            self._transfer.log_line(f"   retrying {method} {error.path} in {delay:.2f}s after: {error.detail}")
+            self._sleep(delay)
+            attempt += 1
+
+    def _recover_create(self, failed: Failure, find_existing: FindExisting | None) -> JsonObject | None:
+        """The assistant the failed create stored, None if it stored none; raise if we cannot tell."""
+        if find_existing is None:
+            raise AmbiguousWriteError(failed.error, CREATE_NOT_RETRIED) from failed.cause
+        try:
+            return find_existing()
+        except ApiError as check_error:
+            note = f"checking whether it was created failed too ({check_error}); {CREATE_NOT_RETRIED}"
+            raise AmbiguousWriteError(failed.error, note) from check_error
+
+
+def _item_path(assistant_id: str) -> str:
+    return "/assistants/" + quote(assistant_id, safe="")  # an odd id must not escape its path segment

@@ -1,0 +1,162 @@
+"""One attempt at one request: send it, log it, and turn the result into a JSON object or a Failure.
+
+This is where httpx exceptions become ApiError (once), and where we decide, per failure, whether it
+is worth retrying and whether the server may already have applied the request. The retry loop that
+acts on those answers lives in client.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from assistantsync import retry
+from assistantsync.apierror import ApiError, excerpt, parse_error_body
+from assistantsync.jsontypes import JsonObject
+from assistantsync.redaction import masked_headers, redact
+
+if TYPE_CHECKING:
+    import httpx
+
+    from assistantsync.client import ConnectionSettings
+
+RETIRED_HINT = (
+    "this server does not serve the Assistants API here; OpenAI and Azure OpenAI retired it on 2026-08-26 "
+    "(see --provider azure-foundry or --base-url for a server that still does)"
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An attempt that did not succeed, with what the retry loop needs to decide what to do next."""
+
+    error: ApiError
+    retryable: bool
+    may_have_written: bool  # the server may have applied the request before failing
+    headers: Mapping[str, str] = field(default_factory=dict)  # response headers, for retry-after
+    cause: BaseException | None = None  # the httpx exception, for `raise ... from`
+
+
+class Transfer:
+    """Sends requests over one shared httpx.Client (thread-safe, so get_many shares it)."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        settings: ConnectionSettings,
+        base_path: str,
+        log: Callable[[str], None] | None,
+    ) -> None:
+        self._http = http
+        self._settings = settings
+        self._base_path = base_path
+        self._log = log
+
+    def close(self) -> None:
+        self._http.close()
+
+    def full_path(self, path: str) -> str:
+        """The URL path as the server sees it (e.g. /v1/assistants), for messages; never the query."""
+        return self._base_path + path
+
+    def log_line(self, text: str) -> None:
+        if self._log is not None:
+            self._log(redact(text, self._settings.secrets))
+
+    def attempt(
+        self,
+        method: str,
+        path: str,
+        body: JsonObject | None,
+        params: Mapping[str, str] | None,
+        attempt: int,
+    ) -> JsonObject | Failure:
+        import httpx
+
+        full_path = self.full_path(path)
+        tag = f"{method} {full_path} (attempt {attempt + 1}/{self._settings.max_retries + 1})"
+        request = self._http.build_request(method, path, json=body, params=params)
+        self.log_line(f"-> {tag} {masked_headers(request.headers.items(), self._settings.secrets)}")
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request)
+        except httpx.RequestError as exc:
+            failure = self._transport_failure(method, full_path, exc, attempt)
+            self.log_line(f"<- {tag} failed after {time.perf_counter() - started:.2f}s: {failure.error.detail}")
+            return failure
+        request_id = response.headers.get("x-request-id")
+        self.log_line(
+            f"<- {tag} {response.status_code} {response.reason_phrase} in {time.perf_counter() - started:.2f}s"
+            + (f" x-request-id: {request_id}" if request_id else "")
+        )
+        if response.is_success:
+            return self._json_object(method, full_path, response)
+        return self._status_failure(method, path, full_path, response, attempt)
+
+    def _json_object(self, method: str, full_path: str, response: httpx.Response) -> JsonObject:
+        try:
+            data = response.json()
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+            raise self._not_an_object(method, full_path, response) from exc
+        if not isinstance(data, dict):
+            raise self._not_an_object(method, full_path, response)
+        return data
+
+    def _not_an_object(self, method: str, full_path: str, response: httpx.Response) -> ApiError:
+        shown = excerpt(response.text) or "(empty body)"
+        detail = f"{response.status_code} {response.reason_phrase}: the response is not a JSON object: {shown}"
+        return ApiError(method, full_path, detail, status=response.status_code, secrets=self._settings.secrets)
+
+    def _status_failure(
+        self, method: str, path: str, full_path: str, response: httpx.Response, attempt: int
+    ) -> Failure:
+        status = response.status_code
+        body = parse_error_body(response.text)
+        hint = ""
+        if status in (401, 403):
+            hint = self._settings.auth_hint
+        elif status == 404 and path == "/assistants":
+            hint = RETIRED_HINT
+        detail = f"{status} {response.reason_phrase}".rstrip()
+        described = body.describe()
+        error = ApiError(
+            method,
+            full_path,
+            f"{detail}: {described}" if described else detail,
+            status=status,
+            api_message=body.message,
+            api_code=body.code,
+            api_type=body.type,
+            request_id=response.headers.get("x-request-id"),
+            hint=hint,
+            attempts=attempt + 1,
+            secrets=self._settings.secrets,
+        )
+        retryable = retry.should_retry_status(status, response.headers, (body.code, body.type))
+        return Failure(error, retryable, retry.may_have_written(status), response.headers)
+
+    def _transport_failure(self, method: str, full_path: str, exc: httpx.RequestError, attempt: int) -> Failure:
+        import httpx
+
+        host = _host(self._settings.base_url)
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError))
+        hint = ""
+        if never_sent:
+            detail = f"could not connect to {host} ({what})"
+        elif isinstance(exc, httpx.TimeoutException):
+            detail = f"no response from {host} within {self._settings.timeout:g}s ({what})"
+            hint = "raise --timeout if the server is just slow"
+        else:
+            detail = f"the connection to {host} failed ({what})"
+        # Our own bugs or a bad base URL: another attempt would fail the same way.
+        permanent = (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.DecodingError, httpx.TooManyRedirects)
+        error = ApiError(method, full_path, detail, hint=hint, attempts=attempt + 1, secrets=self._settings.secrets)
+        return Failure(error, not isinstance(exc, permanent), not never_sent, cause=exc)
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.rpartition("@")[2] or url  # never show a user:password@ part
