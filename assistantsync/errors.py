@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import IO, Any
 
 import click
 
@@ -58,3 +59,8 @@ class ValidationFailed(AssistantSyncError):
         lines = [str(p) for p in self.problems]
         lines.append(f"{count} problem{'s' if count != 1 else ''} found")
         super().__init__("\n".join(lines))
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        # One problem per line, each starting with FILE:LINE:COL (no "Error: " prefix), so editors
+        # and CI annotations can parse them.
+        click.echo(self.message, file=file, err=True)

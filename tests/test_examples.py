@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistantsync.cli import cli
+from assistantsync.desired import load_desired
+
+REPO = Path(__file__).parent.parent
+EXAMPLES = Path("examples/assistants")
+EXAMPLE_FILES = sorted((REPO / EXAMPLES).glob("*.yaml"))
+SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/assistant.schema.json"
+
+
+@pytest.fixture(autouse=True)
+def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validate tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=[path.stem for path in EXAMPLE_FILES])
+def test_example_validates_on_its_own(example: Path) -> None:
+    assert load_desired([EXAMPLES / example.name])
+    assert example.read_text(encoding="utf-8").splitlines()[0] == SCHEMA_LINE
+    assert (REPO / "schemas/assistant.schema.json").is_file()
+
+
+def test_the_examples_folder_validates_as_a_whole() -> None:
+    assistants = load_desired([EXAMPLES])
+    assert [a.key for a in assistants] == [
+        "hr-helper", "invoice-extractor", "support-analyst", "support-kb", "support-triage", "weather"]
+    by_key = {a.key: a for a in assistants}
+    assert by_key["hr-helper"].fields["instructions"].startswith("You are an HR bot")
+    weather_function = by_key["weather"].fields["tools"][0]["function"]
+    assert weather_function["parameters"]["required"] == ["city", "unit"]
+    assert "parameters_file" not in weather_function
+    assert by_key["support-kb"].id == "asst_Qm7cT2pX9aLw3ZrB5nE8vY1k"
+
+
+def test_cli_validates_the_examples_without_the_network(no_network: None) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(EXAMPLES)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "6 assistants valid\n", "")
