@@ -1,0 +1,12 @@
+"""A local, faithful stand-in for the Assistants API (v2), used by the tests and by `--sandbox` runs.
+
+The live API is gone (OpenAI retired /v1/assistants on 2026-08-26), so this package plays it:
+
+- `core.handle(store, request)`: the pure handler (routing, auth, the OpenAI-Beta header, the five endpoints);
+- `assistants`: what the server stores and fills in; `validation`: request bodies against the generated schemas;
+- `store`: the JSON state file (locked, atomic); `embedded.SandboxTransport`: the core as an httpx transport;
+- `server` / `app` / `control` / `faults`: the same core over real HTTP, with deterministic fault injection;
+- `command`: the `sandbox serve` click command.
+
+Nothing is imported here, so `import assistantsync.sandbox.command` stays light.
+"""

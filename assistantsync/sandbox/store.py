@@ -1,0 +1,110 @@
+"""The embedded sandbox's state on disk: one JSON file, locked and replaced atomically.
+
+Every read-modify-write holds `fcntl.flock` on `<file>.lock` (a separate file, because the state
+file itself is replaced on each save and a lock on a replaced inode protects nothing). Writes go
+to a temporary file in the same folder and `os.replace` it in, so a reader, or a crash, only ever
+sees a whole old or a whole new file. flock excludes other processes and, since every transaction
+opens the lock file afresh, other threads of this process too.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from assistantsync.errors import AssistantSyncError
+from assistantsync.jsontypes import JsonObject
+from assistantsync.sandbox.assistants import Store, StoredAssistant
+
+DEFAULT_STATE_PATH = Path(".assistantsync/sandbox.json")
+STATE_FORMAT = "assistantsync-sandbox/1"
+
+
+class SandboxStateError(AssistantSyncError):
+    """The state file exists but is not one this sandbox wrote."""
+
+
+def store_to_json(store: Store) -> JsonObject:
+    return {
+        "format": STATE_FORMAT,
+        "revision": store.revision,
+        "assistants": [{"assistant": r.public, "write_only": r.write_only} for r in store.in_creation_order()],
+    }
+
+
+def store_from_json(data: Any) -> Store:
+    """The inverse of `store_to_json`; raises ValueError on anything else."""
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        raise ValueError(f"expected an object with format {STATE_FORMAT!r}")
+    records = []
+    for entry in data.get("assistants", []):
+        public = entry.get("assistant") if isinstance(entry, dict) else None
+        write_only = entry.get("write_only", {}) if isinstance(entry, dict) else None
+        if not (isinstance(public, dict) and isinstance(public.get("id"), str) and isinstance(write_only, dict)):
+            raise ValueError("every entry needs an `assistant` object with an `id` and a `write_only` object")
+        records.append(StoredAssistant(public, write_only))
+    revision = data.get("revision", 0)
+    return Store(records, revision if isinstance(revision, int) else 0)
+
+
+class StateFile:
+    """A store persisted at `path`; use `transaction()` for each request."""
+
+    def __init__(self, path: Path = DEFAULT_STATE_PATH) -> None:
+        self.path = path
+        self.lock_path = path.with_name(path.name + ".lock")
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+b") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Lock, load, hand out the store, and save it if its revision moved."""
+        with self.locked():
+            store = self.load()
+            before = store.revision
+            yield store
+            if store.revision != before:
+                self.save(store)
+
+    def load(self) -> Store:
+        """The saved store, or an empty one when there is no file yet. Call under `locked()`."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return Store()
+        try:
+            return store_from_json(json.loads(text))
+        except ValueError as error:  # JSONDecodeError included
+            raise SandboxStateError(
+                f"{self.path}: not a sandbox state file ({error}); delete it to start from an empty sandbox"
+            ) from None
+
+    def save(self, store: Store) -> None:
+        """Write atomically. Call under `locked()`."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        replaced = False
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as temp:
+                json.dump(store_to_json(store), temp, indent=1)
+                temp.flush()
+                os.fsync(temp.fileno())  # the data is on disk before the name points at it
+            os.replace(temp_name, self.path)
+            replaced = True
+        finally:
+            if not replaced:
+                os.unlink(temp_name)
