@@ -13,6 +13,8 @@ import click
 
 from assistantsync import __version__
 from assistantsync.errors import EXIT_ERROR
+from assistantsync.sandbox.command import sandbox
+from assistantsync.sync_commands import apply, plan
 
 DEFAULT_PATHS = ("assistants",)
 
@@ -58,6 +60,11 @@ def schema_path_command() -> None:
     from assistantsync.schema import schema_path
 
     click.echo(str(schema_path("assistant.schema.json")))
+
+
+cli.add_command(plan)
+cli.add_command(apply)
+cli.add_command(sandbox)
 
 
 def main() -> None:
