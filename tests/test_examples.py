@@ -45,7 +45,7 @@ def test_the_examples_folder_validates_as_a_whole() -> None:
     weather_function = by_key["weather"].fields["tools"][0]["function"]
     assert weather_function["parameters"]["required"] == ["city", "unit"]
     assert "parameters_file" not in weather_function
-    assert by_key["support-kb"].id == "asst_Qm7cT2pX9aLw3ZrB5nE8vY1k"
+    assert all(a.id is None for a in assistants)  # the quickstart runs them on an empty sandbox
 
 
 def test_cli_validates_the_examples_without_the_network(no_network: None) -> None:

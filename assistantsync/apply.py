@@ -1,0 +1,141 @@
+"""Executes a plan through the client: the only code that writes to the API.
+
+Independent assistants are written in parallel; one failing does not stop the others. Every
+response is read back and compared with what was intended.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assistantsync.errors import AssistantSyncError
+from assistantsync.identity import claimed_key
+from assistantsync.jsontypes import JsonObject
+from assistantsync.normalise import align_resolved, normalise_field
+from assistantsync.plan import Action, Change, Plan, fingerprint
+from assistantsync.record import canonical_json
+
+if TYPE_CHECKING:
+    from assistantsync.client import AssistantsClient
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one planned change."""
+
+    key: str
+    action: Action
+    id: str | None
+    ok: bool
+    message: str
+
+
+def stale_reasons(plan: Plan, live: Sequence[JsonObject]) -> list[str]:
+    """Why a saved plan no longer matches the live state (empty: still fresh). Pure."""
+    by_id = {str(item["id"]): item for item in live}
+    claims = {claimed_key(item): str(item["id"]) for item in live if claimed_key(item)}
+    reasons = []
+    for change in plan.pending:
+        if change.action == "create":
+            if change.key in claims:
+                reasons.append(f"{change.key}: now exists as {claims[change.key]} (created since the plan was made)")
+            continue
+        now = by_id.get(change.id or "")
+        if now is None:
+            reasons.append(f"{change.key} ({change.id}): no longer exists")
+            continue
+        before = change.fingerprint
+        current = fingerprint(now)
+        if before is not None and before.object != current.object:
+            names = sorted(set(before.fields) ^ set(current.fields)
+                           | {f for f in before.fields if before.fields[f] != current.fields.get(f)})
+            moved = ", ".join(names) or "the object"
+            reasons.append(f"{change.key} ({change.id}): {moved} changed since the plan was made")
+    return sorted(reasons)
+
+
+def _short(value: Any) -> str:
+    text = canonical_json(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def readback_problems(change: Change, returned: JsonObject) -> list[str]:
+    """Fields of the response that do not hold what was sent (write-only fields cannot be checked)."""
+    problems = []
+    for field_change in change.fields:
+        if field_change.write_only:
+            continue
+        name = field_change.path
+        want = normalise_field(name, field_change.after)
+        have = align_resolved(name, want, normalise_field(name, returned.get(name)))
+        if canonical_json(have) != canonical_json(want):
+            problems.append(f"{name} did not take effect: the server returned {_short(returned.get(name))}")
+    sent = (change.body or {}).get("metadata") or {}
+    returned_metadata = returned.get("metadata")
+    got = returned_metadata if isinstance(returned_metadata, dict) else {}
+    for key in sorted(set(got) - set(sent)):
+        problems.append(f"metadata key {key!r} is still there: this server merges metadata instead of replacing it")
+    return problems
+
+
+def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[str], JsonObject | None]) -> Outcome:
+    try:
+        if change.action == "delete":
+            client.delete(str(change.id))
+            return Outcome(change.key, change.action, change.id, True, "deleted")
+        body = change.body or {}
+        if change.action == "create":
+            returned = client.create(body, find_existing=lambda: find_existing(change.key))
+        else:
+            returned = client.modify(str(change.id), body)
+    except AssistantSyncError as error:
+        return Outcome(change.key, change.action, change.id, False, error.message)
+    new_id = str(returned.get("id", change.id))
+    problems = readback_problems(change, returned)
+    if problems:
+        return Outcome(change.key, change.action, new_id, False, "; ".join(problems))
+    done = {"create": "created", "update": "updated", "adopt": "adopted"}[change.action]
+    return Outcome(change.key, change.action, new_id, True, done)
+
+
+def apply_plan(
+    plan: Plan,
+    client: AssistantsClient,
+    *,
+    parallelism: int,
+    stop: threading.Event | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Write every pending change; deletions run last. Returns one outcome per change, sorted by key.
+
+    Once `stop` is set no new write starts; those changes are reported as not applied.
+    """
+    halt = stop or threading.Event()
+
+    def find_existing(key: str) -> JsonObject | None:
+        return next((item for item in client.list_all() if claimed_key(item) == key), None)
+
+    def run(change: Change) -> Outcome:
+        if halt.is_set():
+            outcome = Outcome(change.key, change.action, change.id, False, "not applied: interrupted")
+        else:
+            outcome = _execute(change, client, find_existing)
+        if on_done is not None:
+            on_done(outcome)
+        return outcome
+
+    writes = [c for c in plan.pending if c.action != "delete"]
+    deletes = [c for c in plan.pending if c.action == "delete"]
+    outcomes: list[Outcome] = []
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        outcomes.extend(pool.map(run, writes))
+        outcomes.extend(pool.map(run, deletes))
+    return sorted(outcomes, key=lambda o: (o.key, o.id or ""))
+
+
+def count_outcomes(outcomes: Sequence[Outcome]) -> Mapping[str, int]:
+    return {"ok": sum(o.ok for o in outcomes), "failed": sum(not o.ok for o in outcomes)}

@@ -1,0 +1,93 @@
+"""Which live assistant each file describes: stateless matching by pinned id, then identity key.
+
+Identity is the file's `key` (never its path), stored in the assistant's reserved metadata, so
+renaming or moving a file never creates a duplicate and there is no state file to lose.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistantsync.desired import DesiredAssistant
+from assistantsync.jsontypes import JsonObject
+from assistantsync.reserved import IDENTITY_KEY
+
+
+@dataclass(frozen=True)
+class Match:
+    """A file's assistant and the live object it corresponds to (None: to be created)."""
+
+    desired: DesiredAssistant
+    live: JsonObject | None
+
+
+@dataclass(frozen=True)
+class Matching:
+    matches: tuple[Match, ...]
+    errors: tuple[tuple[str, str], ...]  # (key, message), for assistants that cannot be planned
+    orphans: tuple[JsonObject, ...]  # live assistants the tool manages that no file describes
+
+
+def claimed_key(live: JsonObject) -> str | None:
+    """The identity key a live assistant carries in its metadata, if any."""
+    metadata = live.get("metadata")
+    value = metadata.get(IDENTITY_KEY) if isinstance(metadata, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _match_one(
+    want: DesiredAssistant, claims: dict[str, list[JsonObject]], by_id: dict[str, JsonObject],
+    pinned_ids: set[str], desired_keys: set[str],
+) -> Match | str:
+    """The match for one file, or the reason it cannot be planned."""
+    claimants = claims.get(want.key, [])
+    if len(claimants) > 1:
+        ids = " and ".join(sorted(str(c["id"]) for c in claimants))
+        return (f"live assistants {ids} both claim key '{want.key}' in metadata {IDENTITY_KEY}; "
+                f"delete one or clear its {IDENTITY_KEY}, then plan again")
+    claimant = claimants[0] if claimants else None
+    if not want.id:
+        if claimant is not None and claimant["id"] in pinned_ids:
+            return f"{claimant['id']} claims key '{want.key}' but another file pins it"
+        return Match(want, claimant)
+    found = by_id.get(want.id)
+    if found is None:
+        return (f"pinned id {want.id} does not exist (or these credentials cannot see it); "
+                "remove `id:` from the file to create a new assistant")
+    other = claimed_key(found)
+    if other is not None and other != want.key and other in desired_keys:
+        return f"pinned id {want.id} carries key '{other}', which another file uses"
+    if claimant is not None and claimant["id"] != want.id:
+        return (f"key '{want.key}' is claimed by {claimant['id']} but the file pins {want.id}; "
+                f"remove the pin or clear {IDENTITY_KEY} on {claimant['id']}")
+    return Match(want, found)
+
+
+def match_assistants(desired: Sequence[DesiredAssistant], live: Sequence[JsonObject]) -> Matching:
+    """Pair files with live assistants; every ambiguity is an error for that key, never a guess."""
+    by_id = {str(item["id"]): item for item in live}
+    claims: dict[str, list[JsonObject]] = defaultdict(list)
+    for item in live:
+        key = claimed_key(item)
+        if key is not None:
+            claims[key].append(item)
+    pinned_ids = {d.id for d in desired if d.id}
+    desired_keys = {d.key for d in desired}
+
+    matches: list[Match] = []
+    errors: list[tuple[str, str]] = []
+    for want in desired:
+        result = _match_one(want, claims, by_id, pinned_ids, desired_keys)
+        if isinstance(result, Match):
+            matches.append(result)
+        else:
+            errors.append((want.key, result))
+
+    def is_orphan(item: JsonObject) -> bool:
+        key = claimed_key(item)
+        return key is not None and key not in desired_keys and item["id"] not in pinned_ids
+
+    orphans = tuple(sorted(filter(is_orphan, live), key=lambda i: (claimed_key(i) or "", str(i["id"]))))
+    return Matching(tuple(matches), tuple(sorted(errors)), orphans)

@@ -1,0 +1,184 @@
+"""The plan: what would change, per assistant and per field, computed purely from files and live state.
+
+The only module that uses deepdiff; its results become our own FieldChange values here. The same
+Plan is rendered for review, saved as JSON, and executed by apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from assistantsync.desired import DesiredAssistant
+from assistantsync.identity import claimed_key, match_assistants
+from assistantsync.jsontypes import JsonObject
+from assistantsync.normalise import (
+    API_DEFAULTS,
+    API_FIELDS,
+    WRITE_ONLY_FIELDS,
+    align_resolved,
+    normalise_field,
+    user_metadata,
+)
+from assistantsync.record import canonical_json, decode_record, digest, encode_record
+from assistantsync.reserved import IDENTITY_KEY, METADATA_MAX_PAIRS, RESERVED_METADATA_KEYS, STATE_KEY
+
+Action = Literal["create", "update", "adopt", "no-op", "delete"]
+ACTIONS: tuple[Action, ...] = ("create", "update", "adopt", "delete", "no-op")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One top-level field that will change; values are in canonical (normalised) form."""
+
+    path: str
+    before: Any
+    after: Any
+    drift: bool = False  # the live value was changed outside git since the tool last applied
+    write_only: bool = False  # the API never returns this field: `before` is unknown
+    details: tuple[str, ...] = ()  # changed sub-paths inside the field, e.g. `[1].function.strict`
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Digests of the live object a change was computed from, to refuse a stale saved plan."""
+
+    object: str
+    fields: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    id: str | None
+    action: Action
+    source: str | None
+    fields: tuple[FieldChange, ...] = ()
+    fingerprint: Fingerprint | None = None
+    body: JsonObject | None = None  # the exact request body apply sends (create / update / adopt)
+
+    @property
+    def drift(self) -> bool:
+        return any(f.drift for f in self.fields)
+
+
+@dataclass(frozen=True)
+class Plan:
+    changes: tuple[Change, ...]
+    errors: tuple[tuple[str, str], ...] = ()  # (key, message): assistants that could not be planned
+    strict: bool = False
+    prune: bool = False
+
+    @property
+    def pending(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.action != "no-op")
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.pending)
+
+    def summary(self) -> dict[str, int]:
+        counts: dict[str, int] = {action: 0 for action in ACTIONS}
+        for change in self.changes:
+            counts[change.action] += 1
+        return counts
+
+
+def fingerprint(live: JsonObject) -> Fingerprint:
+    return Fingerprint(digest(live), {f: digest(live.get(f)) for f in API_FIELDS if f in live})
+
+
+def _changed_paths(before: Any, after: Any) -> tuple[str, ...] | None:
+    """Sub-paths that differ, or None when equal. deepdiff only runs when the values differ."""
+    if canonical_json(before) == canonical_json(after):
+        return None
+    from deepdiff import DeepDiff
+
+    found = DeepDiff(before, after, ignore_numeric_type_changes=True, view="tree")
+    paths = sorted({_render_path(level.path(output_format="list")) for levels in found.values() for level in levels})
+    return tuple(paths) if paths else None
+
+
+def _render_path(parts: Sequence[Any]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+
+
+def _managed(desired: DesiredAssistant, strict: bool) -> JsonObject:
+    """The fields this file manages: those it declares (with --strict, every field, as its default)."""
+    return {**API_DEFAULTS, **desired.fields} if strict else dict(desired.fields)
+
+
+def _record(wanted: Mapping[str, Any]) -> str:
+    return encode_record({f: digest(v) for f, v in wanted.items()})
+
+
+def _metadata_body(key: str, user: Any, wanted: Mapping[str, Any]) -> JsonObject:
+    return {**(user if isinstance(user, dict) else {}), IDENTITY_KEY: key, STATE_KEY: _record(wanted)}
+
+
+def _create(desired: DesiredAssistant, managed: JsonObject, wanted: Mapping[str, Any]) -> Change:
+    body = {**managed, "metadata": _metadata_body(desired.key, user_metadata(managed.get("metadata")), wanted)}
+    # A create shows what the file declares, as it will be sent (no canonical defaults filled in).
+    fields = tuple(FieldChange(f, None, managed[f], write_only=f in WRITE_ONLY_FIELDS)
+                   for f in API_FIELDS if f in desired.fields)
+    return Change(desired.key, None, "create", str(desired.source), fields, None, body)
+
+
+def _field_changes(wanted: Mapping[str, Any], live: JsonObject) -> list[FieldChange]:
+    record = decode_record((live.get("metadata") or {}).get(STATE_KEY))
+    changes = []
+    for name in (f for f in API_FIELDS if f in wanted):
+        want = wanted[name]
+        if name in WRITE_ONLY_FIELDS:
+            if record is None or record.get(name) != digest(want):
+                changes.append(FieldChange(name, None, want, write_only=True))
+            continue
+        have = align_resolved(name, want, normalise_field(name, live.get(name)))
+        paths = _changed_paths(have, want)
+        if paths is not None:
+            drift = record is not None and name in record and record[name] != digest(have)
+            changes.append(FieldChange(name, have, want, drift, details=paths if paths != ("",) else ()))
+    return changes
+
+
+def plan_assistant(desired: DesiredAssistant, live: JsonObject | None, strict: bool = False) -> Change | str:
+    """The change for one file and its live match, or the reason it cannot be planned."""
+    managed = _managed(desired, strict)
+    wanted = {f: normalise_field(f, v) for f, v in managed.items()}
+    if live is None:
+        return _create(desired, managed, wanted)
+    live_id = str(live["id"])
+    changes = _field_changes(wanted, live)
+    adopting = claimed_key(live) != desired.key
+    action: Action = "adopt" if adopting else ("update" if changes else "no-op")
+    body = None
+    if action != "no-op":
+        user = wanted["metadata"] if "metadata" in wanted else user_metadata(live.get("metadata"))
+        if len(user) + len(RESERVED_METADATA_KEYS) > METADATA_MAX_PAIRS:
+            return (f"{live_id} has {len(user)} metadata pairs; assistantsync needs "
+                    f"{len(RESERVED_METADATA_KEYS)} of the {METADATA_MAX_PAIRS} for its own keys")
+        body = {c.path: managed[c.path] for c in changes}
+        body["metadata"] = _metadata_body(desired.key, managed.get("metadata", user), wanted)
+    return Change(desired.key, live_id, action, str(desired.source), tuple(changes), fingerprint(live), body)
+
+
+def make_plan(
+    desired: Sequence[DesiredAssistant], live: Sequence[JsonObject], *, strict: bool = False, prune: bool = False
+) -> Plan:
+    """Match files to live assistants and compute every change, sorted by key."""
+    matching = match_assistants(desired, live)
+    changes: list[Change] = []
+    errors = list(matching.errors)
+    for match in matching.matches:
+        result = plan_assistant(match.desired, match.live, strict)
+        if isinstance(result, Change):
+            changes.append(result)
+        else:
+            errors.append((match.desired.key, result))
+    if prune:
+        for orphan in matching.orphans:
+            key = claimed_key(orphan) or ""
+            changes.append(Change(key, str(orphan["id"]), "delete", None, (), fingerprint(orphan)))
+    changes.sort(key=lambda c: (c.key, c.id or ""))
+    return Plan(tuple(changes), tuple(sorted(errors)), strict, prune)

@@ -1,0 +1,58 @@
+"""The tool's record of what it last applied, kept in the assistant's reserved metadata.
+
+One short string (well under the API's 512-character value limit): a format marker and, per
+managed field, a truncated SHA-256 of the field's canonical value. From it the plan tells
+"changed in git" from "changed outside git" (three-way drift), and knows what it last sent for
+write-only fields such as `reasoning_effort` without ever storing the value itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from assistantsync.normalise import API_FIELDS
+
+_VERSION = "v1"
+# Short codes keep the record compact; every API field has one.
+FIELD_CODES = {
+    "model": "m", "name": "n", "description": "d", "instructions": "i", "tools": "t",
+    "tool_resources": "r", "metadata": "md", "temperature": "te", "top_p": "tp",
+    "response_format": "rf", "reasoning_effort": "re",
+}
+_FIELDS_BY_CODE = {code: field for field, code in FIELD_CODES.items()}
+assert set(FIELD_CODES) == set(API_FIELDS)
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: equal values give equal text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(value: Any) -> str:
+    """An 11-character digest of a canonical value (64 bits: collisions are not a practical concern)."""
+    raw = hashlib.sha256(canonical_json(value).encode()).digest()[:8]
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def encode_record(digests: Mapping[str, str]) -> str:
+    """`v1 m=…;t=…` with fields in a fixed order."""
+    parts = [f"{FIELD_CODES[field]}={digests[field]}" for field in API_FIELDS if field in digests]
+    return f"{_VERSION} {';'.join(parts)}"
+
+
+def decode_record(text: object) -> dict[str, str] | None:
+    """Field -> digest, or None when there is no record or it is not one this version wrote."""
+    if not isinstance(text, str) or not text.startswith(f"{_VERSION} "):
+        return None
+    digests: dict[str, str] = {}
+    body = text[len(_VERSION) + 1:]
+    for part in body.split(";") if body else []:
+        code, _, value = part.partition("=")
+        if code not in _FIELDS_BY_CODE or not value:
+            return None
+        digests[_FIELDS_BY_CODE[code]] = value
+    return digests

@@ -1,0 +1,73 @@
+"""The two jobs end to end, each as one call: make a plan from files and live state, apply it safely.
+
+Everything here composes the pipeline's pure steps with the client; the CLI only adds terminal I/O.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistantsync.apply import Outcome, apply_plan, stale_reasons
+from assistantsync.desired import load_desired
+from assistantsync.errors import AssistantSyncError
+from assistantsync.jsontypes import JsonObject
+from assistantsync.plan import Plan, make_plan
+
+if TYPE_CHECKING:
+    from assistantsync.client import AssistantsClient
+
+
+class StalePlan(AssistantSyncError):
+    """The live state moved since the saved plan was made; nothing was written."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        lines = "\n".join(f"  {reason}" for reason in reasons)
+        super().__init__(f"the saved plan is stale; nothing was applied. Run plan again.\n{lines}")
+
+
+class PlanHasErrors(AssistantSyncError):
+    def __init__(self, plan: Plan) -> None:
+        lines = "\n".join(f"  {key}: {message}" for key, message in plan.errors)
+        super().__init__(f"the plan has errors; nothing was applied:\n{lines}")
+
+
+def plan_from_files(paths: Sequence[Path], client: AssistantsClient, *, strict: bool, prune: bool) -> Plan:
+    """Validate the files (no request is made when they are invalid), fetch everything live, diff."""
+    desired = load_desired(paths)
+    return make_plan(desired, client.list_all(), strict=strict, prune=prune)
+
+
+def _live_now(plan: Plan, client: AssistantsClient) -> list[JsonObject]:
+    """The current live objects the plan touches (a list when it creates: a new key may exist now)."""
+    if any(change.action == "create" for change in plan.pending):
+        return client.list_all()
+    found = client.get_many(change.id for change in plan.pending if change.id)
+    live = []
+    for result in found.values():
+        if isinstance(result, AssistantSyncError):
+            if getattr(result, "status", None) == 404:
+                continue  # gone: stale_reasons names it
+            raise result
+        live.append(result)
+    return live
+
+
+def apply_checked(
+    plan: Plan,
+    client: AssistantsClient,
+    *,
+    saved: bool,
+    stop: threading.Event | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Apply a plan; a saved plan is first checked against the live state and refused whole if stale."""
+    if plan.errors:
+        raise PlanHasErrors(plan)
+    if saved:
+        reasons = stale_reasons(plan, _live_now(plan, client))
+        if reasons:
+            raise StalePlan(reasons)
+    return apply_plan(plan, client, parallelism=client.settings.parallelism, stop=stop, on_done=on_done)

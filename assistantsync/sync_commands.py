@@ -1,0 +1,114 @@
+"""`plan` and `apply`: options, terminal I/O and exit codes around sync.py. No domain decisions here."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
+from assistantsync.options import build_client, connection_options
+
+DEFAULT_PATHS = (Path("assistants"),)
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+no_color_option = click.option("--no-color", is_flag=True, help="Plain output even on a terminal (also: NO_COLOR).")
+
+
+def use_color(no_color: bool) -> bool:
+    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+@click.command()
+@paths_argument
+@click.option("--strict", is_flag=True, help="Also manage fields the files omit, as their API defaults.")
+@click.option("--prune", is_flag=True, help="Plan deleting managed assistants that no file describes.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan as JSON.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has any change (0: none, 1: error).")
+@no_color_option
+@connection_options
+def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
+         detailed_exitcode: bool, no_color: bool, **connection: Any) -> None:
+    """Show what apply would change, without changing anything."""
+    from assistantsync.plan_file import plan_to_json
+    from assistantsync.render import render_plan_text
+    from assistantsync.sync import plan_from_files
+
+    with build_client(**connection) as client:
+        result = plan_from_files(paths or DEFAULT_PATHS, client, strict=strict, prune=prune)
+    if out_file is not None:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(plan_to_json(result), encoding="utf-8")
+    if output_format == "json":
+        click.echo(plan_to_json(result), nl=False)
+    else:
+        click.echo(render_plan_text(result, color=use_color(no_color)), nl=False)
+    if result.errors:
+        sys.exit(EXIT_ERROR)
+    if detailed_exitcode and result.has_changes:
+        sys.exit(EXIT_CHANGES)
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """SIGINT/SIGTERM stop new writes from starting; writes in flight finish or time out."""
+    stop = threading.Event()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if not stop.is_set():
+            click.echo("Interrupted: no new changes will start; waiting for those in flight.", err=True)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@click.command()
+@paths_argument
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Apply exactly this saved plan (refused whole if the live state moved since).")
+@click.option("--auto-approve", is_flag=True, help="Do not ask; required when there is no terminal.")
+@click.option("--strict", is_flag=True, help="Also manage fields the files omit, as their API defaults.")
+@click.option("--prune", is_flag=True, help="Delete managed assistants that no file describes.")
+@no_color_option
+@connection_options
+def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
+          no_color: bool, **connection: Any) -> None:
+    """Make the live assistants match the files (or a saved plan)."""
+    from assistantsync.plan_file import plan_from_json
+    from assistantsync.render import render_outcomes_text, render_plan_text
+    from assistantsync.sync import apply_checked, plan_from_files
+
+    if plan_file is not None and (paths or strict or prune):
+        raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict or --prune with it")
+    color = use_color(no_color)
+    with build_client(**connection) as client:
+        if plan_file is not None:
+            result = plan_from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
+        else:
+            result = plan_from_files(paths or DEFAULT_PATHS, client, strict=strict, prune=prune)
+        click.echo(render_plan_text(result, color=color), nl=False)
+        if not result.has_changes and not result.errors:
+            return
+        if not result.errors and not auto_approve:
+            if not sys.stdin.isatty():
+                raise AssistantSyncError("no terminal to confirm on: pass --auto-approve to apply unattended")
+            if not click.confirm(f"Apply {len(result.pending)} changes?", default=False):
+                raise AssistantSyncError("apply cancelled; nothing was changed")
+        with _stop_on_signals() as stop:
+            outcomes = apply_checked(result, client, saved=plan_file is not None, stop=stop)
+    click.echo(render_outcomes_text(outcomes, color=color), nl=False)
+    if not all(outcome.ok for outcome in outcomes):
+        sys.exit(EXIT_ERROR)
