@@ -30,9 +30,11 @@ from assistantsync.reserved import (
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ASSISTANT_SCHEMA = "assistant.schema.json"
-KEY_PATTERN = r"^[a-z0-9._-]{1,64}$"
-ID_PATTERN = r"^asst_[A-Za-z0-9_-]+$"
-NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$"  # function and json_schema names: a rule the spec gives in prose only
+# `$(?!\n)`: Python's `$` also matches before a final newline ("abc\n"); the lookahead closes that
+# gap and is a no-op for ECMA-262 regexes, which editors use.
+KEY_PATTERN = r"^[a-z0-9._-]{1,64}$(?!\n)"
+ID_PATTERN = r"^asst_[A-Za-z0-9_-]+$(?!\n)"
+NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$(?!\n)"  # function and json_schema names: a rule the spec gives in prose only
 
 # Spec prose, labels and vendor keys never reach our files; `format: unixtime` is not a JSON Schema format.
 _DROPPED = {"description", "title", "example", "examples", "deprecated", "externalDocs", "xml"}

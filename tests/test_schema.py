@@ -424,3 +424,17 @@ def test_invalid_wire_instance_gets_clear_issues(
 ) -> None:
     schema, data = schema_and_data
     assert validate_instance(schema, data) == [SchemaIssue(path, message) for path, message in issues]
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        ({"model": "gpt-4o", "key": "abc\n"}, ("key",)),
+        ({"model": "gpt-4o", "id": "asst_x\n"}, ("id",)),
+        ({"model": "gpt-4o", "tools": [{"type": "function", "function": {"name": "f\n"}}]},
+         ("tools", 0, "function", "name")),
+    ],
+)
+def test_patterns_refuse_a_trailing_newline(document: dict[str, object], path: tuple[object, ...]) -> None:
+    # Python's `$` matches before a final newline; the generated patterns must not let that through.
+    assert [issue.path for issue in validate_assistant(document)] == [path]
