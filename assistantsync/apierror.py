@@ -42,10 +42,12 @@ class ApiError(AssistantSyncError):
         self.path = path  # never the query string: it may hold secrets
         self.detail = redact(detail, secrets)
         self.status = status
-        self.api_message = redact(api_message, secrets) if api_message is not None else None
-        self.api_code = redact(api_code, secrets) if api_code is not None else None
-        self.api_type = api_type
-        self.request_id = request_id
+        # Every server-supplied field is scrubbed, not just the message: AmbiguousWriteError rebuilds its
+        # text from these fields without the secrets, so a raw one would carry an echoed key through.
+        self.api_message = _redacted(api_message, secrets)
+        self.api_code = _redacted(api_code, secrets)
+        self.api_type = _redacted(api_type, secrets)
+        self.request_id = _redacted(request_id, secrets)
         self.hint = hint
         self.attempts = attempts
         text = f"{method} {path}: {self.detail}"
@@ -130,3 +132,7 @@ def _as_text(value: Any) -> str | None:
         return "; ".join(": ".join(filter(None, (".".join(map(str, item.get("loc", ()))), str(item["msg"]))))
                          for item in value)
     return excerpt(json.dumps(value))
+
+
+def _redacted(text: str | None, secrets: Collection[str]) -> str | None:
+    return redact(text, secrets) if text is not None else None

@@ -14,11 +14,15 @@ MASK = "***"
 # message would garble it without protecting anything. Real keys and tokens are 20+ characters.
 MIN_SECRET_LENGTH = 6
 _SENSITIVE_NAME = re.compile(r"auth|key|token|secret|config|cookie|passw|signature|credential", re.IGNORECASE)
+# A vendor name that merely contains "key": without this, every x-portkey-* header (x-portkey-provider:
+# openai) would count as a credential, and a --header's plain value like "openai" would be scrubbed
+# from every message as if it were a secret.
+_NOT_A_CREDENTIAL_WORD = re.compile(r"portkey", re.IGNORECASE)
 
 
 def is_sensitive_header(name: str) -> bool:
     """Whether a header's name suggests its value is a credential (Authorization, api-key, x-portkey-config...)."""
-    return _SENSITIVE_NAME.search(name) is not None
+    return _SENSITIVE_NAME.search(_NOT_A_CREDENTIAL_WORD.sub("-", name)) is not None
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

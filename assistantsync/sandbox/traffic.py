@@ -79,7 +79,9 @@ class Traffic:
 
 
 def _is_secret(header_name: str) -> bool:
-    name = header_name.lower()
+    # "portkey" contains "key" but names a vendor: x-portkey-provider (a provider name) stays readable,
+    # while x-portkey-api-key, -virtual-key and -config are still caught by their own words.
+    name = header_name.lower().replace("portkey", "-")
     return any(word in name for word in _SECRET_HEADER_WORDS)
 
 
