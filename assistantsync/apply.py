@@ -7,6 +7,7 @@ response is read back and compared with what was intended.
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,8 +17,9 @@ from assistantsync.errors import AssistantSyncError
 from assistantsync.identity import claimed_key
 from assistantsync.jsontypes import JsonObject
 from assistantsync.normalise import align_resolved, normalise_field
-from assistantsync.plan import Action, Change, Plan, fingerprint
+from assistantsync.plan import Action, Change, Plan, fingerprint, same_value
 from assistantsync.record import canonical_json
+from assistantsync.reserved import RESERVED_METADATA_KEYS
 
 if TYPE_CHECKING:
     from assistantsync.client import AssistantsClient
@@ -35,27 +37,45 @@ class Outcome:
 
 
 def stale_reasons(plan: Plan, live: Sequence[JsonObject]) -> list[str]:
-    """Why a saved plan no longer matches the live state (empty: still fresh). Pure."""
+    """Why a saved plan no longer matches the live state (empty: still fresh). Pure.
+
+    `live` holds at least every assistant the plan touches; when it is the whole list, an identity key
+    claimed since the plan was made is found too.
+    """
     by_id = {str(item["id"]): item for item in live}
-    claims = {claimed_key(item): str(item["id"]) for item in live if claimed_key(item)}
+    claims: dict[str, list[str]] = defaultdict(list)
+    for item in live:
+        key = claimed_key(item)
+        if key is not None:
+            claims[key].append(str(item["id"]))
     reasons = []
     for change in plan.pending:
+        others = sorted(i for i in claims.get(change.key, []) if i != change.id)
         if change.action == "create":
-            if change.key in claims:
-                reasons.append(f"{change.key}: now exists as {claims[change.key]} (created since the plan was made)")
+            if others:
+                reasons.append(f"{change.key}: now exists as {' and '.join(others)} (created since the plan was made)")
             continue
         now = by_id.get(change.id or "")
         if now is None:
             reasons.append(f"{change.key} ({change.id}): no longer exists")
             continue
-        before = change.fingerprint
-        current = fingerprint(now)
-        if before is not None and before.object != current.object:
-            names = sorted(set(before.fields) ^ set(current.fields)
-                           | {f for f in before.fields if before.fields[f] != current.fields.get(f)})
-            moved = ", ".join(names) or "the object"
+        if others and change.action != "delete":
+            reasons.append(f"{change.key} ({change.id}): {' and '.join(others)} now claims the same key")
+        moved = _moved_fields(change, now)
+        if moved is not None:
             reasons.append(f"{change.key} ({change.id}): {moved} changed since the plan was made")
     return sorted(reasons)
+
+
+def _moved_fields(change: Change, now: JsonObject) -> str | None:
+    """The fields that differ from the planned fingerprint, or None when the object is as planned."""
+    before = change.fingerprint
+    current = fingerprint(now)
+    if before is None or before.object == current.object:
+        return None
+    names = sorted(set(before.fields) ^ set(current.fields)
+                   | {f for f in before.fields if before.fields[f] != current.fields.get(f)})
+    return ", ".join(names) or "the object"
 
 
 def _short(value: Any) -> str:
@@ -72,24 +92,40 @@ def readback_problems(change: Change, returned: JsonObject) -> list[str]:
         name = field_change.path
         want = normalise_field(name, field_change.after)
         have = align_resolved(name, want, normalise_field(name, returned.get(name)))
-        if canonical_json(have) != canonical_json(want):
-            problems.append(f"{name} did not take effect: the server returned {_short(returned.get(name))}")
+        if not same_value(have, want):
+            shown = normalise_field(name, returned.get(name))  # canonical: metadata without the reserved keys
+            problems.append(f"{name} did not take effect: the server returned {_short(shown)}")
     sent = (change.body or {}).get("metadata") or {}
     returned_metadata = returned.get("metadata")
     got = returned_metadata if isinstance(returned_metadata, dict) else {}
+    # Checked on every write: an assistant whose reserved keys were dropped is no longer matched to
+    # its file, and the next apply would create a second one.
+    for key in (k for k in RESERVED_METADATA_KEYS if got.get(k) != sent.get(k)):
+        problems.append(f"metadata key {key!r} did not take effect: the server returned {_short(got.get(key))}")
     for key in sorted(set(got) - set(sent)):
         problems.append(f"metadata key {key!r} is still there: this server merges metadata instead of replacing it")
     return problems
 
 
+RECOVERED_NOTE = "the response was lost; found by its key"
+
+
 def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[str], JsonObject | None]) -> Outcome:
+    recovered: list[JsonObject] = []  # what a lookup after an ambiguous create failure found
+
+    def lookup() -> JsonObject | None:
+        found = find_existing(change.key)
+        if found is not None:
+            recovered.append(found)
+        return found
+
     try:
         if change.action == "delete":
             client.delete(str(change.id))
             return Outcome(change.key, change.action, change.id, True, "deleted")
         body = change.body or {}
         if change.action == "create":
-            returned = client.create(body, find_existing=lambda: find_existing(change.key))
+            returned = client.create(body, find_existing=lookup)
         else:
             returned = client.modify(str(change.id), body)
     except AssistantSyncError as error:
@@ -99,7 +135,9 @@ def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[
     if problems:
         return Outcome(change.key, change.action, new_id, False, "; ".join(problems))
     done = {"create": "created", "update": "updated", "adopt": "adopted"}[change.action]
-    return Outcome(change.key, change.action, new_id, True, done)
+    # The user should know a create was only confirmed by a lookup, not by its own response.
+    note = f" ({RECOVERED_NOTE})" if recovered and returned is recovered[-1] else ""
+    return Outcome(change.key, change.action, new_id, True, done + note)
 
 
 def apply_plan(

@@ -37,6 +37,15 @@ def claimed_key(live: JsonObject) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _duplicate_claims(key: str, ids: list[str]) -> str:
+    if len(ids) == 2:
+        return (f"live assistants {ids[0]} and {ids[1]} both claim key '{key}' in metadata {IDENTITY_KEY}; "
+                f"delete one or clear its {IDENTITY_KEY}, then plan again")
+    listed = f"{', '.join(ids[:-1])} and {ids[-1]}"
+    return (f"live assistants {listed} all claim key '{key}' in metadata {IDENTITY_KEY}; "
+            f"delete all but one or clear their {IDENTITY_KEY}, then plan again")
+
+
 def _match_one(
     want: DesiredAssistant, claims: dict[str, list[JsonObject]], by_id: dict[str, JsonObject],
     pinned_ids: set[str], desired_keys: set[str],
@@ -44,9 +53,7 @@ def _match_one(
     """The match for one file, or the reason it cannot be planned."""
     claimants = claims.get(want.key, [])
     if len(claimants) > 1:
-        ids = " and ".join(sorted(str(c["id"]) for c in claimants))
-        return (f"live assistants {ids} both claim key '{want.key}' in metadata {IDENTITY_KEY}; "
-                f"delete one or clear its {IDENTITY_KEY}, then plan again")
+        return _duplicate_claims(want.key, sorted(str(c["id"]) for c in claimants))
     claimant = claimants[0] if claimants else None
     if not want.id:
         if claimant is not None and claimant["id"] in pinned_ids:

@@ -3,7 +3,8 @@
 Both sides of a comparison (the file and the live object) go through the same function. The
 table of server behaviours it encodes (see README, "No perpetual diffs"):
 
-- numbers: 1 == 1.0 (temperature, top_p, score_threshold);
+- numbers: 1 == 1.0 (temperature, top_p, score_threshold, max_num_results); temperature / top_p null
+  == 1.0 and score_threshold null == 0.0 (the spec's defaults; the object's schema lets them be null);
 - name / description / instructions: "" == null;
 - response_format: null == "auto"; a json_schema's `strict` omitted == false;
 - tools: a function's `strict` omitted/null == false; a missing `description` == null;
@@ -42,6 +43,10 @@ def _number(value: Any) -> Any:
     return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+def _sampling(value: Any) -> Any:
+    return 1.0 if value is None else _number(value)
+
+
 def _text(value: Any) -> Any:
     return None if value == "" else value
 
@@ -60,11 +65,15 @@ def _response_format(value: Any) -> Any:
 
 def _file_search_tool(tool: JsonObject) -> JsonObject:
     options = dict(tool.get("file_search") or {})
-    if options.get("max_num_results") is None:
+    limit = options.get("max_num_results")
+    if limit is None:
         options.pop("max_num_results", None)
+    elif isinstance(limit, float) and limit.is_integer():
+        options["max_num_results"] = int(limit)  # the schema lets 5.0 pass as an integer; the server stores 5
     ranking = dict(options.get("ranking_options") or {})
     ranking["ranker"] = ranking.get("ranker") or AUTO_RANKER
-    ranking["score_threshold"] = _number(ranking.get("score_threshold", 0.0))
+    threshold = ranking.get("score_threshold")
+    ranking["score_threshold"] = 0.0 if threshold is None else _number(threshold)
     options["ranking_options"] = ranking
     return {**tool, "file_search": options}
 
@@ -117,7 +126,7 @@ def user_metadata(value: Any) -> Any:
 
 _FIELD_NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "name": _text, "description": _text, "instructions": _text,
-    "temperature": _number, "top_p": _number,
+    "temperature": _sampling, "top_p": _sampling,
     "response_format": _response_format, "tools": _tools, "tool_resources": _tool_resources,
     "metadata": user_metadata,
 }
@@ -127,6 +136,16 @@ def normalise_field(field: str, value: Any) -> Any:
     """The canonical form of one top-level field's value (idempotent)."""
     normaliser = _FIELD_NORMALISERS.get(field)
     return normaliser(value) if normaliser else value
+
+
+def _auto_ranker(tool: Any) -> Any:
+    """A file_search tool with its resolved ranker read as `auto`; any other tool as it is."""
+    if not (isinstance(tool, dict) and tool.get("type") == "file_search" and isinstance(tool.get("file_search"), dict)):
+        return tool
+    ranking = tool["file_search"].get("ranking_options")
+    if not isinstance(ranking, dict):
+        return tool
+    return {**tool, "file_search": {**tool["file_search"], "ranking_options": {**ranking, "ranker": AUTO_RANKER}}}
 
 
 def align_resolved(field: str, desired: Any, live: Any) -> Any:
@@ -142,8 +161,15 @@ def align_resolved(field: str, desired: Any, live: Any) -> Any:
             continue
         if want.get("type") == have.get("type") == "file_search":
             want_ranking = (want.get("file_search") or {}).get("ranking_options") or {}
-            have_ranking = (have.get("file_search") or {}).get("ranking_options")
-            if want_ranking.get("ranker") == AUTO_RANKER and isinstance(have_ranking, dict):
-                resolved = {**have_ranking, "ranker": AUTO_RANKER}
-                aligned[index] = {**have, "file_search": {**have["file_search"], "ranking_options": resolved}}
+            if want_ranking.get("ranker") == AUTO_RANKER:
+                aligned[index] = _auto_ranker(have)
     return aligned
+
+
+def resolved_readings(field: str, live: Any) -> list[Any]:
+    """The ways an earlier version of a file may have accepted this live value: as it is, and with every
+    resolved ranker read as `auto`. Drift is judged against all of them, since the file that wrote the
+    record may have said `auto` where today's file names a ranker, or the reverse."""
+    if field != "tools" or not isinstance(live, list):
+        return [live]
+    return [live, [_auto_ranker(tool) for tool in live]]

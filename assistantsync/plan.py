@@ -19,6 +19,7 @@ from assistantsync.normalise import (
     WRITE_ONLY_FIELDS,
     align_resolved,
     normalise_field,
+    resolved_readings,
     user_metadata,
 )
 from assistantsync.record import canonical_json, decode_record, digest, encode_record
@@ -100,6 +101,11 @@ def _changed_paths(before: Any, after: Any) -> tuple[str, ...] | None:
     return tuple(paths) if paths else None
 
 
+def same_value(before: Any, after: Any) -> bool:
+    """Whether two canonical values are equal the way the plan compares them (1 == 1.0 anywhere inside)."""
+    return _changed_paths(before, after) is None
+
+
 def _render_path(parts: Sequence[Any]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
@@ -134,10 +140,12 @@ def _field_changes(wanted: Mapping[str, Any], live: JsonObject) -> list[FieldCha
             if record is None or record.get(name) != digest(want):
                 changes.append(FieldChange(name, None, want, write_only=True))
             continue
-        have = align_resolved(name, want, normalise_field(name, live.get(name)))
+        live_value = normalise_field(name, live.get(name))
+        have = align_resolved(name, want, live_value)
         paths = _changed_paths(have, want)
         if paths is not None:
-            drift = record is not None and name in record and record[name] != digest(have)
+            readings = {digest(have), *(digest(r) for r in resolved_readings(name, live_value))}
+            drift = record is not None and name in record and record[name] not in readings
             changes.append(FieldChange(name, have, want, drift, details=paths if paths != ("",) else ()))
     return changes
 

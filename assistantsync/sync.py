@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistantsync.apply import Outcome, apply_plan, stale_reasons
-from assistantsync.desired import load_desired
+from assistantsync.desired import DesiredAssistant, load_desired
 from assistantsync.errors import AssistantSyncError
 from assistantsync.jsontypes import JsonObject
 from assistantsync.plan import Plan, make_plan
@@ -36,13 +36,19 @@ class PlanHasErrors(AssistantSyncError):
 
 def plan_from_files(paths: Sequence[Path], client: AssistantsClient, *, strict: bool, prune: bool) -> Plan:
     """Validate the files (no request is made when they are invalid), fetch everything live, diff."""
-    desired = load_desired(paths)
+    return plan_desired(load_desired(paths), client, strict=strict, prune=prune)
+
+
+def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, *, strict: bool,
+                 prune: bool) -> Plan:
+    """Fetch everything live (one paginated list) and diff it with the validated files."""
     return make_plan(desired, client.list_all(), strict=strict, prune=prune)
 
 
 def _live_now(plan: Plan, client: AssistantsClient) -> list[JsonObject]:
-    """The current live objects the plan touches (a list when it creates: a new key may exist now)."""
-    if any(change.action == "create" for change in plan.pending):
+    """The current live objects the plan touches; the whole list when it gives out identity keys (create,
+    adopt), since another assistant may have claimed one of those keys since the plan was made."""
+    if any(change.action in ("create", "adopt") for change in plan.pending):
         return client.list_all()
     found = client.get_many(change.id for change in plan.pending if change.id)
     live = []

@@ -38,12 +38,14 @@ def use_color(no_color: bool) -> bool:
 def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
          detailed_exitcode: bool, no_color: bool, **connection: Any) -> None:
     """Show what apply would change, without changing anything."""
+    from assistantsync.desired import load_desired
     from assistantsync.plan_file import plan_to_json
     from assistantsync.render import render_plan_text
-    from assistantsync.sync import plan_from_files
+    from assistantsync.sync import plan_desired
 
+    desired = load_desired(paths or DEFAULT_PATHS)  # before credentials: a fork's PR still sees its file errors
     with build_client(**connection) as client:
-        result = plan_from_files(paths or DEFAULT_PATHS, client, strict=strict, prune=prune)
+        result = plan_desired(desired, client, strict=strict, prune=prune)
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(plan_to_json(result), encoding="utf-8")
@@ -87,25 +89,26 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
           no_color: bool, **connection: Any) -> None:
     """Make the live assistants match the files (or a saved plan)."""
+    from assistantsync.desired import load_desired
     from assistantsync.plan_file import plan_from_json
     from assistantsync.render import render_outcomes_text, render_plan_text
-    from assistantsync.sync import apply_checked, plan_from_files
+    from assistantsync.sync import apply_checked, plan_desired
 
     if plan_file is not None and (paths or strict or prune):
         raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict or --prune with it")
     color = use_color(no_color)
+    saved = None if plan_file is None else plan_from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
+    desired = load_desired(paths or DEFAULT_PATHS) if saved is None else ()  # files first, as in plan
     with build_client(**connection) as client:
-        if plan_file is not None:
-            result = plan_from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
-        else:
-            result = plan_from_files(paths or DEFAULT_PATHS, client, strict=strict, prune=prune)
+        result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune)
         click.echo(render_plan_text(result, color=color), nl=False)
         if not result.has_changes and not result.errors:
             return
         if not result.errors and not auto_approve:
             if not sys.stdin.isatty():
                 raise AssistantSyncError("no terminal to confirm on: pass --auto-approve to apply unattended")
-            if not click.confirm(f"Apply {len(result.pending)} changes?", default=False):
+            count = len(result.pending)
+            if not click.confirm(f"Apply {count} change{'s' if count != 1 else ''}?", default=False):
                 raise AssistantSyncError("apply cancelled; nothing was changed")
         with _stop_on_signals() as stop:
             outcomes = apply_checked(result, client, saved=plan_file is not None, stop=stop)

@@ -15,6 +15,12 @@ SERVER_FILE_SEARCH = {
 
 EQUAL = [
     ("temperature", 1, 1.0),
+    ("temperature", None, 1.0),
+    ("top_p", None, 1),
+    ("tools", [{"type": "file_search", "file_search": {"max_num_results": 5.0}}],
+     [{"type": "file_search", "file_search": {"max_num_results": 5}}]),
+    ("tools", [{"type": "file_search", "file_search": {"ranking_options": {"score_threshold": None}}}],
+     [{"type": "file_search", "file_search": {"ranking_options": {"ranker": "auto", "score_threshold": 0}}}]),
     ("top_p", 0, 0.0),
     ("name", "", None),
     ("instructions", "", None),
@@ -40,6 +46,9 @@ def test_equal_after_normalising(field: str, a: Any, b: Any) -> None:
 
 DIFFERENT = [
     ("temperature", 1, 0.5),
+    ("temperature", None, 0.0),
+    ("tools", [{"type": "file_search", "file_search": {"max_num_results": 5.5}}],
+     [{"type": "file_search", "file_search": {"max_num_results": 5}}]),
     ("model", "gpt-4o", "gpt-4o-2024-08-06"),  # no alias resolution: the server echoes what was sent
     ("tools", [{"type": "function", "function": {"name": "f", "strict": True}}],
      [{"type": "function", "function": {"name": "f"}}]),

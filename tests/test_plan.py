@@ -174,3 +174,27 @@ def test_plan_json_round_trip() -> None:
     text = plan_to_json(plan)
     assert plan_from_json(text, "plan.json") == plan
     assert '"format_version": 1' in text
+
+
+AUTO_SEARCH = {"type": "file_search", "file_search": {"ranking_options": {"ranker": "auto", "score_threshold": 0.0}}}
+PINNED_SEARCH = {"type": "file_search", "file_search": {"ranking_options": {"ranker": "default_2024_08_21",
+                                                                            "score_threshold": 0.5}}}
+
+
+@pytest.mark.parametrize(("before", "after"), [(AUTO_SEARCH, PINNED_SEARCH), (PINNED_SEARCH, AUTO_SEARCH)],
+                         ids=["auto to a named ranker", "a named ranker to auto"])
+def test_changing_how_the_ranker_is_chosen_is_not_drift(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """The record holds the file's value; the server resolved `auto` to its default ranker."""
+    first = plan_assistant(desired(model="gpt-4o", tools=[before]), server_object(key=None))
+    assert isinstance(first, Change)
+    ranking = before["file_search"]["ranking_options"]
+    stored = {"type": "file_search", "file_search": {"ranking_options": {**ranking, "ranker": "default_2024_08_21"}}}
+    live = {**applied(first, server_object(key=None)), "tools": [stored]}  # `auto` comes back resolved
+    change = plan_assistant(desired(model="gpt-4o", tools=[after]), live)
+    assert isinstance(change, Change) and change.action == "update"
+    assert [(f.path, f.drift) for f in change.fields] == [("tools", False)]
+    edited = {**live, "tools": [{"type": "file_search", "file_search": {"ranking_options": {
+        "ranker": "default_2024_08_21", "score_threshold": 0.9}}}]}
+    outside = plan_assistant(desired(model="gpt-4o", tools=[after]), edited)
+    assert isinstance(outside, Change)
+    assert [(f.path, f.drift) for f in outside.fields] == [("tools", True)]

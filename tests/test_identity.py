@@ -1,0 +1,98 @@
+"""Matching files to live assistants, pure: literal files and live objects in, exact matches and errors out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistantsync.desired import DesiredAssistant
+from assistantsync.errors import Location
+from assistantsync.identity import claimed_key, match_assistants
+from assistantsync.reserved import IDENTITY_KEY
+
+
+def want(key: str, pin: str | None = None) -> DesiredAssistant:
+    return DesiredAssistant(key, pin, Location(f"{key}.yaml", 1, 1), {"model": "gpt-4o"})
+
+
+def live(ident: str, key: str | None = None, **metadata: str) -> dict[str, Any]:
+    return {"id": ident, "object": "assistant", "model": "gpt-4o",
+            "metadata": {**metadata, **({IDENTITY_KEY: key} if key is not None else {})}}
+
+
+DUPLICATE = ("live assistants asst_1 and asst_2 both claim key 'bot' in metadata assistantsync_key; "
+             "delete one or clear its assistantsync_key, then plan again")
+
+# (id, files, live, expected matches as (key, live id or None), expected errors, expected orphan ids)
+CASES: list[tuple[str, list[DesiredAssistant], list[dict[str, Any]], list[tuple[str, str | None]],
+                  list[tuple[str, str]], list[str]]] = [
+    ("nothing live: every file is a create", [want("a"), want("b")], [],
+     [("a", None), ("b", None)], [], []),
+    ("matched by the key in metadata", [want("bot")], [live("asst_1", "bot"), live("asst_2", "other")],
+     [("bot", "asst_1")], [], ["asst_2"]),
+    ("an assistant without the key is never matched by name or anything else", [want("bot")],
+     [live("asst_1", team="bot")], [("bot", None)], [], []),
+    ("pinned id wins: adopts an unmanaged assistant", [want("bot", "asst_9")], [live("asst_9")],
+     [("bot", "asst_9")], [], []),
+    ("pinned id that already carries the key", [want("bot", "asst_9")], [live("asst_9", "bot")],
+     [("bot", "asst_9")], [], []),
+    ("pinned id carrying a key no file uses: adopted under the new key", [want("bot", "asst_9")],
+     [live("asst_9", "old-name")], [("bot", "asst_9")], [], []),
+    ("two live assistants claim one key", [want("bot")], [live("asst_2", "bot"), live("asst_1", "bot")],
+     [], [("bot", DUPLICATE)], []),
+    ("three live assistants claim one key", [want("bot")],
+     [live("asst_3", "bot"), live("asst_1", "bot"), live("asst_2", "bot")],
+     [], [("bot", "live assistants asst_1, asst_2 and asst_3 all claim key 'bot' in metadata assistantsync_key; "
+                  "delete all but one or clear their assistantsync_key, then plan again")], []),
+    ("a pin does not settle a duplicate claim", [want("bot", "asst_1")], [live("asst_1", "bot"), live("asst_2", "bot")],
+     [], [("bot", DUPLICATE)], []),
+    ("pinned id does not exist", [want("bot", "asst_gone")], [live("asst_1")],
+     [], [("bot", "pinned id asst_gone does not exist (or these credentials cannot see it); "
+                  "remove `id:` from the file to create a new assistant")], []),
+    ("the key is claimed by another assistant than the pinned one", [want("bot", "asst_9")],
+     [live("asst_9"), live("asst_1", "bot")],
+     [], [("bot", "key 'bot' is claimed by asst_1 but the file pins asst_9; "
+                  "remove the pin or clear assistantsync_key on asst_1")], []),
+    ("pinned assistant carries another file's key: both files are errors",
+     [want("a", "asst_1"), want("b")], [live("asst_1", "b")],
+     [], [("a", "pinned id asst_1 carries key 'b', which another file uses"),
+          ("b", "asst_1 claims key 'b' but another file pins it")], []),
+    ("orphans: managed, no file; sorted by key then id",
+     [want("keep")], [live("asst_5", "zeta"), live("asst_4", "alpha"), live("asst_3", "keep"), live("asst_2"),
+                      live("asst_1", "alpha")],
+     [("keep", "asst_3")], [], ["asst_1", "asst_4", "asst_5"]),
+    ("a pinned assistant is never an orphan, whatever key it carries", [want("bot", "asst_1")],
+     [live("asst_1", "old-name")], [("bot", "asst_1")], [], []),
+    ("an assistant whose key belongs to a file in error is not an orphan", [want("bot")],
+     [live("asst_1", "bot"), live("asst_2", "bot")], [], [("bot", DUPLICATE)], []),
+]
+
+
+@pytest.mark.parametrize(("files", "objects", "matches", "errors", "orphans"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_match_assistants(files: list[DesiredAssistant], objects: list[dict[str, Any]],
+                          matches: list[tuple[str, str | None]], errors: list[tuple[str, str]],
+                          orphans: list[str]) -> None:
+    matching = match_assistants(files, objects)
+    assert [(m.desired.key, m.live["id"] if m.live else None) for m in matching.matches] == matches
+    assert list(matching.errors) == errors
+    assert [o["id"] for o in matching.orphans] == orphans
+
+
+def test_matched_live_object_is_the_one_given() -> None:
+    item = live("asst_1", "bot", team="hr")
+    (match,) = match_assistants([want("bot")], [item]).matches
+    assert match.live is item
+
+
+@pytest.mark.parametrize(("metadata", "key"), [
+    ({IDENTITY_KEY: "bot"}, "bot"),
+    ({IDENTITY_KEY: ""}, None),
+    ({IDENTITY_KEY: 7}, None),
+    ({}, None),
+    (None, None),
+    ("not a map", None),
+])
+def test_claimed_key(metadata: Any, key: str | None) -> None:
+    assert claimed_key({"id": "asst_1", "metadata": metadata}) == key
