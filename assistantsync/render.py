@@ -6,16 +6,8 @@ from collections.abc import Sequence
 
 from assistantsync.apply import Outcome
 from assistantsync.plan import Change, FieldChange, Plan
-from assistantsync.textdiff import (
-    Style,
-    is_multiline,
-    item_diff,
-    plain,
-    pretty,
-    scalar,
-    style_diff,
-    unified_lines,
-)
+from assistantsync.textdiff import Style, is_multiline, plain, style_diff, value_diff, whitespace_only
+from assistantsync.yamltext import declared_lines, scalar
 
 SYMBOLS = {"create": "+", "update": "~", "adopt": "~", "delete": "-", "no-op": " "}
 GROUPS = ("create", "update", "adopt", "delete")
@@ -31,32 +23,23 @@ def ansi(role: str, text: str) -> str:
 def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
     """How one field's change reads: `before -> after`, a line diff, or an item-by-item diff."""
     name = change.path
+    note = "  (whitespace only)" if whitespace_only(change.before, change.after) else ""
     if change.drift:
-        head = style("drift", f"! {name}: changed outside git since the last apply; this apply overwrites it")
+        head = style("drift", f"! {name}: changed outside git since the last apply; this apply overwrites it") + note
     else:
-        head = f"{name}:"
+        head = f"{name}:{note}"
     if change.write_only:
         return [f"{name}: (write-only, not readable) -> {scalar(change.after)}"]
     before, after = change.before, change.after
-    if is_multiline(before) or is_multiline(after):
-        lines = unified_lines(before or "", after or "") if isinstance(before or "", str) else []
-        return [head, *("    " + line for line in style_diff(lines, style, style is not plain))]
-    if isinstance(before, (dict, list)) or isinstance(after, (dict, list)):
-        return [head, *("    " + line for line in style_diff(item_diff(before, after), style, False))]
+    if is_multiline(before) or is_multiline(after) or any(isinstance(v, (dict, list)) for v in (before, after)):
+        return [head, *("    " + line for line in style_diff(value_diff(before, after), style, style is not plain))]
     body = f"{scalar(before)} -> {scalar(after)}"
     return [f"{head} {body}"] if not change.drift else [head, f"    {body}"]
 
 
 def _created_lines(change: Change, style: Style) -> list[str]:
-    lines = []
-    for field in change.fields:
-        value = field.after
-        if is_multiline(value) or isinstance(value, (dict, list)):
-            lines.append(f"{field.path}:")
-            lines.extend("    " + style("add", "+" + line) for line in pretty(value).splitlines())
-        else:
-            lines.append(f"{field.path}: {scalar(value)}")
-    return lines
+    """What a create sends, as YAML-like lines (long text in a block, structures per key)."""
+    return [style("add", line) for line in declared_lines([(field.path, field.after) for field in change.fields])]
 
 
 def change_heading(change: Change) -> str:
@@ -92,7 +75,11 @@ def render_plan_text(plan: Plan, color: bool = False) -> str:
     if out:
         out.append("")
     unchanged = plan.summary()["no-op"]
-    if not plan.has_changes:
+    if plan.errors:
+        count = len(plan.errors)
+        out.append(f"Plan failed: {count} assistant{'s' if count != 1 else ''} could not be planned; "
+                   "nothing will be applied until the errors are fixed.")
+    elif not plan.has_changes:
         out.append(f"No changes. {unchanged} assistant{'s' if unchanged != 1 else ''} up to date.")
     else:
         out.append(summary_line(plan))

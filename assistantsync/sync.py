@@ -42,6 +42,10 @@ def plan_from_files(paths: Sequence[Path], client: AssistantsClient, *, strict: 
 def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, *, strict: bool,
                  prune: bool) -> Plan:
     """Fetch everything live (one paginated list) and diff it with the validated files."""
+    if prune and not desired:
+        # An empty or mistyped folder would otherwise plan deleting every assistant the tool manages.
+        raise AssistantSyncError("refusing to --prune with no assistant files loaded: it would delete every "
+                                 "managed assistant; check the PATHs given")
     return make_plan(desired, client.list_all(), strict=strict, prune=prune)
 
 

@@ -10,12 +10,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 from assistantsync.options import build_client, connection_options
+
+if TYPE_CHECKING:
+    from assistantsync.apply import Outcome
+    from assistantsync.plan import Plan
 
 DEFAULT_PATHS = (Path("assistants"),)
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -26,12 +30,35 @@ def use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
+def progress(message: str) -> None:
+    """Progress for long work, on stderr and only for a person at a terminal: never in pipes or CI logs."""
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        click.echo(message, err=True)
+
+
+def render(plan: Plan, output_format: str, no_color: bool) -> str:
+    from assistantsync.plan_file import plan_to_json
+    from assistantsync.render import render_plan_text
+    from assistantsync.render_markdown import render_plan_markdown
+
+    if output_format == "json":
+        return plan_to_json(plan)
+    if output_format == "markdown":
+        return render_plan_markdown(plan)
+    return render_plan_text(plan, color=use_color(no_color))
+
+
+format_option = click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
+                             default="text", show_default=True,
+                             help="text for a terminal, markdown for a pull-request comment, json (public format).")
+
+
 @click.command()
 @paths_argument
 @click.option("--strict", is_flag=True, help="Also manage fields the files omit, as their API defaults.")
 @click.option("--prune", is_flag=True, help="Plan deleting managed assistants that no file describes.")
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan as JSON.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has any change (0: none, 1: error).")
 @no_color_option
 @connection_options
@@ -40,19 +67,16 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
     """Show what apply would change, without changing anything."""
     from assistantsync.desired import load_desired
     from assistantsync.plan_file import plan_to_json
-    from assistantsync.render import render_plan_text
     from assistantsync.sync import plan_desired
 
     desired = load_desired(paths or DEFAULT_PATHS)  # before credentials: a fork's PR still sees its file errors
     with build_client(**connection) as client:
+        progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
         result = plan_desired(desired, client, strict=strict, prune=prune)
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(plan_to_json(result), encoding="utf-8")
-    if output_format == "json":
-        click.echo(plan_to_json(result), nl=False)
-    else:
-        click.echo(render_plan_text(result, color=use_color(no_color)), nl=False)
+    click.echo(render(result, output_format, no_color), nl=False)
     if result.errors:
         sys.exit(EXIT_ERROR)
     if detailed_exitcode and result.has_changes:
@@ -100,6 +124,8 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
     saved = None if plan_file is None else plan_from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
     desired = load_desired(paths or DEFAULT_PATHS) if saved is None else ()  # files first, as in plan
     with build_client(**connection) as client:
+        if saved is None:
+            progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
         result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune)
         click.echo(render_plan_text(result, color=color), nl=False)
         if not result.has_changes and not result.errors:
@@ -110,8 +136,28 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
             count = len(result.pending)
             if not click.confirm(f"Apply {count} change{'s' if count != 1 else ''}?", default=False):
                 raise AssistantSyncError("apply cancelled; nothing was changed")
+        total = len(result.pending)
+        done: list[Outcome] = []
+
+        def report(outcome: Outcome) -> None:
+            done.append(outcome)
+            progress(f"[{len(done)}/{total}] {outcome.action} {outcome.key}: {'ok' if outcome.ok else 'failed'}")
+
+        progress(f"Applying {total} change{'s' if total != 1 else ''}...")
         with _stop_on_signals() as stop:
-            outcomes = apply_checked(result, client, saved=plan_file is not None, stop=stop)
+            outcomes = apply_checked(result, client, saved=plan_file is not None, stop=stop, on_done=report)
     click.echo(render_outcomes_text(outcomes, color=color), nl=False)
     if not all(outcome.ok for outcome in outcomes):
         sys.exit(EXIT_ERROR)
+
+
+@click.command()
+@click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@format_option
+@no_color_option
+def show(plan_file: Path, output_format: str, no_color: bool) -> None:
+    """Render a saved plan (plan --out) without credentials or network, e.g. as a pull-request comment."""
+    from assistantsync.plan_file import plan_from_json
+
+    saved = plan_from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
+    click.echo(render(saved, output_format, no_color), nl=False)
