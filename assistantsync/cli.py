@@ -13,8 +13,9 @@ import click
 
 from assistantsync import __version__
 from assistantsync.errors import EXIT_ERROR
+from assistantsync.import_command import import_assistants
 from assistantsync.sandbox.command import sandbox
-from assistantsync.sync_commands import apply, plan
+from assistantsync.sync_commands import apply, plan, show
 
 DEFAULT_PATHS = ("assistants",)
 
@@ -64,6 +65,8 @@ def schema_path_command() -> None:
 
 cli.add_command(plan)
 cli.add_command(apply)
+cli.add_command(show)
+cli.add_command(import_assistants)
 cli.add_command(sandbox)
 
 
