@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistantsync.errors import Location, Problem, ValidationFailed
+from assistantsync.safe_text import describe, hidden_character
 from assistantsync.yaml_loader import YamlDocument, load_yaml
 
 MAX_FILE_BYTES = 1024 * 1024  # per file read (YAML, prompt, parameter schema); no assistant comes close
 YAML_SUFFIXES = (".yaml", ".yml")
+# UTF-32 before UTF-16: the UTF-32 little-endian mark starts with the UTF-16 one.
+_FOREIGN_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+                 (b"\xfe\xff", "UTF-16"))
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,16 @@ def find_sources(paths: Sequence[Path], root: Path | None = None) -> tuple[list[
     seen: set[Path] = set()
     unique: list[SourceFile] = []
     for source in sources:  # a file named twice, or named and also inside a named folder, loads once
-        if source.real not in seen:
-            seen.add(source.real)
+        if source.real in seen:
+            continue
+        seen.add(source.real)
+        hidden = hidden_character(str(source.path))
+        if hidden is None:
             unique.append(source)
+        else:  # the name would reach messages and plans, where it could break lines or drive a terminal
+            what = "bytes that are not UTF-8" if "\udc80" <= hidden <= "\udcff" else f"the character {describe(hidden)}"
+            problems.append(Problem(Location(str(source.path), 1, 1), "",
+                                    f"the file name holds {what}; rename the file"))
     return unique, problems
 
 
@@ -96,34 +107,52 @@ def _real(path: Path) -> Path:
 
 
 def read_text(path: Path) -> str:
-    """The text of a regular UTF-8 file of at most MAX_FILE_BYTES, byte-faithful but for a leading BOM."""
+    """The text of a regular UTF-8 file of at most MAX_FILE_BYTES, byte-faithful but for a leading UTF-8 BOM."""
     try:
         raw = _read_bytes(path)
     except FileNotFoundError:
         raise UnreadableFile("does not exist") from None
     except OSError as error:
         raise UnreadableFile(f"cannot be read: {error.strerror}") from error
+    for bom, encoding in _FOREIGN_BOMS:
+        if raw.startswith(bom):
+            raise UnreadableFile(f"is {encoding} text (it starts with a {encoding} byte-order mark): save it as UTF-8",
+                                 1, 1)
     # Line endings are kept as written: CRLF in a prompt is the author's choice, and git can normalise it.
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        column = len(raw[line_start: error.start].decode("utf-8", "replace")) + 1
-        raise UnreadableFile(f"is not UTF-8 text (byte 0x{raw[error.start]:02x})",
-                             raw.count(b"\n", 0, error.start) + 1, column) from error
+        raise UnreadableFile(f"is not UTF-8 text (byte 0x{raw[error.start]:02x})", *_position(raw, error.start)) \
+            from error
+    if b"\x00" in raw:  # git shows a file holding NUL as binary: reviewers would never see its content
+        raise UnreadableFile("holds a NUL byte, so git treats it as binary, not text", *_position(raw, raw.find(0)))
+    return text
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters) of a byte offset; lines end at LF, as git counts them."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
 
 
 def _read_bytes(path: Path) -> bytes:
-    info = os.stat(path)  # before open: opening a FIFO would block
-    if stat.S_ISDIR(info.st_mode):
-        raise UnreadableFile("is a folder, not a file")
-    if not stat.S_ISREG(info.st_mode):
-        raise UnreadableFile("is not a regular file")
-    too_large = UnreadableFile(f"is larger than the limit of {MAX_FILE_BYTES} bytes (1 MiB)")
-    if info.st_size > MAX_FILE_BYTES:
-        raise too_large
-    with open(path, "rb") as handle:
-        raw = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat
+    # Non-blocking, so that opening a FIFO cannot wait for a writer; what was opened is judged by fstat.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableFile("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("is not a regular file")
+        too_large = UnreadableFile(f"is larger than the limit of {MAX_FILE_BYTES} bytes (1 MiB)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise too_large
+        with os.fdopen(descriptor, "rb") as handle:
+            descriptor = -1  # closed by the handle from here on
+            raw = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since fstat
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
     if len(raw) > MAX_FILE_BYTES:
         raise too_large
     return raw

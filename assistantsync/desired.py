@@ -13,7 +13,8 @@ from pathlib import Path
 from assistantsync.config import SourceFile, find_sources, load_file
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.jsontypes import JsonObject, format_path
-from assistantsync.references import Resolved, resolve_references
+from assistantsync.references import Reading, Resolved, resolve_references
+from assistantsync.safe_text import shown
 from assistantsync.schema import validate_assistant
 from assistantsync.schema_gen import KEY_PATTERN
 from assistantsync.yaml_loader import YamlDocument
@@ -52,7 +53,8 @@ def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[Desire
     """The assistants declared under `paths`, sorted by key; raises ValidationFailed with every problem found."""
     sources, problems = find_sources(paths, root)
     files = [_load(source) for source in sources]
-    entries = [_Entry(file.source, document, resolve_references(document, file.source), len(file.documents))
+    reading = Reading()
+    entries = [_Entry(file.source, document, resolve_references(document, file.source, reading), len(file.documents))
                for file in files for document in file.documents]
     parameter_files = {target for entry in entries for reference, target in entry.resolved.files.items()
                        if reference[-1] == "parameters_file"}
@@ -64,8 +66,9 @@ def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[Desire
     # A key taken from the file name is located at the document start, where `key:` would go.
     problems.extend(_clashes("key", "defined", [(a.key, doc.locate(("key",))) for a, doc in declared if a.key]))
     problems.extend(_clashes("id", "pinned", [(a.id, doc.locate(("id",))) for a, doc in declared if a.id]))
-    if problems:
-        raise ValidationFailed(problems)
+    if problems:  # file names, keys and values quoted in messages may hold anything: print them escaped
+        raise ValidationFailed([Problem(Location(shown(p.location.path), p.location.line, p.location.column),
+                                        shown(p.field), shown(p.message)) for p in problems])
     return sorted(assistants, key=lambda assistant: assistant.key)
 
 

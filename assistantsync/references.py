@@ -21,6 +21,10 @@ from assistantsync.jsontypes import JsonObject, JsonPath, format_path
 from assistantsync.yaml_loader import MAX_DEPTH, YamlDocument, load_yaml
 
 INSTRUCTIONS_MAX_CHARS = 256_000  # the API's maxLength for `instructions`, checked again once the file is read
+# What the references of one YAML file may read in all, repeats included: a 100 KB file naming one 1 MiB
+# schema in every tool of every document would otherwise make a run read, parse and plan gigabytes.
+REFERENCED_MAX_CHARS = 16 * 1024 * 1024
+Parse = Callable[[str, str], Any]
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,40 @@ class Resolved:
     files: Mapping[JsonPath, Path]  # where each reference inside the root points (a real path)
 
 
-def resolve_references(document: YamlDocument, source: SourceFile) -> Resolved:
+class Reading:
+    """The referenced files of one load: each read and parsed once, however often it is referenced, and at
+    most REFERENCED_MAX_CHARS characters read through the references of any one YAML file."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[Path, str, Parse], tuple[int, Any] | UnreadableFile] = {}
+        self._spent: dict[Path, int] = {}  # YAML file (real path) -> characters its references have read
+
+    def parsed(self, source: SourceFile, target: Path, reference: str, parse: Parse) -> Any:
+        """What `parse` makes of the file `target`; raises UnreadableFile, at most once per YAML file for the limit."""
+        key = (target, Path(reference).suffix.lower(), parse)  # the suffix decides how a parameter file is parsed
+        if key not in self._parsed:
+            try:
+                text = read_text(target)
+                self._parsed[key] = (len(text), parse(text, reference))
+            except UnreadableFile as error:
+                self._parsed[key] = error
+        found = self._parsed[key]
+        if isinstance(found, UnreadableFile):
+            raise UnreadableFile(found.reason, found.line, found.column)  # fresh: a raised one keeps its traceback
+        size, value = found
+        spent = self._spent.get(source.real, 0)
+        self._spent[source.real] = spent + size
+        if spent + size <= REFERENCED_MAX_CHARS:
+            return value
+        if spent <= REFERENCED_MAX_CHARS:  # the first reference past the limit is reported; the file is invalid
+            raise UnreadableFile(f"is not read: the files that one YAML file references may hold at most "
+                                 f"{REFERENCED_MAX_CHARS} characters in all")
+        return None
+
+
+def resolve_references(document: YamlDocument, source: SourceFile, reading: Reading | None = None) -> Resolved:
     """Replace `instructions_file` by `instructions` and `parameters_file` by `parameters`, in place of the key."""
-    resolver = _Resolver(document, source)
+    resolver = _Resolver(document, source, reading or Reading())
     data = dict(document.data)
     reference = data.get("instructions_file")
     if isinstance(reference, str):
@@ -47,8 +82,8 @@ def resolve_references(document: YamlDocument, source: SourceFile) -> Resolved:
 
 
 class _Resolver:
-    def __init__(self, document: YamlDocument, source: SourceFile) -> None:
-        self.document, self.source = document, source
+    def __init__(self, document: YamlDocument, source: SourceFile, reading: Reading) -> None:
+        self.document, self.source, self.reading = document, source, reading
         self.problems: list[Problem] = []
         self.files: dict[JsonPath, Path] = {}
 
@@ -63,14 +98,14 @@ class _Resolver:
         parameters = self.read(path, reference, _parse_parameters)
         return {**tool, "function": _renamed(function, "parameters_file", "parameters", parameters)}
 
-    def read(self, path: JsonPath, reference: str, parse: Callable[[str, str], Any]) -> Any:
+    def read(self, path: JsonPath, reference: str, parse: Parse) -> Any:
         """The parsed content of the file `reference`, or None after reporting why it cannot be used."""
         if not reference:  # the schema reports an empty path
             return None
         try:
             target = self._target(reference)
             self.files[path] = target
-            return parse(read_text(target), reference)
+            return self.reading.parsed(self.source, target, reference, parse)
         except UnreadableFile as error:
             self.problems.append(Problem(self.document.locate(path), format_path(path),
                                          f"{reference!r} {error.reason}"))
@@ -84,11 +119,25 @@ class _Resolver:
         folder, root = self.source.path.parent, self.source.root
         target = Path(os.path.realpath(folder / reference))
         if target.is_relative_to(root):
+            hidden = _hidden_part(target, root, Path(os.path.realpath(folder)))
+            if hidden is not None:  # .git/config may hold CI's token (actions/checkout puts it there); .env, secrets
+                raise UnreadableFile(f"leads into the hidden {hidden!r}: file references may not read hidden files "
+                                     "or folders")
             return target
         written = Path(os.path.normpath(Path(os.path.realpath(folder), reference)))
         how = "leads" if not written.is_relative_to(root) else "is a symlink to a file"
         raise UnreadableFile(f"{how} outside {self.source.root_label}: "
                              "file references must stay inside the folder being loaded")
+
+
+def _hidden_part(target: Path, root: Path, folder: Path) -> str | None:
+    """The first hidden file or folder on the way from `root` to `target` that the YAML file is not itself in."""
+    current = root
+    for part in target.relative_to(root).parts:
+        current = current / part
+        if part.startswith(".") and not folder.is_relative_to(current):
+            return part
+    return None
 
 
 def _check_instructions(text: str, reference: str) -> str:

@@ -6,28 +6,22 @@ same line as a scalar value), a list item at the item, the document itself at it
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.reader import ReaderError
 
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.jsontypes import JsonObject, JsonPath, format_path
+from assistantsync.yaml_checks import MAP, MERGE, NULL, STR, TAG, kind, scalar_problem, tag_problem, text_problem
 
 MAX_DEPTH = 64  # nesting levels, aliases expanded; keeps every later recursive walk far from the stack limit
 MAX_ALIAS_NODES = 10_000  # nodes that aliases may add to one document: billion laughs stops a few levels in
-
-_TAG = "tag:yaml.org,2002:"
-_STR, _NULL, _MAP, _MERGE = _TAG + "str", _TAG + "null", _TAG + "map", _TAG + "merge"
-# Tags whose values are JSON values; `timestamp` and `merge` are constructed as plain strings below.
-_JSON_TAGS = frozenset(_TAG + name for name in ("null", "bool", "int", "float", "str", "seq", "map",
-                                                 "timestamp", "merge"))
-_KINDS = {"str": "a string", "int": "a number", "float": "a number", "bool": "a boolean", "null": "null",
-          "seq": "a list", "map": "a mapping"}
+# Per file. Pure-Python YAML reads some 40,000 values a second: these bound a hostile file to about a second.
+MAX_DOCUMENTS = 1_000
+MAX_VALUES = 50_000
 
 
 @dataclass(frozen=True)
@@ -61,7 +55,7 @@ class _Loader(yaml.SafeLoader):
 
     # Dates stay strings so the schema sees what the user wrote; `=` is just a string, as in YAML 1.2.
     yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_TAG + "timestamp", _TAG + "value")]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (TAG + "timestamp", TAG + "value")]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
@@ -72,9 +66,14 @@ class _Loader(yaml.SafeLoader):
         self._shapes: dict[Node, tuple[int, int]] = {}  # node -> (size with aliases expanded, height)
         self._alias_nodes = 0
         self._depth = 0
+        self._documents = self._values = 0  # in the whole file
 
     def compose_document(self) -> Node | None:
         self.document_start = self._next_mark()
+        self._documents += 1
+        if self._documents > MAX_DOCUMENTS:
+            raise _Refused(f"more than {MAX_DOCUMENTS} documents in one file: split it into several files",
+                           self.document_start)
         self._shapes, self._alias_nodes = {}, 0
         return super().compose_document()
 
@@ -91,6 +90,9 @@ class _Loader(yaml.SafeLoader):
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(f"nested more than {MAX_DEPTH} levels deep", mark)
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _Refused(f"more than {MAX_VALUES} values in one file: split it into several files", mark)
         node = super().compose_node(parent, index)
         self._depth -= 1
         if node is None:
@@ -115,10 +117,10 @@ class _Loader(yaml.SafeLoader):
         """Compose the next document, check it, and construct it if it has no problem."""
         node = self.get_node()
         start = self.locate(self.document_start)
-        if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL):
+        if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
             return None, [Problem(start, "", "the document is empty")]
-        if not (isinstance(node, MappingNode) and node.tag == _MAP):
-            return None, [Problem(start, "", f"a document must be a mapping of fields, found {_kind(node)}")]
+        if not (isinstance(node, MappingNode) and node.tag == MAP):
+            return None, [Problem(start, "", f"a document must be a mapping of fields, found {kind(node)}")]
         positions: dict[JsonPath, Location] = {}
         problems: list[Problem] = []
         self._survey(node, (), self.document_start, positions, problems)
@@ -134,39 +136,37 @@ class _Loader(yaml.SafeLoader):
                 positions: dict[JsonPath, Location], problems: list[Problem]) -> None:
         """Record where each value was written; report what JSON cannot hold or YAML would hide."""
         positions.setdefault(path, self.locate(mark))
-        message = None
-        if node.tag not in _JSON_TAGS:
-            message = f"the YAML tag {_tag_name(node.tag)} is not allowed: use plain JSON-like values"
-        elif isinstance(node, ScalarNode):
-            message = _scalar_problem(self, node)
-        elif isinstance(node, SequenceNode):
+        message = tag_problem(node)
+        if message is None and isinstance(node, ScalarNode):
+            message = scalar_problem(self, node)
+        elif message is None and isinstance(node, SequenceNode):
             for index, item in enumerate(node.value):
                 self._survey(item, (*path, index), item.start_mark, positions, problems)
-        elif isinstance(node, MappingNode):
+        elif message is None and isinstance(node, MappingNode):
             self._survey_mapping(node, path, positions, problems)
         if message:
             problems.append(Problem(self.locate(node.start_mark), format_path(path), message))
 
     def _survey_mapping(self, node: MappingNode, path: JsonPath,
                         positions: dict[JsonPath, Location], problems: list[Problem]) -> None:
-        explicit = [key for key, _ in node.value if key.tag != _MERGE]
+        explicit = [key for key, _ in node.value if key.tag != MERGE]
         self.flatten_mapping(node)  # PyYAML's own `<<` semantics: merged pairs first, so explicit ones win
         first_seen: dict[str, Mark] = {}
         for key in explicit:
-            if key.tag == _STR and key.value in first_seen:
+            if key.tag == STR and key.value in first_seen:
                 line = first_seen[key.value].line + 1
                 problems.append(Problem(self.locate(key.start_mark), format_path((*path, key.value)),
                                         f"duplicate key '{key.value}' (first at line {line}): "
                                         "YAML would silently keep only the last one"))
-            elif key.tag == _STR:
+            elif key.tag == STR:
                 first_seen[key.value] = key.start_mark
         surveyed: set[str] = set()
         for key, value in reversed(node.value):  # the last pair for a key is the one the data keeps
-            if not (isinstance(key, ScalarNode) and key.tag == _STR):
+            if not (isinstance(key, ScalarNode) and key.tag == STR):
                 hint = "; quote it" if isinstance(key, ScalarNode) else ""
                 problems.append(Problem(self.locate(key.start_mark), format_path(path),
-                                        f"mapping keys must be strings, found {_kind(key)}{hint}"))
-            elif message := _scalar_problem(self, key):
+                                        f"mapping keys must be strings, found {kind(key)}{hint}"))
+            elif message := scalar_problem(self, key):
                 problems.append(Problem(self.locate(key.start_mark), format_path(path), message))
             elif key.value not in surveyed:
                 surveyed.add(key.value)
@@ -178,43 +178,19 @@ def _as_written(loader: _Loader, node: ScalarNode) -> str:
 
 
 # An explicit `!!timestamp` and a bare `<<` value are kept as the text the user wrote.
-_Loader.add_constructor(_TAG + "timestamp", _as_written)
-_Loader.add_constructor(_MERGE, _as_written)
-
-
-def _scalar_problem(loader: _Loader, node: ScalarNode) -> str | None:
-    try:
-        if node.tag == _TAG + "float" and not math.isfinite(loader.construct_yaml_float(node)):
-            return "numbers must be finite: JSON has no NaN or infinity"
-        if node.tag == _TAG + "int":
-            loader.construct_yaml_int(node)
-    except ValueError:  # Python refuses to convert integers of more than 4300 digits
-        return "the number is too large"
-    try:
-        node.value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "the text holds a lone surrogate escape (\\ud800-\\udfff), which is not valid Unicode"
-    return None
-
-
-def _tag_name(tag: str) -> str:
-    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
-
-
-def _kind(node: Node) -> str:
-    return _KINDS.get(node.tag.removeprefix(_TAG), f"a value tagged {_tag_name(node.tag)}")
+_Loader.add_constructor(TAG + "timestamp", _as_written)
+_Loader.add_constructor(MERGE, _as_written)
 
 
 def load_yaml(text: str, file: str) -> list[YamlDocument]:
     """Parse every document of one file (named `file` in problems); raise ValidationFailed with all problems."""
-    try:
-        loader = _Loader(text, file)  # a text is checked for control characters as a whole, here
-    except ReaderError as error:
-        before = text[: error.position]
-        at = Location(file, before.count("\n") + 1, len(before) - before.rfind("\n"))
-        message = (f"not valid YAML: the control character U+{error.character:04X} is not allowed; "
-                   "write it as an escape in a double-quoted string")
-        raise ValidationFailed([Problem(at, "", message)]) from error
+    refused = text_problem(text)  # before PyYAML, whose reader would refuse fewer characters, less clearly
+    if refused is not None:
+        offset, message = refused
+        before = text[:offset]  # lines as git counts them: the one place a reviewer could look
+        raise ValidationFailed([Problem(Location(file, before.count("\n") + 1, offset - before.rfind("\n")), "",
+                                        message)])
+    loader = _Loader(text, file)
     documents: list[YamlDocument] = []
     problems: list[Problem] = []
     try:

@@ -97,9 +97,15 @@ def test_read_text_accepts_exactly_the_size_limit(tmp_path: Path) -> None:
     [
         (b"x" * (MAX_FILE_BYTES + 1), "is larger than the limit of 1048576 bytes (1 MiB)", 0, 0),
         (b"ok\nd\xc3\xa9j\xe0 vu\n", "is not UTF-8 text (byte 0xe0)", 2, 4),
-        (b"\xff\xfem\x00", "is not UTF-8 text (byte 0xff)", 1, 1),
+        (b"\xff\xfem\x00", "is UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8", 1, 1),
+        (b"\xfe\xff\x00m", "is UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8", 1, 1),
+        (b"\xff\xfe\x00\x00m\x00\x00\x00",
+         "is UTF-32 text (it starts with a UTF-32 byte-order mark): save it as UTF-8", 1, 1),
+        (b"\x00\x00\xfe\xff\x00\x00\x00m",
+         "is UTF-32 text (it starts with a UTF-32 byte-order mark): save it as UTF-8", 1, 1),
+        (b"text\nbefore \xc3\xa9\x00 a NUL\n", "holds a NUL byte, so git treats it as binary, not text", 2, 9),
     ],
-    ids=["too-large", "latin-1", "utf-16"],
+    ids=["too-large", "latin-1", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "nul"],
 )
 def test_read_text_refuses(tmp_path: Path, content: bytes, reason: str, line: int, column: int) -> None:
     with pytest.raises(UnreadableFile) as refused:
@@ -117,6 +123,8 @@ def test_read_text_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
         reasons[name] = refused.value.reason
     with pytest.raises(UnreadableFile, match="is a folder, not a file"):
         read_text(tmp_path)
+    with pytest.raises(UnreadableFile, match="is not a regular file"):
+        read_text(Path("/dev/zero"))  # endless: refused before a byte is read
     assert reasons == {"fifo": "is not a regular file", "missing": "does not exist",
                        "loop": "cannot be read: Too many levels of symbolic links"}
 
@@ -145,3 +153,20 @@ def test_load_file_accepts_a_bom_and_crlf(in_tmp: Path) -> None:
     [document] = load_file(source)
     assert document.data == {"model": "x", "name": "y"}
     assert document.positions[("name",)] == Location("f.yaml", 2, 1)
+
+
+def test_file_names_that_would_print_as_something_else_are_refused(in_tmp: Path) -> None:
+    for name in ["ok.yaml", "two\nlines.yaml", "rtl\u202egnp.yaml", "sub/bell\x07/a.yaml"]:
+        write(in_tmp / "assistants" / name, "model: x\n")
+    Path(os.fsdecode(b"assistants/caf\xe9.yaml")).write_text("model: x\n", encoding="utf-8")
+    sources, problems = find_sources([Path("assistants"), Path("assistants/two\nlines.yaml")])
+    assert [str(s.path) for s in sources] == ["assistants/ok.yaml"]
+    assert [(p.location, p.message) for p in problems] == [
+        (Location("assistants/caf\udce9.yaml", 1, 1), "the file name holds bytes that are not UTF-8; rename the file"),
+        (Location("assistants/rtl\u202egnp.yaml", 1, 1),
+         "the file name holds the character U+202E (RIGHT-TO-LEFT OVERRIDE); rename the file"),
+        (Location("assistants/two\nlines.yaml", 1, 1), "the file name holds the character U+000A; rename the file"),
+        (Location("assistants/sub/bell\x07/a.yaml", 1, 1),
+         "the file name holds the character U+0007; rename the file"),
+    ]
+

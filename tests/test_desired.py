@@ -5,10 +5,7 @@ import socket
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from assistantsync.cli import cli
 from assistantsync.desired import DesiredAssistant, load_desired
@@ -156,29 +153,3 @@ def test_cli_reports_located_problems_on_stderr_and_exits_1(monkeypatch: pytest.
     ]
     assert result.stderr.splitlines()[0].endswith(
         "duplicate-pinned-id/a.yaml:1:1: id: id 'asst_abc123' is also pinned at duplicate-pinned-id/b.yaml:2:1")
-
-
-_yaml_shaped = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
-    max_leaves=15,
-)
-_field_names = st.sampled_from(["model", "name", "instructions", "instructions_file", "tools", "tool_resources",
-                                "metadata", "temperature", "response_format", "key", "id", "typo"])
-_tools = st.lists(st.fixed_dictionaries({"type": st.sampled_from(["function", "file_search", "x"]),
-                                         "function": st.fixed_dictionaries({"parameters_file": st.text(max_size=8)})}),
-                  max_size=2)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.dictionaries(_field_names, _yaml_shaped | _tools, max_size=6) | _yaml_shaped)
-def test_any_yaml_shaped_document_loads_or_fails_with_located_problems(tmp_path: Path, data: object) -> None:
-    path = tmp_path / "case" / "a.yaml"
-    write(path, yaml.safe_dump(data, allow_unicode=True))
-    try:
-        assistants = load_desired([path.parent])
-    except ValidationFailed as failed:
-        assert failed.problems
-        assert all(problem.location.path == str(path) and problem.location.line >= 1 for problem in failed.problems)
-    else:
-        assert [assistant.key for assistant in assistants] == ["a"]

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from assistantsync import references
 from assistantsync.config import MAX_FILE_BYTES, find_sources, load_file
-from assistantsync.references import INSTRUCTIONS_MAX_CHARS, Resolved, resolve_references
+from assistantsync.references import INSTRUCTIONS_MAX_CHARS, Reading, Resolved, resolve_references
 
 
 @pytest.fixture
@@ -82,6 +83,17 @@ def test_dotdot_that_stays_inside_the_root_is_allowed(repo: Path) -> None:
     assert (resolved.problems, resolved.data["instructions"]) == ((), "Shared.")
 
 
+def test_a_yaml_file_inside_a_hidden_folder_may_reference_its_neighbours(repo: Path) -> None:
+    write(repo / ".github/assistants/prompts/p.md", "Neighbour.")
+    write(repo / ".github/shared.md", "Shared.")
+    write(repo / ".github/assistants/a.yaml", "model: x\ninstructions_file: prompts/p.md\n---\nkey: b\nmodel: x\n"
+                                              "instructions_file: ../.hidden/../shared.md\n")
+    [source], _ = find_sources([Path(".github/assistants/a.yaml")])  # the root is the current folder
+    first, second = (resolve_references(document, source) for document in load_file(source))
+    assert (first.problems, first.data["instructions"]) == ((), "Neighbour.")
+    assert second.data["instructions"] == "Shared."  # judged on the real path: under .github, like the YAML file
+
+
 def test_a_symlink_inside_the_root_is_allowed(repo: Path) -> None:
     write(repo / "assistants/prompts/real.md", "Real.")
     (repo / "assistants/prompts/link.md").symlink_to(repo / "assistants/prompts/real.md")
@@ -109,9 +121,18 @@ def test_a_symlink_inside_the_root_is_allowed(repo: Path) -> None:
                     f"{INSTRUCTIONS_MAX_CHARS}"),
         ("loop.md", "'loop.md' cannot be read: Too many levels of symbolic links"),
         ("a\x00b", "'a\\x00b' is not a file path"),
+        (".git/config", "'.git/config' leads into the hidden '.git': file references may not read hidden files or "
+                        "folders"),
+        ("to-git.md", "'to-git.md' leads into the hidden '.git': file references may not read hidden files or "
+                      "folders"),
+        (".missing.md", "'.missing.md' leads into the hidden '.missing.md': file references may not read hidden "
+                        "files or folders"),
+        ("nul.md", "'nul.md' holds a NUL byte, so git treats it as binary, not text"),
+        ("utf16.md", "'utf16.md' is UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8"),
     ],
     ids=["traversal", "parent", "absolute", "symlink", "symlinked-folder", "missing", "folder", "not-utf8",
-         "too-large", "too-long", "symlink-loop", "nul"],
+         "too-large", "too-long", "symlink-loop", "nul", "hidden-folder", "symlink-into-hidden", "hidden-missing",
+         "nul-byte", "utf-16"],
 )
 def test_refuses_instructions_file(repo: Path, reference: str, expected: str) -> None:
     write(repo / "secret.md", "top secret")
@@ -122,6 +143,10 @@ def test_refuses_instructions_file(repo: Path, reference: str, expected: str) ->
     write(repo / "assistants/latin1.md", b"caf\xe9")
     write(repo / "assistants/huge.md", b"x" * (MAX_FILE_BYTES + 1))
     write(repo / "assistants/long.md", "x" * (INSTRUCTIONS_MAX_CHARS + 1))
+    write(repo / "assistants/.git/config", "[remote]\n")
+    (repo / "assistants/to-git.md").symlink_to(repo / "assistants/.git/config")
+    write(repo / "assistants/nul.md", b"a\x00b")
+    write(repo / "assistants/utf16.md", "hi".encode("utf-16"))
     escaped = reference.replace("\x00", "\\0")
     resolved = resolve(repo, f'model: x\nname: n\ninstructions_file: "{escaped}"\n')
     assert messages(resolved) == [f"assistants/a.yaml:3:1: instructions_file: {expected}"]
@@ -181,3 +206,29 @@ def test_root_for_a_file_path_is_the_current_folder(repo: Path) -> None:
     write(repo / "shared/prompt.md", "Shared.")
     resolved = resolve(repo, "model: x\ninstructions_file: ../shared/prompt.md\n", path="assistants/a.yaml")
     assert (resolved.problems, resolved.data["instructions"]) == ((), "Shared.")
+
+
+def test_a_file_referenced_many_times_is_read_once_and_counted_each_time(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[Path] = []
+    real_read_text = references.read_text
+
+    def counting(path: Path) -> str:
+        reads.append(path)
+        return real_read_text(path)
+
+    monkeypatch.setattr(references, "read_text", counting)
+    monkeypatch.setattr(references, "REFERENCED_MAX_CHARS", 50)
+    write(repo / "assistants/schemas/p.json", '{"type": "object"}')  # 18 characters: two uses fit, the third not
+    tools = "".join(f"  - {{type: function, function: {{name: f{n}, parameters_file: schemas/p.json}}}}\n"
+                    for n in range(4))
+    write(repo / "assistants/a.yaml", f"key: a\nmodel: x\ntools:\n{tools}---\nkey: b\nmodel: x\ntools:\n{tools}")
+    reading = Reading()
+    [source], _ = find_sources([Path("assistants")])
+    first, second = (resolve_references(document, source, reading) for document in load_file(source))
+    assert reads == [repo / "assistants/schemas/p.json"]
+    assert [message.split(": ", 2)[1:] for message in messages(first)] == [[
+        "tools[2].function.parameters_file",
+        "'schemas/p.json' is not read: the files that one YAML file references may hold at most 50 characters in all"]]
+    assert second.problems == ()  # reported once per YAML file: the file is invalid already
+    assert first.data["tools"][0]["function"]["parameters"] == {"type": "object"}

@@ -1,4 +1,5 @@
-"""The core never crashes: any body, to create or modify, gets a 2xx or a well-formed 4xx.
+"""The core never crashes: any body, to create or modify, any list query, any method on any path, gets a
+2xx or a well-formed 4xx.
 
 Random JSON mostly fails validation early, so a second strategy builds bodies that are close to
 valid (real field names, plausible shapes, wrong values mixed in) to reach the code behind the
@@ -111,3 +112,53 @@ def test_a_valid_create_round_trips_through_get(body: Any) -> None:
     if created.status == 200:
         path = f"/v1/assistants/{created.body['id']}"
         assert handle(store, SandboxRequest("GET", path, {}, BETA), config).body == created.body
+
+
+ids = st.sampled_from([f"asst_{n:024d}" for n in range(4)]) | st.text(max_size=12)
+query_values = ids | st.sampled_from(["asc", "desc", "", " 5", "+3", "-1", "0", "100", "101", "1" * 30]) \
+    | st.integers(-3, 120).map(str)
+queries = st.dictionaries(st.sampled_from(["limit", "order", "after", "before"]) | st.text(max_size=6), query_values,
+                          max_size=4)
+
+
+def store_of(count: int) -> tuple[Store, Settings]:
+    """`count` assistants, ids asst_000...0 upwards, created in that order."""
+    counter = itertools.count()
+    config = Settings(clock=lambda: 1_700_000_000, new_id=lambda prefix: f"{prefix}{next(counter):024d}")
+    store = Store()
+    for _ in range(count):
+        created = handle(store, SandboxRequest("POST", "/v1/assistants", {}, BETA, b'{"model": "m"}'), config)
+        assert created.status == 200
+    return store, config
+
+
+@FAST
+@given(query=queries, count=st.integers(0, 4))
+def test_any_list_query_gets_a_page_or_a_well_formed_4xx(query: dict[str, str], count: int) -> None:
+    store, config = store_of(count)
+    response = handle(store, SandboxRequest("GET", "/v1/assistants", query, BETA), config)
+    assert response.status in (200, 400), response
+    assert_conforms(response.status, response.body)
+    if response.status == 200:
+        listed = [item["id"] for item in response.body["data"]]
+        assert len(listed) == len(set(listed)) <= min(int(query.get("limit", "20").strip()), count)
+
+
+paths = st.one_of(
+    st.text(max_size=30),
+    st.builds(lambda base, tail: base + tail,
+              st.sampled_from(["/v1/assistants", "/v1/assistants/", "/openai/assistants/", "/assistants/",
+                               "/api/projects/p/assistants/"]),
+              st.text(max_size=20) | ids | st.sampled_from(["%00", "%", "%zz", "..", "a/b", "asst_x/"])),
+)
+
+
+@FAST
+@given(method=st.sampled_from(["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]), path=paths,
+       body=st.binary(max_size=40) | bodies.map(lambda body: json.dumps(body).encode()), count=st.integers(0, 2))
+def test_any_method_and_path_gets_a_2xx_or_a_well_formed_4xx(method: str, path: str, body: bytes, count: int) -> None:
+    store, config = store_of(count)
+    response = handle(store, SandboxRequest(method, path, {}, BETA, body), config)
+    assert 200 <= response.status < 300 or 400 <= response.status < 500, response
+    assert_conforms(response.status, response.body)
+    response.content()

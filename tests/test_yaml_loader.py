@@ -9,8 +9,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assistantsync import yaml_loader
+from assistantsync.config import MAX_FILE_BYTES
 from assistantsync.errors import Location, ValidationFailed
-from assistantsync.yaml_loader import MAX_ALIAS_NODES, MAX_DEPTH, load_yaml
+from assistantsync.yaml_loader import MAX_ALIAS_NODES, MAX_DEPTH, MAX_DOCUMENTS, MAX_VALUES, load_yaml
 
 BILLION_LAUGHS = """\
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -132,15 +134,55 @@ def test_billion_laughs_fails_fast_and_small() -> None:
         ("c: !custom x\n", "f.yaml:1:4: c: the YAML tag !custom is not allowed: use plain JSON-like values"),
         ("c:\n  <<: 1\n", "f.yaml:2:7: not valid YAML: while constructing a mapping at line 2: "
                           "expected a mapping or list of mappings for merging, but found scalar"),
+        ("a: 1\rb: 2\n", "f.yaml:1:5: a carriage return (CR) without a line feed ends a line here, which diffs do "
+                         "not show: use LF or CRLF line endings"),
+        ("a: 1\r\nb: 2\n\nc: '\r'\n", "f.yaml:4:5: a carriage return (CR) without a line feed ends a line here, "
+                                      "which diffs do not show: use LF or CRLF line endings"),
+        ("a: x\x85b: y\n", "f.yaml:1:5: not valid YAML: the control character U+0085 is not allowed; "
+                          "write it as an escape in a double-quoted string"),
+        ("b: !!bool maybe\n", "f.yaml:1:4: b: 'maybe' is not !!bool: remove the tag, or quote a string"),
+        ("b: !!bool ~\n", "f.yaml:1:4: b: '~' is not !!bool: remove the tag, or quote a string"),
+        ("n: !!null text\n", "f.yaml:1:4: n: 'text' is not !!null: remove the tag, or quote a string"),
+        ("i: !!int 1.5\n", "f.yaml:1:4: i: '1.5' is not !!int: remove the tag, or quote a string"),
+        ("f: !!float " + "x" * 50 + "\n",
+         f"f.yaml:1:4: f: '{'x' * 39}…' is not !!float: remove the tag, or quote a string"),
+        ("h: 0x_\n", "f.yaml:1:4: h: '0x_' looks like a number but is not one: quote it to keep it as a string"),
+        ("m: !!map x\n", "f.yaml:1:4: m: the YAML tag !!map cannot mark a scalar"),
+        ("s: !!seq {a: 1}\n", "f.yaml:1:4: s: the YAML tag !!seq cannot mark a mapping"),
+        ("t: !!str [a]\n", "f.yaml:1:4: t: the YAML tag !!str cannot mark a list"),
     ],
     ids=["duplicate-key", "duplicate-nested-key", "recursive-alias", "undefined-alias", "list", "string",
          "number", "empty-file", "only-comments", "empty-document", "null-document", "tab-indent",
          "tab-separator", "not-yaml", "unclosed-quote", "control-character", "number-key", "list-key", "infinity",
          "float-overflow", "huge-integer", "lone-surrogate", "lone-surrogate-key", "binary", "set", "omap",
-         "python-tag", "custom-tag", "bad-merge"],
+         "python-tag", "custom-tag", "bad-merge", "lone-cr", "lone-cr-after-crlf", "nel", "bool-misfit",
+         "bool-null-misfit", "null-misfit", "int-misfit", "long-misfit", "hex-without-digits", "map-on-scalar",
+         "seq-on-mapping", "str-on-list"],
 )
 def test_refuses(text: str, expected: str) -> None:
     assert problems_of(text) == [expected]
+
+
+def test_accepts_tags_that_fit_their_values_and_crlf_line_endings() -> None:
+    text = "a: !!int '12'\r\nb: !!float 1\r\nc: !!bool yes\nd: !!null ~\ne: !!str 5\nf: !!seq [1]\ng: !!map {h: 1}\n"
+    assert load_yaml(text, "f.yaml")[0].data == {"a": 12, "b": 1.0, "c": True, "d": None, "e": "5", "f": [1],
+                                                 "g": {"h": 1}}
+
+
+def test_refuses_more_documents_than_the_limit_at_the_first_one_too_many() -> None:
+    text = "model: x\n" + "---\nmodel: x\n" * MAX_DOCUMENTS
+    assert problems_of(text) == [f"f.yaml:{2 * MAX_DOCUMENTS}:1: more than {MAX_DOCUMENTS} documents in one file: "
+                                 "split it into several files"]
+    assert len(load_yaml("model: x\n" + "---\nmodel: x\n" * (MAX_DOCUMENTS - 1), "f.yaml")) == MAX_DOCUMENTS
+
+
+def test_refuses_more_values_than_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yaml_loader, "MAX_VALUES", 100)  # the real limit, in time, is the hostile corpus's
+    # The document, the key `a` and the list are values too: the item that is one too many is number 98.
+    assert problems_of("a: [" + "0, " * 98 + "]\n") == [
+        f"f.yaml:1:{5 + 3 * 97}: more than 100 values in one file: split it into several files"]
+    assert load_yaml("a: [" + "0, " * 97 + "]\n", "f.yaml")
+    assert MAX_VALUES * len("0, ") < MAX_FILE_BYTES  # the real limit matters: a file under the size limit reaches it
 
 
 def test_reports_every_document_problem_of_a_file() -> None:

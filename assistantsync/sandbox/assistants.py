@@ -106,13 +106,15 @@ def modify_assistant(store: Store, assistant_id: str, body: JsonObject, *, new_i
         public["model"] = body["model"]
     if "tools" in body:
         public["tools"] = [_stored_tool(tool) for tool in _list(body["tools"])]
+    # `get`: a record another server wrote (or a hand-edited state file) may lack the optional fields.
     for name in ("temperature", "top_p"):
-        public[name] = _number_or(public[name], 1.0)
+        public[name] = _number_or(public.get(name), 1.0)
     if body.get("tool_resources") is not None:
         public["tool_resources"] = _stored_resources(body["tool_resources"], new_id)
-    public["metadata"] = _object(public["metadata"])
+    public["metadata"] = _object(public.get("metadata"))
+    public["tools"] = _list(public.get("tools"))
     # Refilled after every write: the spec's modify example shows the container a new tool brings.
-    public["tool_resources"] = _with_containers(_object(public["tool_resources"]), public["tools"])
+    public["tool_resources"] = _with_containers(_object(public.get("tool_resources")), public["tools"])
     store.put(StoredAssistant(public, _write_only(record.write_only, body)))
     return copy.deepcopy(public)
 

@@ -1,0 +1,38 @@
+"""Text taken from files and shown back in messages, made safe to print.
+
+A hostile pull request controls file names, keys and values. Printed raw, a newline in one would split a
+problem over two lines (and a line such as `::error::` is a workflow command to GitHub Actions), an escape
+sequence would drive the terminal, and an invisible or bidirectional character would make text read
+differently than it is. `shown` escapes all of them; `hidden_character` finds the first one.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Control characters, lone surrogates (undecodable bytes in a file name), line and paragraph separators, and
+# format characters: invisible ones such as U+200B and U+FEFF, and the bidirectional controls ("Trojan Source").
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp", "Cf"})
+
+
+def is_hidden(char: str) -> bool:
+    """Whether printing `char` raw could break a line, drive a terminal, hide, or reorder what a reader sees."""
+    return unicodedata.category(char) in _HIDDEN_CATEGORIES
+
+
+def hidden_character(text: str) -> str | None:
+    """The first character of `text` that must not be printed raw, if any."""
+    return next((char for char in text if is_hidden(char)), None)
+
+
+def shown(text: str) -> str:
+    """`text` with every hidden character written as an escape (`\\n`, `\\x1b`, `\\u202e`, `\\udcff`)."""
+    if hidden_character(text) is None:
+        return text
+    return "".join(char.encode("unicode_escape").decode("ascii") if is_hidden(char) else char for char in text)
+
+
+def describe(char: str) -> str:
+    """`U+000A` and, when Unicode names it, its name: for messages about one character."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
