@@ -22,7 +22,7 @@ from assistantsync.record import canonical_json
 from assistantsync.reserved import RESERVED_METADATA_KEYS
 
 if TYPE_CHECKING:
-    from assistantsync.client import AssistantsClient
+    from assistantsync.client import AssistantsClient, RetryInterrupted
 
 
 @dataclass(frozen=True)
@@ -108,9 +108,20 @@ def readback_problems(change: Change, returned: JsonObject) -> list[str]:
 
 
 RECOVERED_NOTE = "the response was lost; found by its key"
+NOT_APPLIED = "not applied: interrupted"
 
 
-def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[str], JsonObject | None]) -> Outcome:
+def interrupted_message(error: RetryInterrupted) -> str:
+    """Why a change stopped between attempts: surely not applied, or perhaps applied by the failed attempt."""
+    if error.maybe_written:
+        return f"interrupted before a retry; the failed attempt may have been applied: {error.cause.message}"
+    return f"{NOT_APPLIED} before a retry: {error.cause.message}"
+
+
+def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[str], JsonObject | None],
+             stop: threading.Event) -> Outcome:
+    from assistantsync.client import RetryInterrupted
+
     recovered: list[JsonObject] = []  # what a lookup after an ambiguous create failure found
 
     def lookup() -> JsonObject | None:
@@ -121,13 +132,15 @@ def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[
 
     try:
         if change.action == "delete":
-            client.delete(str(change.id))
+            client.delete(str(change.id), stop=stop)
             return Outcome(change.key, change.action, change.id, True, "deleted")
         body = change.body or {}
         if change.action == "create":
-            returned = client.create(body, find_existing=lookup)
+            returned = client.create(body, find_existing=lookup, stop=stop)
         else:
-            returned = client.modify(str(change.id), body)
+            returned = client.modify(str(change.id), body, stop=stop)
+    except RetryInterrupted as error:
+        return Outcome(change.key, change.action, change.id, False, interrupted_message(error))
     except AssistantSyncError as error:
         return Outcome(change.key, change.action, change.id, False, error.message)
     new_id = str(returned.get("id", change.id))
@@ -150,7 +163,8 @@ def apply_plan(
 ) -> list[Outcome]:
     """Write every pending change; deletions run last. Returns one outcome per change, sorted by key.
 
-    Once `stop` is set no new write starts; those changes are reported as not applied.
+    Once `stop` is set no new write starts, and none is retried; those changes are reported as not applied.
+    Writes in flight finish (or time out): abandoning one would leave its outcome unknown.
     """
     halt = stop or threading.Event()
 
@@ -159,9 +173,9 @@ def apply_plan(
 
     def run(change: Change) -> Outcome:
         if halt.is_set():
-            outcome = Outcome(change.key, change.action, change.id, False, "not applied: interrupted")
+            outcome = Outcome(change.key, change.action, change.id, False, NOT_APPLIED)
         else:
-            outcome = _execute(change, client, find_existing)
+            outcome = _execute(change, client, find_existing, halt)
         if on_done is not None:
             on_done(outcome)
         return outcome

@@ -7,6 +7,7 @@ here, once. httpx is imported when a client is built, so `assistantsync --help` 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,8 @@ from assistantsync.transfer import Failure, Transfer
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "ConnectionSettings", "FindExisting"]
+__all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "ConnectionSettings", "FindExisting",
+           "RetryInterrupted"]
 
 PAGE_SIZE = 100  # the API's maximum `limit`
 LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan
@@ -37,8 +39,32 @@ CREATE_NOT_RETRIED = (
     "the server may have stored the assistant before failing, so the create was not retried (that could "
     "make a duplicate): list the assistants, e.g. with `assistantsync plan`, before applying again"
 )
+CREATE_STILL_RUNNING = (
+    "the server may still be storing the assistant (it was not there yet when looked up by its key), so "
+    "the create was not sent again (that could make a duplicate); the next apply finds it by its key"
+)
 
 FindExisting = Callable[[], "JsonObject | None"]
+
+
+class RetryInterrupted(ApiError):
+    """An attempt failed and was not retried because the run is stopping (SIGINT/SIGTERM)."""
+
+    def __init__(self, cause: ApiError, maybe_written: bool) -> None:
+        super().__init__(
+            cause.method,
+            cause.path,
+            cause.detail,
+            status=cause.status,
+            api_message=cause.api_message,
+            api_code=cause.api_code,
+            api_type=cause.api_type,
+            request_id=cause.request_id,
+            hint="; ".join(part for part in (cause.hint, "interrupted, so not retried") if part),
+            attempts=cause.attempts,
+        )
+        self.cause = cause
+        self.maybe_written = maybe_written  # whether a failed attempt may still have been applied
 
 
 @dataclass(frozen=True)
@@ -135,16 +161,21 @@ class AssistantsClient:
         with ThreadPoolExecutor(max_workers=min(self.settings.parallelism, len(ids))) as pool:
             return dict(zip(ids, pool.map(self._get_or_error, ids), strict=True))
 
-    def create(self, body: JsonObject, *, find_existing: FindExisting | None = None) -> JsonObject:
+    # The writes take `stop`: once it is set, a failed attempt is not retried (RetryInterrupted), and a wait
+    # before a retry ends at once. The attempt in flight is never abandoned, and a create that failed
+    # ambiguously is still looked up (a read), so the summary can say whether it was stored.
+
+    def create(self, body: JsonObject, *, find_existing: FindExisting | None = None,
+               stop: threading.Event | None = None) -> JsonObject:
         """POST /assistants. After an ambiguous failure, `find_existing` tells whether the create happened."""
-        return self._call("POST", "/assistants", body=body, is_create=True, find_existing=find_existing)
+        return self._call("POST", "/assistants", body=body, is_create=True, find_existing=find_existing, stop=stop)
 
-    def modify(self, assistant_id: str, body: JsonObject) -> JsonObject:
-        return self._call("POST", _item_path(assistant_id), body=body)  # same body twice: safe to retry
+    def modify(self, assistant_id: str, body: JsonObject, *, stop: threading.Event | None = None) -> JsonObject:
+        return self._call("POST", _item_path(assistant_id), body=body, stop=stop)  # same body twice: safe to retry
 
-    def delete(self, assistant_id: str) -> JsonObject:
+    def delete(self, assistant_id: str, *, stop: threading.Event | None = None) -> JsonObject:
         gone = {"id": assistant_id, "object": "assistant.deleted", "deleted": True}
-        return self._call("DELETE", _item_path(assistant_id), gone=gone)
+        return self._call("DELETE", _item_path(assistant_id), gone=gone, stop=stop)
 
     def _get_or_error(self, assistant_id: str) -> JsonObject | ApiError:
         try:
@@ -162,6 +193,7 @@ class AssistantsClient:
         is_create: bool = False,
         find_existing: FindExisting | None = None,
         gone: JsonObject | None = None,
+        stop: threading.Event | None = None,
     ) -> JsonObject:
         """Send with retries. `gone`: what a DELETE returns when a retry finds the assistant already deleted."""
         maybe_written = False
@@ -177,13 +209,26 @@ class AssistantsClient:
                 found = self._recover_create(outcome, find_existing)
                 if found is not None:
                     return found
-            maybe_written = maybe_written or outcome.may_have_written
+                if outcome.may_still_be_running:  # not stored *yet* is not proof it never will be
+                    raise AmbiguousWriteError(error, CREATE_STILL_RUNNING) from outcome.cause
+            # A create that got this far was looked up and is not there: it was not applied.
+            maybe_written = maybe_written or (outcome.may_have_written and not is_create)
             if not outcome.retryable or attempt >= self.settings.max_retries:
                 raise error from outcome.cause
+            if stop is not None and stop.is_set():
+                raise RetryInterrupted(error, maybe_written) from outcome.cause
             delay = retry.retry_delay(attempt, outcome.headers, jitter=self._random(), now=self._now())
             self._transfer.log_line(f"   retrying {method} {error.path} in {delay:.2f}s after: {error.detail}")
-            self._sleep(delay)
+            if self._pause(delay, stop):
+                raise RetryInterrupted(error, maybe_written) from outcome.cause
             attempt += 1
+
+    def _pause(self, seconds: float, stop: threading.Event | None) -> bool:
+        """Wait before a retry; True when `stop` was set meanwhile (a server may ask for up to a minute)."""
+        if stop is None:
+            self._sleep(seconds)
+            return False
+        return stop.wait(seconds)
 
     def _recover_create(self, failed: Failure, find_existing: FindExisting | None) -> JsonObject | None:
         """The assistant the failed create stored, None if it stored none; raise if we cannot tell."""

@@ -35,6 +35,11 @@ def may_have_written(status: int) -> bool:
     return status == 408 or status >= 500
 
 
+def may_still_be_running(status: int) -> bool:
+    """Whether the request may still be in progress behind this response: a gateway gave up waiting (504)."""
+    return status == 504
+
+
 def retry_delay(retry: int, headers: Mapping[str, str], *, jitter: float, now: float) -> float:
     """Seconds to sleep before retry number `retry` (0-based).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -83,22 +84,43 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
         sys.exit(EXIT_CHANGES)
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextmanager
 def _stop_on_signals() -> Iterator[threading.Event]:
-    """SIGINT/SIGTERM stop new writes from starting; writes in flight finish or time out."""
+    """SIGINT/SIGTERM stop new writes from starting; writes in flight finish or time out.
+
+    A second signal does not abort: a write cut off mid-flight may or may not have been applied, and the
+    summary could no longer say which. It is acknowledged, so the person knows the tool is not stuck.
+    """
     stop = threading.Event()
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        if not stop.is_set():
-            click.echo("Interrupted: no new changes will start; waiting for those in flight.", err=True)
+        if stop.is_set():
+            _say("Already stopping: waiting for the changes in flight to finish (each gives up within --timeout).")
+            return
         stop.set()
+        _say(f"Interrupted ({signal.Signals(signum).name}): no new changes will start; waiting for those in "
+             "flight.")
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
     try:
         yield stop
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def _say(line: str) -> None:
+    """Write from a signal handler: one unbuffered write, as a handler may interrupt a print to the same stream."""
+    try:
+        descriptor = sys.stderr.fileno()
+    except (OSError, ValueError):  # io.UnsupportedOperation: no real file behind stderr (a test's capture)
+        click.echo(line, err=True)
+        return
+    with contextlib.suppress(OSError):  # stderr is gone (a closed pipe): nothing to tell, and no reason to crash
+        os.write(descriptor, (line + "\n").encode("utf-8", "replace"))
 
 
 @click.command()
@@ -146,7 +168,8 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
         progress(f"Applying {total} change{'s' if total != 1 else ''}...")
         with _stop_on_signals() as stop:
             outcomes = apply_checked(result, client, saved=plan_file is not None, stop=stop, on_done=report)
-    click.echo(render_outcomes_text(outcomes, color=color), nl=False)
+            # Still guarded: a signal now must not lose the summary of what was written.
+            click.echo(render_outcomes_text(outcomes, color=color), nl=False)
     if not all(outcome.ok for outcome in outcomes):
         sys.exit(EXIT_ERROR)
 

@@ -38,6 +38,8 @@ class Failure:
     may_have_written: bool  # the server may have applied the request before failing
     headers: Mapping[str, str] = field(default_factory=dict)  # response headers, for retry-after
     cause: BaseException | None = None  # the httpx exception, for `raise ... from`
+    # No answer in time: the server may still be working on it, so a lookup now cannot prove it never will.
+    may_still_be_running: bool = False
 
 
 class Transfer:
@@ -136,7 +138,8 @@ class Transfer:
             secrets=self._settings.secrets,
         )
         retryable = retry.should_retry_status(status, response.headers, (body.code, body.type))
-        return Failure(error, retryable, retry.may_have_written(status), response.headers)
+        return Failure(error, retryable, retry.may_have_written(status), response.headers,
+                       may_still_be_running=retry.may_still_be_running(status))
 
     def _transport_failure(self, method: str, full_path: str, exc: httpx.RequestError, attempt: int) -> Failure:
         import httpx
@@ -155,7 +158,9 @@ class Transfer:
         # Our own bugs or a bad base URL: another attempt would fail the same way.
         permanent = (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.DecodingError, httpx.TooManyRedirects)
         error = ApiError(method, full_path, detail, hint=hint, attempts=attempt + 1, secrets=self._settings.secrets)
-        return Failure(error, not isinstance(exc, permanent), not never_sent, cause=exc)
+        timed_out = isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout))  # sent (or partly), never answered
+        return Failure(error, not isinstance(exc, permanent), not never_sent, cause=exc,
+                       may_still_be_running=timed_out)
 
 
 def _host(url: str) -> str:

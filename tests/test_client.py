@@ -347,7 +347,15 @@ def test_create_after_an_ambiguous_failure_returns_what_find_existing_found(fail
     assert test.delays == []
 
 
-@pytest.mark.parametrize("failure", AMBIGUOUS)
+# No answer in time: the server may still be storing it, so "not there yet" proves nothing.
+STILL_RUNNING = [
+    pytest.param(lambda: httpx.ReadTimeout("timed out"), id="ReadTimeout"),
+    pytest.param(lambda: httpx.WriteTimeout("timed out"), id="WriteTimeout"),
+    pytest.param(lambda: openai_error(504, "Gateway timeout"), id="504"),
+]
+
+
+@pytest.mark.parametrize("failure", [p for p in AMBIGUOUS if p.id != "ReadTimeout"])
 def test_create_is_retried_when_find_existing_finds_nothing(failure: Callable[[], Any]) -> None:
     server = Scripted([failure(), reply(body={"id": "asst_new"})])
     checks: list[str] = []
@@ -360,6 +368,29 @@ def test_create_is_retried_when_find_existing_finds_nothing(failure: Callable[[]
     assert created == {"id": "asst_new"}
     assert checks == ["checked"]
     assert methods(server) == ["POST /v1/assistants"] * 2
+
+
+@pytest.mark.parametrize("failure", STILL_RUNNING)
+def test_create_that_may_still_be_running_is_never_sent_again(failure: Callable[[], Any]) -> None:
+    server = Scripted([failure(), reply(body={"id": "asst_duplicate"})])
+    checks: list[str] = []
+
+    def not_yet() -> JsonObject | None:
+        checks.append("checked")
+        return None
+
+    with pytest.raises(AmbiguousWriteError, match="may still be storing the assistant.*not sent again") as caught:
+        rig(server).client.create({"model": "m"}, find_existing=not_yet)
+    assert checks == ["checked"]  # found, it would have been returned
+    assert methods(server) == ["POST /v1/assistants"]
+    assert caught.value.path == "/v1/assistants"
+
+
+@pytest.mark.parametrize("failure", STILL_RUNNING)
+def test_a_modify_that_timed_out_is_retried(failure: Callable[[], Any]) -> None:
+    server = Scripted([failure(), reply(body={"id": "asst_1"})])
+    assert rig(server).client.modify("asst_1", {"name": "n"}) == {"id": "asst_1"}  # the same body twice is safe
+    assert methods(server) == ["POST /v1/assistants/asst_1"] * 2
 
 
 @pytest.mark.parametrize("failure", AMBIGUOUS)
