@@ -6,14 +6,19 @@ No domain decision lives here; heavy libraries are imported inside commands so t
 
 from __future__ import annotations
 
+import io
+import os
 import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
 
 import click
 
 from assistantsync import __version__
 from assistantsync.errors import EXIT_ERROR
 from assistantsync.import_command import import_assistants
+from assistantsync.redaction import known_secrets, redact
 from assistantsync.sandbox.command import sandbox
 from assistantsync.sync_commands import apply, plan, show
 
@@ -70,14 +75,45 @@ cli.add_command(import_assistants)
 cli.add_command(sandbox)
 
 
+BUG_NOTE = "assistantsync: unexpected error (a bug); please report it with the traceback above (credentials masked)"
+
+
+def _scrubbed(text: str) -> str:
+    return redact(text, known_secrets(os.environ))
+
+
+def report_crash(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """sys.excepthook: the full traceback of an error nobody raised on purpose, every credential masked.
+
+    A bug's traceback stays whole (it must be debuggable), but its messages may quote a request or a
+    variable, so every credential value is scrubbed first. Python then exits 1, as for any uncaught error.
+    """
+    sys.stderr.write(_scrubbed("".join(traceback.format_exception(kind, error, trace))))
+    if not issubclass(kind, KeyboardInterrupt):
+        sys.stderr.write(BUG_NOTE + "\n")
+    sys.stderr.flush()
+
+
+def _show(error: click.ClickException) -> None:
+    # Click's own messages quote option values, which may be a key given to the wrong option.
+    shown = io.StringIO()
+    error.show(file=shown)
+    click.echo(_scrubbed(shown.getvalue()), err=True, nl=False)
+
+
 def main() -> None:
-    """Entry point: every error exits 1 (click's usage errors included); 2 is reserved for pending changes."""
+    """Entry point: every error exits 1 (click's usage errors included); 2 is reserved for pending changes.
+
+    Errors the tool raises on purpose print one message; anything else is a bug and reaches
+    `report_crash` (installed here as sys.excepthook) with its traceback.
+    """
+    sys.excepthook = report_crash
     try:
         code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as error:
-        error.show()
+        _show(error)
         sys.exit(EXIT_ERROR if isinstance(error, click.UsageError) else error.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

@@ -21,6 +21,7 @@ import click
 
 from assistantsync.client import AssistantsClient
 from assistantsync.providers import DEFAULT_PROVIDER, DEFAULT_SANDBOX_STATE, PROVIDERS, resolve_connection
+from assistantsync.redaction import remember_secrets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,6 +79,7 @@ def build_client(
         parallelism=parallelism,
         sandbox_state=sandbox_state,
     )
+    remember_secrets(settings.secrets)  # for the traceback of a crash (cli.main), which no client scrubs
     return AssistantsClient(settings, transport=transport, log=_to_stderr if verbose else None)
 
 

@@ -7,7 +7,7 @@ exact secret *values* are scrubbed from any text we build, including text a serv
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 MASK = "***"
 # Shorter values are placeholders for servers without auth ("x", "none"); masking every "x" in a
@@ -18,6 +18,7 @@ _SENSITIVE_NAME = re.compile(r"auth|key|token|secret|config|cookie|passw|signatu
 # openai) would count as a credential, and a --header's plain value like "openai" would be scrubbed
 # from every message as if it were a secret.
 _NOT_A_CREDENTIAL_WORD = re.compile(r"portkey", re.IGNORECASE)
+_AUTH_SCHEME = re.compile(r"(?:bearer|basic|token|apikey|api-key|key)\s+(\S+)", re.IGNORECASE)
 
 
 def is_sensitive_header(name: str) -> bool:
@@ -25,9 +26,17 @@ def is_sensitive_header(name: str) -> bool:
     return _SENSITIVE_NAME.search(_NOT_A_CREDENTIAL_WORD.sub("-", name)) is not None
 
 
+def _with_credential(secret: str) -> set[str]:
+    """A secret and, when it is a header value like `Bearer TOKEN`, the token alone: a server that echoes
+    what it was sent (`Incorrect API key provided: TOKEN`) quotes the token without its scheme."""
+    found = _AUTH_SCHEME.fullmatch(secret.strip())
+    return {secret, found.group(1)} if found else {secret}
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
     """`text` with every secret value replaced by `***` (longest first, so no secret is half-masked)."""
-    for secret in sorted(secrets, key=len, reverse=True):
+    every = {part for secret in secrets for part in _with_credential(secret)}
+    for secret in sorted(every, key=len, reverse=True):
         if len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, MASK)
     return text
@@ -39,3 +48,24 @@ def masked_headers(headers: Iterable[tuple[str, str]], secrets: Iterable[str]) -
     return "; ".join(
         f"{name}: {MASK if is_sensitive_header(name) else redact(value, secrets)}" for name, value in headers
     )
+
+
+# Secrets met while running that are not in the environment under a credential-like name: a sensitive
+# --header value, an azure-identity token. Kept so the traceback of a crash can be scrubbed of them too.
+_seen: set[str] = set()
+
+
+def remember_secrets(values: Iterable[str]) -> None:
+    """Record secret values (ConnectionSettings.secrets) for `known_secrets`."""
+    _seen.update(value for value in values if value)
+
+
+def known_secrets(env: Mapping[str, str]) -> set[str]:
+    """Every value to scrub from text nobody wrote for output (a traceback): the remembered secrets, and the
+    value of every environment variable whose name says it holds a credential, as set and stripped (the
+    providers strip values before use)."""
+    found = set(_seen)
+    for name, value in env.items():
+        if is_sensitive_header(name):
+            found.update((value, value.strip()))
+    return {value for value in found if value}

@@ -56,7 +56,10 @@ def _groups(before: str, after: str, context: int) -> tuple[list[tuple[str, bool
     mark_end = before.endswith("\n") != after.endswith("\n") and bool(before) and bool(after)
     mark_cr = before.count("\r") != after.count("\r")
     old, new = _split(before, mark_end, mark_cr), _split(after, mark_end, mark_cr)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    # autojunk: in a text of 200+ lines, a line repeated in over 1% of them (a blank line, `---`) cannot
+    # anchor a match by itself. Without it, two rewritten prompts that share only their blank lines took
+    # cubic time (hours at the API's 256,000 characters) and came out interleaved line by line.
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=True)
     return old, new, matcher.get_grouped_opcodes(context)
 
 
@@ -106,7 +109,7 @@ _WORD = re.compile(r"\s+|\w+|[^\w\s]")
 def _highlight_pair(removed: str, added: str, style: Style) -> tuple[str, str]:
     """Mark the words that differ between a removed line and the added line replacing it."""
     old, new = _WORD.findall(removed), _WORD.findall(added)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=True)  # spaces are popular in a long line: see _groups
     out_old, out_new = [], []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         a, b = "".join(old[i1:i2]), "".join(new[j1:j2])

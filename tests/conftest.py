@@ -1,5 +1,10 @@
 """Shared fixtures. The sandbox ones: a served sandbox (one subprocess per session, reset per test)
-and an embedded one (an httpx transport on a state file in tmp_path)."""
+and an embedded one (an httpx transport on a state file in tmp_path).
+
+Every test also runs under `leak_check` (autouse, see leakcheck.py): fake credentials in the environment,
+and a failure when one of them reaches CLI output, a traceback, a log record or a file under tmp_path.
+Subprocess-based tests check what the process printed with `leakcheck.assert_no_secrets`; a test that
+shows a key on purpose opts out with `@pytest.mark.prints_secrets(reason=...)`."""
 
 from __future__ import annotations
 
@@ -7,9 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from leakcheck import leak_check, pytest_configure, pytest_runtest_makereport
 from sandbox_server import ServedSandbox, serve_sandbox
 
 from assistantsync.sandbox.embedded import SandboxTransport
+
+__all__ = ["leak_check", "pytest_configure", "pytest_runtest_makereport", "sandbox_server", "sandbox_server_session",
+           "sandbox_transport"]
 
 
 @pytest.fixture(scope="session")

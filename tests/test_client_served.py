@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from leakcheck import assert_no_secrets
 from sandbox_server import ServedSandbox
 
 from assistantsync import __version__
@@ -660,10 +661,11 @@ def run_cli(*args: str, env: Mapping[str, str]) -> Any:
 def test_cli_plan_verbose_against_the_served_sandbox_never_prints_the_key(served: ServedSandbox,
                                                                          tmp_path: Path) -> None:
     served.set_auth("openai", OPENAI_KEY)
+    environment = cli_env(OPENAI_API_KEY=OPENAI_KEY)
     done = subprocess.run(
         [sys.executable, "-m", "assistantsync", "plan", "--provider", "openai", "--base-url", served.base_url,
          str(EXAMPLES), "-v"],
-        capture_output=True, text=True, env=cli_env(OPENAI_API_KEY=OPENAI_KEY), cwd=tmp_path, timeout=60, check=False)
+        capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     for key in EXAMPLE_KEYS:
         assert key in done.stdout
@@ -672,6 +674,7 @@ def test_cli_plan_verbose_against_the_served_sandbox_never_prints_the_key(served
     assert logged[0].startswith("-> GET /v1/assistants (attempt 1/3) ") and logged[0].endswith("authorization: ***")
     assert logged[1].startswith("<- GET /v1/assistants (attempt 1/3) 200 OK in ")
     assert_no_secret(done.stdout, done.stderr)
+    assert_no_secrets(done.stdout, done.stderr, env=environment)
     assert served.stats()["requests"] == {"GET /assistants": 1}  # plan never writes
 
 
