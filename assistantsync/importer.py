@@ -177,9 +177,11 @@ def _declared_fields(live: JsonObject) -> JsonObject:
 def _wants_file(instructions: str) -> bool:
     lines = instructions.count("\n") + (0 if instructions.endswith("\n") else 1)
     long = lines > PROMPT_MAX_LINES or len(instructions) > PROMPT_MAX_CHARS
-    # The loader drops a leading byte order mark from a file, and a file holds only valid UTF-8 (no lone
-    # surrogate, which JSON's \ud800 escapes can make): such prompts stay inline, escaped, read back exactly.
-    return long and not instructions.startswith("\ufeff") and not any("\ud800" <= c <= "\udfff" for c in instructions)
+    # The loader drops a leading byte order mark from a file, refuses NUL bytes in prompt files (git would
+    # show the file as binary), and a file holds only valid UTF-8 (no lone surrogate, which JSON's \ud800
+    # escapes can make): such prompts stay inline, escaped, and read back exactly.
+    unfit = instructions.startswith("\ufeff") or "\x00" in instructions
+    return long and not unfit and not any("\ud800" <= c <= "\udfff" for c in instructions)
 
 
 def _comment_text(text: str) -> str:

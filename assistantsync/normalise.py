@@ -63,14 +63,24 @@ def _response_format(value: Any) -> Any:
     return value
 
 
+def _mapping_or_empty(value: Any) -> JsonObject | None:
+    """A copy of a mapping (null/absent: empty); None when a server sent some other shape."""
+    if value is None:
+        return {}
+    return dict(value) if isinstance(value, dict) else None
+
+
 def _file_search_tool(tool: JsonObject) -> JsonObject:
-    options = dict(tool.get("file_search") or {})
+    # A misbehaving server may send any shape: what is not a mapping is compared as it is, never crashes.
+    options = _mapping_or_empty(tool.get("file_search"))
+    ranking = _mapping_or_empty(options.get("ranking_options")) if options is not None else None
+    if options is None or ranking is None:
+        return tool
     limit = options.get("max_num_results")
     if limit is None:
         options.pop("max_num_results", None)
     elif isinstance(limit, float) and limit.is_integer():
         options["max_num_results"] = int(limit)  # the schema lets 5.0 pass as an integer; the server stores 5
-    ranking = dict(options.get("ranking_options") or {})
     ranking["ranker"] = ranking.get("ranker") or AUTO_RANKER
     threshold = ranking.get("score_threshold")
     ranking["score_threshold"] = 0.0 if threshold is None else _number(threshold)
@@ -79,7 +89,9 @@ def _file_search_tool(tool: JsonObject) -> JsonObject:
 
 
 def _function_tool(tool: JsonObject) -> JsonObject:
-    function = dict(tool.get("function") or {})
+    function = _mapping_or_empty(tool.get("function"))
+    if function is None:
+        return tool
     function["strict"] = bool(function.get("strict"))
     if function.get("description") is None:
         function.pop("description", None)
@@ -160,8 +172,9 @@ def align_resolved(field: str, desired: Any, live: Any) -> Any:
         if not (isinstance(want, dict) and isinstance(have, dict)):
             continue
         if want.get("type") == have.get("type") == "file_search":
-            want_ranking = (want.get("file_search") or {}).get("ranking_options") or {}
-            if want_ranking.get("ranker") == AUTO_RANKER:
+            options = want.get("file_search")
+            want_ranking = options.get("ranking_options") if isinstance(options, dict) else None
+            if isinstance(want_ranking, dict) and want_ranking.get("ranker") == AUTO_RANKER:
                 aligned[index] = _auto_ranker(have)
     return aligned
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from assistantsync.apply import Outcome
 from assistantsync.plan import Change, FieldChange, Plan
+from assistantsync.safe_text import shown
 from assistantsync.textdiff import Style, is_multiline, plain, style_diff, value_diff, whitespace_only
 from assistantsync.yamltext import declared_lines, scalar
 
@@ -29,17 +30,20 @@ def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
     else:
         head = f"{name}:{note}"
     if change.write_only:
-        return [f"{name}: (write-only, not readable) -> {scalar(change.after)}"]
+        return [f"{name}: (write-only, not readable) -> {shown(scalar(change.after))}"]
     before, after = change.before, change.after
     if is_multiline(before) or is_multiline(after) or any(isinstance(v, (dict, list)) for v in (before, after)):
-        return [head, *("    " + line for line in style_diff(value_diff(before, after), style, style is not plain))]
-    body = f"{scalar(before)} -> {scalar(after)}"
+        # Content is escaped before styling: a file's text must never drive the reviewer's terminal.
+        lines = [shown(line) for line in value_diff(before, after)]
+        return [head, *("    " + line for line in style_diff(lines, style, style is not plain))]
+    body = shown(f"{scalar(before)} -> {scalar(after)}")
     return [f"{head} {body}"] if not change.drift else [head, f"    {body}"]
 
 
 def _created_lines(change: Change, style: Style) -> list[str]:
     """What a create sends, as YAML-like lines (long text in a block, structures per key)."""
-    return [style("add", line) for line in declared_lines([(field.path, field.after) for field in change.fields])]
+    lines = declared_lines([(field.path, field.after) for field in change.fields])
+    return [style("add", shown(line)) for line in lines]
 
 
 def change_heading(change: Change) -> str:
@@ -60,7 +64,7 @@ def render_plan_text(plan: Plan, color: bool = False) -> str:
     style: Style = ansi if color else plain
     out: list[str] = []
     for key, message in plan.errors:
-        out.append(style("error", f"error: {key}: {message}"))
+        out.append(style("error", shown(f"error: {key}: {message}")))
     drifted = [c.key for c in plan.changes if c.drift]
     if drifted:
         names = ", ".join(drifted)
@@ -92,7 +96,7 @@ def render_outcomes_text(outcomes: Sequence[Outcome], color: bool = False) -> st
     for outcome in outcomes:
         mark = "ok" if outcome.ok else style("error", "FAILED")
         ident = f" {outcome.id}" if outcome.id else ""
-        lines.append(f"{mark:>6}  {outcome.action} {outcome.key}{ident}: {outcome.message}")
+        lines.append(f"{mark:>6}  {outcome.action} {outcome.key}{shown(ident)}: {shown(outcome.message)}")
     failed = sum(not o.ok for o in outcomes)
     lines.append(f"Apply: {len(outcomes) - failed} succeeded, {failed} failed.")
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from assistantsync.markdown_fit import Block, Section, code_span, fit_sections
 from assistantsync.plan import Change, FieldChange, Plan
+from assistantsync.safe_text import shown
 from assistantsync.textdiff import value_diff, whitespace_only
 from assistantsync.yamltext import declared_lines, scalar
 
@@ -37,7 +38,9 @@ def _html(text: str) -> str:
 
 
 def _diff_line(line: str) -> str:
-    return line.replace("\r", "\u240d")  # a lone CR would end the line in Markdown
+    # A lone CR would end the line in Markdown; other hidden characters (bidirectional controls, zero-width
+    # characters, escapes) would make the reviewed text read differently from what apply sends.
+    return shown(line.replace("\r", "\u240d"))
 
 
 def _capped(items: list[str], limit: int, more: Callable[[int], str]) -> list[str]:

@@ -227,11 +227,6 @@ def test_a_utf8_bom_crlf_and_escaped_control_characters_are_accepted(tmp_path: P
     assert json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))  # written by the sandbox
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "render.py/yamltext.py print multi-line values raw (single-line ones are JSON-escaped): a valid file's "
-    "`instructions: \"ok\\e[2J\\e]0;pwned\\a\\nline two\"` reaches plan's stdout with ESC and BEL (an OSC "
-    "sequence that retitles the terminal), while click.echo strips the CSI part `\\e[2J`: the reviewer reads "
-    "other text than apply sends"))
 def test_plan_output_shows_control_characters_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "assistants/bot.yaml", 'model: gpt-4o\ninstructions: "ok\\e[2J\\e]0;pwned\\a\\nline two"\n')
     monkeypatch.chdir(tmp_path)

@@ -322,3 +322,13 @@ def test_every_string_reads_back_exactly_and_the_output_has_no_tab(name: str, in
     assert data["tools"][0]["function"]["description"] == value
     held = files[1].text if len(files) == 2 else data.get("instructions", "")
     assert held == instructions
+
+
+def test_a_long_prompt_holding_a_nul_stays_inline() -> None:
+    # A prompt file with a NUL byte is refused by the loader (git shows it as binary), so import keeps
+    # such instructions inline, escaped, where they read back exactly.
+    text = "line\n" * 10 + "nul:\x00\n"
+    files = import_files([{"id": "asst_1", "created_at": 1, "model": "gpt-4o", "name": "Nul",
+                           "instructions": text, "metadata": {}}], schema_ref="schema.json")
+    assert [f.path.name for f in files] == ["nul.yaml"]
+    assert "\\0" in files[0].text or "\\x00" in files[0].text

@@ -18,7 +18,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -206,10 +205,6 @@ odd_tools = st.lists(st.fixed_dictionaries({"type": st.sampled_from(["file_searc
                      max_size=3)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "normalise.py: _file_search_tool and _function_tool call dict() on what the server sent; a tool whose "
-    "`file_search`, `file_search.ranking_options` or `function` is not a mapping raises TypeError/ValueError, "
-    "so `plan` ends in a traceback (and `function: [['a', 'b']]` silently reads as {'a': 'b'})"))
 @FAST
 @example(field="tools", value=[{"type": "file_search", "file_search": [1]}])
 @example(field="tools", value=[{"type": "file_search", "file_search": {"ranking_options": 5}}])
