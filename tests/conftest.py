@@ -8,6 +8,7 @@ shows a key on purpose opts out with `@pytest.mark.prints_secrets(reason=...)`."
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,3 +40,14 @@ def sandbox_server(sandbox_server_session: ServedSandbox) -> ServedSandbox:
 def sandbox_transport(tmp_path: Path) -> SandboxTransport:
     """An embedded sandbox: `httpx.Client(transport=sandbox_transport, base_url=embedded.BASE_URL)`."""
     return SandboxTransport(tmp_path / "sandbox.json")
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if anything tries to open a connection or resolve a name."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)

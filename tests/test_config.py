@@ -4,18 +4,10 @@ import os
 from pathlib import Path
 
 import pytest
+from tree import write
 
 from assistantsync.config import MAX_FILE_BYTES, UnreadableFile, find_sources, load_file, read_text
 from assistantsync.errors import Location, Problem, ValidationFailed
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 from leakcheck import assert_no_secrets
 from sandbox_server import ServedSandbox
+from tree import write
 
 from assistantsync.cli import cli
 from assistantsync.config import MAX_FILE_BYTES
@@ -39,10 +40,6 @@ ENV: dict[str, str | None] = {"OPENAI_API_KEY": "sk-hostile-input-fake", "OPENAI
 UNREACHABLE = "http://127.0.0.1:9/v1"  # the discard port: nothing may even try it
 SECONDS = 3.0  # per command and case; the slowest, 50,001 values in one file, takes about one
 
-
-def write(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content.encode() if isinstance(content, str) else content)
 
 
 def _huge_yaml_file(case: Path) -> None:

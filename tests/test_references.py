@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tree import write
 
 from assistantsync import references
 from assistantsync.config import MAX_FILE_BYTES, find_sources, load_file
@@ -15,14 +16,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "assistants").mkdir()
     return tmp_path
 
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def resolve(repo: Path, document: str, path: str = "assistants") -> Resolved:
