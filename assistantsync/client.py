@@ -6,11 +6,14 @@ here, once. httpx is imported when a client is built, so `assistantsync --help` 
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "ConnectionSettings", "FindExisting",
-           "RetryInterrupted"]
+           "RetryInterrupted", "preload"]
 
 PAGE_SIZE = 100  # the API's maximum `limit`
 LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan
@@ -45,6 +48,14 @@ CREATE_STILL_RUNNING = (
 )
 
 FindExisting = Callable[[], "JsonObject | None"]
+
+
+def preload() -> None:
+    """Import what building a client imports (httpx, httpcore and theirs: a tenth of a second), e.g. while a
+    forked child reads files. Importing opens no connection."""
+    for module in ("httpx", "httpcore"):
+        with contextlib.suppress(ImportError):  # building the client reports it, after the files' problems
+            importlib.import_module(module)
 
 
 class RetryInterrupted(ApiError):
@@ -116,6 +127,7 @@ class AssistantsClient:
         self._sleep = sleep
         self._random = random_source
         self._now = now
+        self._page_observers: list[Callable[[list[JsonObject]], object]] = []
 
     def close(self) -> None:
         self._transfer.close()
@@ -127,6 +139,16 @@ class AssistantsClient:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+    @contextmanager
+    def observing_pages(self, observer: Callable[[list[JsonObject]], object]) -> Iterator[None]:
+        """While open, list_all hands each page of assistants to `observer` as soon as it has arrived, so that
+        work on it can start while the next page is in flight."""
+        self._page_observers.append(observer)
+        try:
+            yield
+        finally:
+            self._page_observers.remove(observer)
 
     def list_all(self) -> list[JsonObject]:
         """Every assistant, oldest first, following `after` cursors until `has_more` is false."""
@@ -140,6 +162,8 @@ class AssistantsClient:
             if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
                 raise ApiError("GET", path, "the list response has no `data` array of objects")
             items.extend(data)
+            for observer in self._page_observers:
+                observer(data)
             if page.get("has_more") is not True:
                 return items
             cursor = data[-1].get("id") if data else None

@@ -4,14 +4,17 @@ check keys and pinned ids across documents, and report every problem at once.
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistantsync.bulk import no_gc_pauses
 from assistantsync.config import SourceFile, find_sources, load_file
 from assistantsync.errors import Location, Problem, ValidationFailed
+from assistantsync.forked import MAX_CHUNKS, Chunks, Forked, forking_pays
 from assistantsync.jsontypes import JsonObject, format_path
 from assistantsync.references import Reading, Resolved, resolve_references
 from assistantsync.safe_text import shown
@@ -20,6 +23,8 @@ from assistantsync.schema_gen import KEY_PATTERN
 from assistantsync.yaml_loader import YamlDocument
 
 FILE_ONLY_FIELDS = ("key", "id")  # the file format's own fields; never sent to the API
+PARALLEL_FILES = 200  # from here, sharing the files with a forked child saves more than forking costs
+CHUNK_FILES = 20  # files per chunk taken at a time
 _RENAMED = {"instructions_file": "instructions"}  # top-level references and the API field they become
 
 
@@ -36,9 +41,14 @@ class DesiredAssistant:
 
 @dataclass(frozen=True)
 class _File:
+    """One YAML file, read and checked on its own (its documents are not kept): what the checks across
+    files need of it."""
+
     source: SourceFile
-    documents: Sequence[YamlDocument]
-    problems: Sequence[Problem]
+    assistants: Sequence[tuple[DesiredAssistant, Location, Location]]  # each with where its key and id are
+    problems: Sequence[Problem]  # of the file and of each of its documents
+    parameter_files: frozenset[Path]  # where its function tools' parameters_file references point
+    has_model: bool  # some document declares a model
 
 
 @dataclass(frozen=True)
@@ -49,43 +59,106 @@ class _Entry:
     documents_in_file: int
 
 
-def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[DesiredAssistant]:
-    """The assistants declared under `paths`, sorted by key; raises ValidationFailed with every problem found."""
+def load_desired(paths: Sequence[Path], root: Path | None = None, *,
+                 meanwhile: Callable[[], object] = lambda: None) -> list[DesiredAssistant]:
+    """The assistants declared under `paths`, sorted by key; raises ValidationFailed with every problem found.
+
+    `meanwhile` is run once, while a forked child reads files when there are many (else after reading them):
+    work that needs none of them and sends no request, such as importing the HTTP client.
+    """
     sources, problems = find_sources(paths, root)
-    files = [_load(source) for source in sources]
-    reading = Reading()
-    entries = [_Entry(file.source, document, resolve_references(document, file.source, reading), len(file.documents))
-               for file in files for document in file.documents]
-    parameter_files = {target for entry in entries for reference, target in entry.resolved.files.items()
-                       if reference[-1] == "parameters_file"}
-    data_files = {file.source.real for file in files if _is_parameter_schema(file, parameter_files)}
-    problems.extend(problem for file in files if file.source.real not in data_files for problem in file.problems)
-    kept = [entry for entry in entries if entry.source.real not in data_files]
-    assistants = [_check(entry, problems) for entry in kept]
-    declared = list(zip(assistants, [entry.document for entry in kept], strict=True))
+    with no_gc_pauses():
+        files = _read_all(sources, meanwhile)
+    parameter_files = frozenset().union(*(file.parameter_files for file in files))
+    kept = [file for file in files if not _is_parameter_schema(file, parameter_files)]
+    problems.extend(problem for file in kept for problem in file.problems)
+    declared = [assistant for file in kept for assistant in file.assistants]
     # A key taken from the file name is located at the document start, where `key:` would go.
-    problems.extend(_clashes("key", "defined", [(a.key, doc.locate(("key",))) for a, doc in declared if a.key]))
-    problems.extend(_clashes("id", "pinned", [(a.id, doc.locate(("id",))) for a, doc in declared if a.id]))
+    problems.extend(_clashes("key", "defined", [(a.key, at) for a, at, _ in declared if a.key]))
+    problems.extend(_clashes("id", "pinned", [(a.id, at) for a, _, at in declared if a.id]))
     if problems:  # file names, keys and values quoted in messages may hold anything: print them escaped
         raise ValidationFailed([Problem(Location(shown(p.location.path), p.location.line, p.location.column),
                                         shown(p.field), shown(p.message)) for p in problems])
-    return sorted(assistants, key=lambda assistant: assistant.key)
+    return sorted((assistant for assistant, _, _ in declared), key=lambda assistant: assistant.key)
 
 
-def _load(source: SourceFile) -> _File:
+def _read_all(sources: Sequence[SourceFile], meanwhile: Callable[[], object]) -> list[_File]:
+    """Every file read; with many files, shared with a forked child, chunk by chunk, while `meanwhile` runs."""
+    reading = Reading()
+    if len(sources) < PARALLEL_FILES or not forking_pays():
+        files = [_read(source, reading) for source in sources]
+        meanwhile()
+        return files
+    size = max(CHUNK_FILES, -(-len(sources) // MAX_CHUNKS))
+    chunks = [sources[start:start + size] for start in range(0, len(sources), size)]
+    queue = Chunks(len(chunks))
     try:
-        return _File(source, load_file(source), ())
+        with Forked(lambda: pickle.dumps([(number, _packed([_read(source, reading) for source in chunks[number]]))
+                                          for number in queue], protocol=pickle.HIGHEST_PROTOCOL)) as child:
+            meanwhile()
+            read = {number: [_read(source, reading) for source in chunks[number]] for number in queue}
+            packed = child.result()
+    finally:
+        queue.close()
+    theirs: list[tuple[int, list[_PackedFile]]] = pickle.loads(packed) if packed is not None else []
+    read.update((number, _unpacked(files, chunks[number])) for number, files in theirs)
+    # A child that failed sent nothing: what it took is read here (a bug in it then shows here).
+    return [file for number, chunk in enumerate(chunks)
+            for file in read.get(number) or [_read(source, reading) for source in chunk]]
+
+
+# A file's results as plain tuples: a fifth of the time pickle takes to rebuild the dataclasses themselves.
+_At = tuple[str, int, int]
+_PackedFile = tuple[list[tuple[str, str | None, _At, JsonObject, dict[str, _At], _At, _At]],
+                    list[tuple[_At, str, str]], list[str], bool]
+
+
+def _packed(files: Sequence[_File]) -> list[_PackedFile]:
+    return [([(a.key, a.id, _at(a.source), a.fields, {name: _at(at) for name, at in a.field_sources.items()},
+               _at(key_at), _at(id_at)) for a, key_at, id_at in file.assistants],
+             [(_at(problem.location), problem.field, problem.message) for problem in file.problems],
+             [str(path) for path in file.parameter_files], file.has_model) for file in files]
+
+
+def _unpacked(packed: list[_PackedFile], sources: Sequence[SourceFile]) -> list[_File]:
+    return [_File(source, [(DesiredAssistant(key, pin, Location(*start), fields,
+                                             {name: Location(*at) for name, at in field_sources.items()}),
+                            Location(*key_at), Location(*id_at))
+                           for key, pin, start, fields, field_sources, key_at, id_at in assistants],
+                  [Problem(Location(*at), field, message) for at, field, message in problems],
+                  frozenset(Path(path) for path in parameter_files), has_model)
+            for source, (assistants, problems, parameter_files, has_model) in zip(sources, packed, strict=True)]
+
+
+def _at(location: Location) -> tuple[str, int, int]:
+    return location.path, location.line, location.column
+
+
+def _read(source: SourceFile, reading: Reading) -> _File:
+    """Load, resolve and check the documents of one file; a file that is a parameters_file is judged later."""
+    try:
+        documents = load_file(source)
     except ValidationFailed as failed:
-        return _File(source, (), failed.problems)
+        return _File(source, (), failed.problems, frozenset(), has_model=False)
+    problems: list[Problem] = []
+    assistants = []
+    parameter_files: set[Path] = set()
+    for document in documents:
+        resolved = resolve_references(document, source, reading)
+        parameter_files.update(target for reference, target in resolved.files.items()
+                               if reference[-1] == "parameters_file")
+        assistant = _check(_Entry(source, document, resolved, len(documents)), problems)
+        assistants.append((assistant, document.locate(("key",)), document.locate(("id",))))
+    return _File(source, assistants, problems, frozenset(parameter_files),
+                 has_model=any("model" in document.data for document in documents))
 
 
-def _is_parameter_schema(file: _File, parameter_files: set[Path]) -> bool:
+def _is_parameter_schema(file: _File, parameter_files: frozenset[Path]) -> bool:
     """Whether a walked file is a function's parameters_file: data, not an assistant.
 
     A file with a `model` stays an assistant, so that a mistaken reference cannot make one vanish.
     """
-    return (not file.source.explicit and file.source.real in parameter_files
-            and not any("model" in document.data for document in file.documents))
+    return not file.source.explicit and file.source.real in parameter_files and not file.has_model
 
 
 def _check(entry: _Entry, problems: list[Problem]) -> DesiredAssistant:

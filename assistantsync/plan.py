@@ -22,7 +22,7 @@ from assistantsync.normalise import (
     resolved_readings,
     user_metadata,
 )
-from assistantsync.record import canonical_json, decode_record, digest, encode_record
+from assistantsync.record import canonical_json, decode_record, digest, digests, encode_record
 from assistantsync.reserved import IDENTITY_KEY, METADATA_MAX_PAIRS, RESERVED_METADATA_KEYS, STATE_KEY
 
 Action = Literal["create", "update", "adopt", "no-op", "delete"]
@@ -87,11 +87,14 @@ class Plan:
 
 
 def fingerprint(live: JsonObject) -> Fingerprint:
-    return Fingerprint(digest(live), {f: digest(live.get(f)) for f in API_FIELDS if f in live})
+    whole, fields = digests(live, API_FIELDS)
+    return Fingerprint(whole, fields)
 
 
 def _changed_paths(before: Any, after: Any) -> tuple[str, ...] | None:
     """Sub-paths that differ, or None when equal. deepdiff only runs when the values differ."""
+    if isinstance(before, str) and isinstance(after, str):  # a prompt: no need to serialise 20 KB twice
+        return None if before == after else ("",)  # what deepdiff says of two strings: the root changed
     if canonical_json(before) == canonical_json(after):
         return None
     from deepdiff import DeepDiff
@@ -175,18 +178,48 @@ def make_plan(
     desired: Sequence[DesiredAssistant], live: Sequence[JsonObject], *, strict: bool = False, prune: bool = False
 ) -> Plan:
     """Match files to live assistants and compute every change, sorted by key."""
-    matching = match_assistants(desired, live)
-    changes: list[Change] = []
-    errors = list(matching.errors)
-    for match in matching.matches:
-        result = plan_assistant(match.desired, match.live, strict)
-        if isinstance(result, Change):
-            changes.append(result)
-        else:
-            errors.append((match.desired.key, result))
-    if prune:
-        for orphan in matching.orphans:
-            key = claimed_key(orphan) or ""
-            changes.append(Change(key, str(orphan["id"]), "delete", None, (), fingerprint(orphan)))
-    changes.sort(key=lambda c: (c.key, c.id or ""))
-    return Plan(tuple(changes), tuple(sorted(errors)), strict, prune)
+    return PlanBuilder(desired, strict=strict, prune=prune).finish(live)
+
+
+class PlanBuilder:
+    """make_plan in two steps: `add_page` as each page of live assistants arrives (while the next is fetched),
+    `finish` once the whole list is in.
+
+    Matching needs the whole list (a second assistant claiming a key may come on the last page), so
+    `add_page` only computes, ahead of time, the change of each file with the live assistants it could
+    be matched to (same pinned id, or its key claimed). `finish` matches as make_plan always did and takes
+    each change from that store, computing any it lacks: the plan is the same whether `add_page` ran on
+    every page, on some, or never.
+    """
+
+    def __init__(self, desired: Sequence[DesiredAssistant], *, strict: bool = False, prune: bool = False) -> None:
+        self._desired, self._strict, self._prune = desired, strict, prune
+        self._pinned = {want.id: want for want in desired if want.id}
+        self._claimable = {want.key: want for want in desired if not want.id}
+        self._early: dict[tuple[int, int], Change | str] = {}  # (id(desired), id(live)) -> its result
+
+    def add_page(self, page: Sequence[JsonObject]) -> None:
+        for item in page:
+            key = claimed_key(item)
+            for want in (self._pinned.get(str(item.get("id"))), self._claimable.get(key) if key else None):
+                if want is not None and (id(want), id(item)) not in self._early:
+                    self._early[(id(want), id(item))] = plan_assistant(want, item, self._strict)
+
+    def finish(self, live: Sequence[JsonObject]) -> Plan:
+        matching = match_assistants(self._desired, live)
+        changes: list[Change] = []
+        errors = list(matching.errors)
+        for match in matching.matches:
+            result = self._early.get((id(match.desired), id(match.live))) if match.live is not None else None
+            if result is None:
+                result = plan_assistant(match.desired, match.live, self._strict)
+            if isinstance(result, Change):
+                changes.append(result)
+            else:
+                errors.append((match.desired.key, result))
+        if self._prune:
+            for orphan in matching.orphans:
+                key = claimed_key(orphan) or ""
+                changes.append(Change(key, str(orphan["id"]), "delete", None, (), fingerprint(orphan)))
+        changes.sort(key=lambda c: (c.key, c.id or ""))
+        return Plan(tuple(changes), tuple(sorted(errors)), self._strict, self._prune)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assistantsync.normalise import API_FIELDS
@@ -27,15 +27,35 @@ _FIELDS_BY_CODE = {code: field for field, code in FIELD_CODES.items()}
 assert set(FIELD_CODES) == set(API_FIELDS)
 
 
+# json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False), without building an encoder
+# on every call: the plan serialises some thirty values per assistant.
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: equal values give equal text."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def digest(value: Any) -> str:
     """An 11-character digest of a canonical value (64 bits: collisions are not a practical concern)."""
-    raw = hashlib.sha256(canonical_json(value).encode()).digest()[:8]
+    return digest_text(canonical_json(value))
+
+
+def digest_text(canonical: str) -> str:
+    """`digest` of a value whose canonical_json is `canonical` (to digest a text already serialised)."""
+    raw = hashlib.sha256(canonical.encode()).digest()[:8]
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def digests(item: Mapping[str, Any], names: Iterable[str]) -> tuple[str, dict[str, str]]:
+    """The digest of a whole JSON object and of its members `names` (those it has), each member serialised
+    once: canonical_json of a mapping with string keys is exactly its members' texts, joined in key order."""
+    if not all(isinstance(name, str) for name in item):
+        return digest(item), {name: digest(item[name]) for name in names if name in item}
+    texts = {name: canonical_json(value) for name, value in item.items()}
+    whole = "{" + ",".join(f"{canonical_json(name)}:{texts[name]}" for name in sorted(texts)) + "}"
+    return digest_text(whole), {name: digest_text(texts[name]) for name in names if name in item}
 
 
 def encode_record(digests: Mapping[str, str]) -> str:

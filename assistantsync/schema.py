@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from assistantsync.errors import AssistantSyncError
 from assistantsync.jsontypes import JsonObject, JsonPath, format_path
 from assistantsync.reserved import METADATA_MAX_PAIRS, RESERVED_METADATA_KEYS, USER_METADATA_MAX_PAIRS
+from assistantsync.schema_fast import Check, Unsupported, compile_schema
 from assistantsync.schema_gen import (
     ASSISTANT_SCHEMA,
     ID_PATTERN,
@@ -82,6 +83,9 @@ def load_schema(name: str) -> JsonObject:
 
 def validate_instance(schema_name: str, instance: object) -> list[SchemaIssue]:
     """Every violation of schema `schema_name` by instance, sorted by path then message."""
+    valid = _fast_check(schema_name)
+    if valid is not None and valid(instance):
+        return []  # nothing to word: jsonschema (and its import) is only needed for an invalid instance
     file_format = schema_name == ASSISTANT_SCHEMA
     issues = {issue for error in _validator(schema_name).iter_errors(cast(Any, instance))
               for issue in _issues(error, file_format)}
@@ -91,6 +95,14 @@ def validate_instance(schema_name: str, instance: object) -> list[SchemaIssue]:
 def validate_assistant(data: object) -> list[SchemaIssue]:
     """Every violation of the assistant file format (one YAML document) by data."""
     return validate_instance(ASSISTANT_SCHEMA, data)
+
+
+@functools.cache
+def _fast_check(name: str) -> Check | None:
+    try:
+        return compile_schema(load_schema(name))
+    except Unsupported:
+        return None
 
 
 @functools.cache

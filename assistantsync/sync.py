@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistantsync.apply import Outcome, apply_plan, stale_reasons
+from assistantsync.bulk import no_gc_pauses
 from assistantsync.desired import DesiredAssistant, load_desired
 from assistantsync.errors import AssistantSyncError
 from assistantsync.jsontypes import JsonObject
-from assistantsync.plan import Plan, make_plan
+from assistantsync.plan import Plan, PlanBuilder
 
 if TYPE_CHECKING:
     from assistantsync.client import AssistantsClient
@@ -46,7 +48,14 @@ def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, 
         # An empty or mistyped folder would otherwise plan deleting every assistant the tool manages.
         raise AssistantSyncError("refusing to --prune with no assistant files loaded: it would delete every "
                                  "managed assistant; check the PATHs given")
-    return make_plan(desired, client.list_all(), strict=strict, prune=prune)
+    builder = PlanBuilder(desired, strict=strict, prune=prune)
+    # Each page is diffed by a worker while the next one is in flight, so the diffs cost no wall time but
+    # the last page's. The worker only fills a store that `finish` falls back from: its errors are its own.
+    with no_gc_pauses():
+        with ThreadPoolExecutor(max_workers=1) as worker, \
+                client.observing_pages(lambda page: worker.submit(builder.add_page, page)):
+            live = client.list_all()
+        return builder.finish(live)
 
 
 def _live_now(plan: Plan, client: AssistantsClient) -> list[JsonObject]:

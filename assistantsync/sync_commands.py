@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from assistantsync.apply_runtime import HeldProgress, prompt_handoffs, stop_on_signals
+from assistantsync.client import preload
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 from assistantsync.options import build_client, connection_options
 
 if TYPE_CHECKING:
-    from assistantsync.apply import Outcome
     from assistantsync.plan import Plan
 
 DEFAULT_PATHS = (Path("assistants"),)
@@ -70,7 +66,8 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
     from assistantsync.plan_file import plan_to_json
     from assistantsync.sync import plan_desired
 
-    desired = load_desired(paths or DEFAULT_PATHS)  # before credentials: a fork's PR still sees its file errors
+    # Before credentials: a fork's PR still sees its file errors. The HTTP client's imports happen meanwhile.
+    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload)
     with build_client(**connection) as client:
         progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
         result = plan_desired(desired, client, strict=strict, prune=prune)
@@ -82,45 +79,6 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
         sys.exit(EXIT_ERROR)
     if detailed_exitcode and result.has_changes:
         sys.exit(EXIT_CHANGES)
-
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-
-@contextmanager
-def _stop_on_signals() -> Iterator[threading.Event]:
-    """SIGINT/SIGTERM stop new writes from starting; writes in flight finish or time out.
-
-    A second signal does not abort: a write cut off mid-flight may or may not have been applied, and the
-    summary could no longer say which. It is acknowledged, so the person knows the tool is not stuck.
-    """
-    stop = threading.Event()
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
-            _say("Already stopping: waiting for the changes in flight to finish (each gives up within --timeout).")
-            return
-        stop.set()
-        _say(f"Interrupted ({signal.Signals(signum).name}): no new changes will start; waiting for those in "
-             "flight.")
-
-    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
-    try:
-        yield stop
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-def _say(line: str) -> None:
-    """Write from a signal handler: one unbuffered write, as a handler may interrupt a print to the same stream."""
-    try:
-        descriptor = sys.stderr.fileno()
-    except (OSError, ValueError):  # io.UnsupportedOperation: no real file behind stderr (a test's capture)
-        click.echo(line, err=True)
-        return
-    with contextlib.suppress(OSError):  # stderr is gone (a closed pipe): nothing to tell, and no reason to crash
-        os.write(descriptor, (line + "\n").encode("utf-8", "replace"))
 
 
 @click.command()
@@ -144,34 +102,41 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
         raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict or --prune with it")
     color = use_color(no_color)
     saved = None if plan_file is None else plan_from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
-    desired = load_desired(paths or DEFAULT_PATHS) if saved is None else ()  # files first, as in plan
+    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload) if saved is None else ()  # as in plan
     with build_client(**connection) as client:
         if saved is None:
             progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
         result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune)
-        click.echo(render_plan_text(result, color=color), nl=False)
         if not result.has_changes and not result.errors:
+            click.echo(render_plan_text(result, color=color), nl=False)
             return
-        if not result.errors and not auto_approve:
-            if not sys.stdin.isatty():
-                raise AssistantSyncError("no terminal to confirm on: pass --auto-approve to apply unattended")
-            count = len(result.pending)
-            if not click.confirm(f"Apply {count} change{'s' if count != 1 else ''}?", default=False):
-                raise AssistantSyncError("apply cancelled; nothing was changed")
-        total = len(result.pending)
-        done: list[Outcome] = []
-
-        def report(outcome: Outcome) -> None:
-            done.append(outcome)
-            progress(f"[{len(done)}/{total}] {outcome.action} {outcome.key}: {'ok' if outcome.ok else 'failed'}")
-
-        progress(f"Applying {total} change{'s' if total != 1 else ''}...")
-        with _stop_on_signals() as stop:
-            outcomes = apply_checked(result, client, saved=plan_file is not None, stop=stop, on_done=report)
+        ask = not auto_approve and not result.errors  # a plan with errors is refused without asking
+        # Approved in advance: the writes start at once and the plan is rendered while they are in flight. Its
+        # text still comes first, as always; with -v each write's log line would come before it, so not then.
+        overlap = not ask and not connection["verbose"]
+        if not overlap:
+            click.echo(render_plan_text(result, color=color), nl=False)
+        if ask:
+            _confirm(len(result.pending))
+        gate = HeldProgress(len(result.pending), progress)
+        with stop_on_signals() as stop, prompt_handoffs(), ThreadPoolExecutor(max_workers=1) as runner:
+            writing = runner.submit(apply_checked, result, client, saved=plan_file is not None, stop=stop,
+                                    on_done=gate.report)
+            if overlap:
+                click.echo(render_plan_text(result, color=color), nl=False)
+            gate.release()
+            outcomes = writing.result()
             # Still guarded: a signal now must not lose the summary of what was written.
             click.echo(render_outcomes_text(outcomes, color=color), nl=False)
     if not all(outcome.ok for outcome in outcomes):
         sys.exit(EXIT_ERROR)
+
+
+def _confirm(count: int) -> None:
+    if not sys.stdin.isatty():
+        raise AssistantSyncError("no terminal to confirm on: pass --auto-approve to apply unattended")
+    if not click.confirm(f"Apply {count} change{'s' if count != 1 else ''}?", default=False):
+        raise AssistantSyncError("apply cancelled; nothing was changed")
 
 
 @click.command()

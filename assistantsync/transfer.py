@@ -94,9 +94,15 @@ class Transfer:
             f"<- {tag} {response.status_code} {response.reason_phrase} in {time.perf_counter() - started:.2f}s"
             + (f" x-request-id: {request_id}" if request_id else "")
         )
-        if response.is_success:
-            return self._json_object(method, full_path, response)
-        return self._status_failure(method, path, full_path, response, attempt)
+        try:
+            if response.is_success:
+                return self._json_object(method, full_path, response)
+            return self._status_failure(method, path, full_path, response, attempt)
+        finally:
+            # httpx binds a response's stream back to the response: a reference cycle that would keep the body
+            # (half a megabyte for a list page) until the cyclic garbage collector happens to run. Unbound, the
+            # response and its body go as soon as this returns.
+            response.stream = httpx.ByteStream(b"")
 
     def _json_object(self, method: str, full_path: str, response: httpx.Response) -> JsonObject:
         try:

@@ -11,6 +11,8 @@ API (with latency 0, so seeding is quick), then times the real CLI as a subproce
   latency for apply);
 - the same work done by a straightforward script with the official `openai` package (list, retrieve
   each, update the changed ones one by one);
+- the same validate, plan and apply in this process ("engine" rows): the time the CLI rows spend on top of
+  it is the interpreter's start-up, imports and rendering;
 - HTTP requests made by each (the sandbox's counters), CLI start-up, validate of 1,000 files, CPU time of
   the diff per assistant, peak memory of plan at N = 10,000.
 
@@ -194,6 +196,65 @@ def bench_plan_apply(n: int, latency_ms: int, runs: int, parallelism: int) -> li
     return rows
 
 
+def bench_engine(n: int, latency_ms: int, runs: int, parallelism: int) -> list[Row]:
+    """The same validate, plan and apply work in this process: the engine's time, without the interpreter's
+    start-up, the imports and the rendering that the CLI rows include."""
+    sys.path.insert(0, str(REPO))
+    from assistantsync.desired import load_desired
+    from assistantsync.options import build_client
+    from assistantsync.sync import apply_checked, plan_desired
+
+    latency = latency_ms / 1000
+    pages = max(1, math.ceil(n / PAGE))
+    changes = min(CHANGED, n)
+    rows: list[Row] = []
+    with served_sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
+        files = Path(tmp) / "assistants"
+        write_files(files, n, 0)
+        _, code, out = run_cli(["apply", str(files), "--auto-approve", "--parallelism", "16"], sandbox.base_url)
+        assert code == 0, out
+        sandbox.set_latency(latency_ms)
+        connection = {"provider": "openai", "base_url": sandbox.base_url, "api_version": None, "headers": (),
+                      "timeout": 60.0, "max_retries": 2, "parallelism": parallelism,
+                      "sandbox_state": Path(tmp) / "unused.json", "verbose": False}
+        load_desired([files])  # the first call imports what the rest needs
+
+        def timed(action: Callable[[], Any]) -> float:
+            started = time.perf_counter()
+            action()
+            return time.perf_counter() - started
+
+        def plan() -> None:
+            desired = load_desired([files])
+            with build_client(**connection, env={"OPENAI_API_KEY": FAKE_KEY}) as client:
+                assert not plan_desired(desired, client, strict=False, prune=False).has_changes
+
+        flip = [True]
+
+        def apply() -> None:
+            desired = load_desired([files])
+            with build_client(**connection, env={"OPENAI_API_KEY": FAKE_KEY}) as client:
+                planned = plan_desired(desired, client, strict=False, prune=False)
+                assert len(planned.pending) == changes
+                assert all(outcome.ok for outcome in apply_checked(planned, client, saved=False))
+
+        def apply_once() -> float:
+            write_files(files, n, CHANGED if flip[0] else 0)  # alternate, as the CLI row does
+            flip[0] = not flip[0]
+            return timed(apply)
+
+        rows.append(Row(f"engine: validate, N={n} (in-process)", median_run(runs, lambda: timed(
+            lambda: load_desired([files])))))
+        plan_wall, plan_requests = counted(sandbox, lambda: median_run(runs, lambda: timed(plan)))
+        rows.append(Row(f"engine: plan, N={n}, 0 changes (in-process)", plan_wall, pages * latency,
+                        {k: v // runs for k, v in plan_requests.items()}))
+        apply_wall, apply_requests = counted(sandbox, lambda: median_run(runs, apply_once))
+        rows.append(Row(f"engine: apply, N={n}, {changes} changed (in-process)", apply_wall,
+                        pages * latency + math.ceil(changes / parallelism) * latency,
+                        {k: v // runs for k, v in apply_requests.items()}))
+    return rows
+
+
 def sdk_script(base_url: str, files: Path) -> float:
     """What a team without the tool writes: list, retrieve each, update the changed ones one by one."""
     import openai
@@ -226,6 +287,8 @@ def bench_startup(runs: int) -> list[Row]:
         write_files(one, 1, 0)
         many = Path(tmp) / "many"
         write_files(many, 1000, 0)
+        rows.append(Row("python -c pass (the interpreter's own start-up)", median_run(runs, lambda: timed_process(
+            [sys.executable, "-c", "pass"]))))
         for name, args in (("assistantsync --version", ["--version"]),
                            ("validate, 1 file", ["validate", str(one)]),
                            ("validate, 1,000 files", ["validate", str(many)])):
@@ -236,6 +299,12 @@ def bench_startup(runs: int) -> list[Row]:
                 return time.perf_counter() - started
             rows.append(Row(name, median_run(runs, once)))
     return rows
+
+
+def timed_process(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=REPO)
+    return time.perf_counter() - started
 
 
 def bench_diff_cpu(count: int = 1000) -> list[Row]:
@@ -297,6 +366,15 @@ def to_markdown(rows: Sequence[Row], latency_ms: int, runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+HAND_WRITTEN = "<!-- Written by hand from here on; bench_sync.py rewrites only the table above. -->"
+
+
+def hand_written(path: Path) -> str:
+    """What follows the table in `path` (analysis written by hand), kept when the table is refreshed."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return "\n" + text[text.index(HAND_WRITTEN):] if HAND_WRITTEN in text else ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
@@ -307,6 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print the table; leave BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     rows = bench_plan_apply(args.n, args.latency_ms, args.runs, args.parallelism)
+    rows += bench_engine(args.n, args.latency_ms, args.runs, args.parallelism)
     rows += bench_startup(args.runs)
     rows += bench_diff_cpu()
     if args.memory_n:
@@ -314,7 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = to_markdown(rows, args.latency_ms, args.runs)
     print(table)
     if not args.no_write:
-        (REPO / "BENCHMARKS.md").write_text(table, encoding="utf-8")
+        (REPO / "BENCHMARKS.md").write_text(table + hand_written(REPO / "BENCHMARKS.md"), encoding="utf-8")
     return 0
 
 
