@@ -60,8 +60,8 @@ class ApiError(AssistantSyncError):
         super().__init__(redact(text, secrets))
 
 
-class AmbiguousWriteError(ApiError):
-    """A create failed in a way that may have happened after the server stored the assistant."""
+class NotedApiError(ApiError):
+    """An ApiError restated with a note on what it means for the run (the cause's fields kept as they are)."""
 
     def __init__(self, cause: ApiError, note: str) -> None:
         super().__init__(
@@ -136,3 +136,7 @@ def _as_text(value: Any) -> str | None:
 
 def _redacted(text: str | None, secrets: Collection[str]) -> str | None:
     return redact(text, secrets) if text is not None else None
+
+
+class AmbiguousWriteError(NotedApiError):
+    """A create failed in a way that may have happened after the server stored the assistant."""

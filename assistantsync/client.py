@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from assistantsync import __version__, retry
-from assistantsync.apierror import AmbiguousWriteError, ApiError
+from assistantsync.apierror import AmbiguousWriteError, ApiError, NotedApiError
 from assistantsync.jsontypes import JsonObject
 from assistantsync.transfer import Failure, Transfer
 
@@ -58,22 +58,11 @@ def preload() -> None:
             importlib.import_module(module)
 
 
-class RetryInterrupted(ApiError):
+class RetryInterrupted(NotedApiError):
     """An attempt failed and was not retried because the run is stopping (SIGINT/SIGTERM)."""
 
     def __init__(self, cause: ApiError, maybe_written: bool) -> None:
-        super().__init__(
-            cause.method,
-            cause.path,
-            cause.detail,
-            status=cause.status,
-            api_message=cause.api_message,
-            api_code=cause.api_code,
-            api_type=cause.api_type,
-            request_id=cause.request_id,
-            hint="; ".join(part for part in (cause.hint, "interrupted, so not retried") if part),
-            attempts=cause.attempts,
-        )
+        super().__init__(cause, "interrupted, so not retried")
         self.cause = cause
         self.maybe_written = maybe_written  # whether a failed attempt may still have been applied
 
