@@ -131,7 +131,8 @@ def check_stopped(env: Harness, result: Result, answered_at_ack: int) -> list[st
     assert keys_live(env) == applied  # every create the tool reports was stored, once; no other was
     assert missing, "the signal came too late to stop anything"
     assert all(reported[key][1].startswith(NOT_APPLIED) for key in missing), result.out
-    assert result.out.endswith(f"Apply: {len(applied)} succeeded, {len(missing)} failed.\n")
+    summary = f"Apply: {len(applied)} succeeded, 0 failed, {len(missing)} not applied (interrupted).\n"
+    assert result.out.endswith(summary)
     return missing
 
 
