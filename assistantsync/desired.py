@@ -4,59 +4,17 @@ check keys and pinned ids across documents, and report every problem at once.
 
 from __future__ import annotations
 
-import pickle
-import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistantsync.bulk import no_gc_pauses
-from assistantsync.config import SourceFile, find_sources, load_file
+from assistantsync.config import find_sources
+from assistantsync.desired_files import FILE_ONLY_FIELDS, DesiredAssistant, FieldSources, FileResult, read_files
 from assistantsync.errors import Location, Problem, ValidationFailed
-from assistantsync.forked import MAX_CHUNKS, Chunks, Forked, forking_pays
-from assistantsync.jsontypes import JsonObject, format_path
-from assistantsync.references import Reading, Resolved, resolve_references
 from assistantsync.safe_text import shown
-from assistantsync.schema import validate_assistant
-from assistantsync.schema_gen import KEY_PATTERN
-from assistantsync.yaml_loader import YamlDocument
 
-FILE_ONLY_FIELDS = ("key", "id")  # the file format's own fields; never sent to the API
-PARALLEL_FILES = 200  # from here, sharing the files with a forked child saves more than forking costs
-CHUNK_FILES = 20  # files per chunk taken at a time
-_RENAMED = {"instructions_file": "instructions"}  # top-level references and the API field they become
-
-
-@dataclass(frozen=True)
-class DesiredAssistant:
-    """One assistant as the files declare it; `fields` holds only the API fields the document declares."""
-
-    key: str
-    id: str | None
-    source: Location  # the start of its document
-    fields: JsonObject
-    field_sources: Mapping[str, Location] = field(default_factory=dict, compare=False)
-
-
-@dataclass(frozen=True)
-class _File:
-    """One YAML file, read and checked on its own (its documents are not kept): what the checks across
-    files need of it."""
-
-    source: SourceFile
-    assistants: Sequence[tuple[DesiredAssistant, Location, Location]]  # each with where its key and id are
-    problems: Sequence[Problem]  # of the file and of each of its documents
-    parameter_files: frozenset[Path]  # where its function tools' parameters_file references point
-    has_model: bool  # some document declares a model
-
-
-@dataclass(frozen=True)
-class _Entry:
-    source: SourceFile
-    document: YamlDocument
-    resolved: Resolved
-    documents_in_file: int
+__all__ = ["FILE_ONLY_FIELDS", "DesiredAssistant", "FieldSources", "load_desired"]
 
 
 def load_desired(paths: Sequence[Path], root: Path | None = None, *,
@@ -68,7 +26,7 @@ def load_desired(paths: Sequence[Path], root: Path | None = None, *,
     """
     sources, problems = find_sources(paths, root)
     with no_gc_pauses():
-        files = _read_all(sources, meanwhile)
+        files = read_files(sources, meanwhile)
     parameter_files = frozenset().union(*(file.parameter_files for file in files))
     kept = [file for file in files if not _is_parameter_schema(file, parameter_files)]
     problems.extend(problem for file in kept for problem in file.problems)
@@ -82,114 +40,12 @@ def load_desired(paths: Sequence[Path], root: Path | None = None, *,
     return sorted((assistant for assistant, _, _ in declared), key=lambda assistant: assistant.key)
 
 
-def _read_all(sources: Sequence[SourceFile], meanwhile: Callable[[], object]) -> list[_File]:
-    """Every file read; with many files, shared with a forked child, chunk by chunk, while `meanwhile` runs."""
-    reading = Reading()
-    if len(sources) < PARALLEL_FILES or not forking_pays():
-        files = [_read(source, reading) for source in sources]
-        meanwhile()
-        return files
-    size = max(CHUNK_FILES, -(-len(sources) // MAX_CHUNKS))
-    chunks = [sources[start:start + size] for start in range(0, len(sources), size)]
-    queue = Chunks(len(chunks))
-    try:
-        with Forked(lambda: pickle.dumps([(number, _packed([_read(source, reading) for source in chunks[number]]))
-                                          for number in queue], protocol=pickle.HIGHEST_PROTOCOL)) as child:
-            meanwhile()
-            read = {number: [_read(source, reading) for source in chunks[number]] for number in queue}
-            packed = child.result()
-    finally:
-        queue.close()
-    theirs: list[tuple[int, list[_PackedFile]]] = pickle.loads(packed) if packed is not None else []
-    read.update((number, _unpacked(files, chunks[number])) for number, files in theirs)
-    # A child that failed sent nothing: what it took is read here (a bug in it then shows here).
-    return [file for number, chunk in enumerate(chunks)
-            for file in read.get(number) or [_read(source, reading) for source in chunk]]
-
-
-# A file's results as plain tuples: a fifth of the time pickle takes to rebuild the dataclasses themselves.
-_At = tuple[str, int, int]
-_PackedFile = tuple[list[tuple[str, str | None, _At, JsonObject, dict[str, _At], _At, _At]],
-                    list[tuple[_At, str, str]], list[str], bool]
-
-
-def _packed(files: Sequence[_File]) -> list[_PackedFile]:
-    return [([(a.key, a.id, _at(a.source), a.fields, {name: _at(at) for name, at in a.field_sources.items()},
-               _at(key_at), _at(id_at)) for a, key_at, id_at in file.assistants],
-             [(_at(problem.location), problem.field, problem.message) for problem in file.problems],
-             [str(path) for path in file.parameter_files], file.has_model) for file in files]
-
-
-def _unpacked(packed: list[_PackedFile], sources: Sequence[SourceFile]) -> list[_File]:
-    return [_File(source, [(DesiredAssistant(key, pin, Location(*start), fields,
-                                             {name: Location(*at) for name, at in field_sources.items()}),
-                            Location(*key_at), Location(*id_at))
-                           for key, pin, start, fields, field_sources, key_at, id_at in assistants],
-                  [Problem(Location(*at), field, message) for at, field, message in problems],
-                  frozenset(Path(path) for path in parameter_files), has_model)
-            for source, (assistants, problems, parameter_files, has_model) in zip(sources, packed, strict=True)]
-
-
-def _at(location: Location) -> tuple[str, int, int]:
-    return location.path, location.line, location.column
-
-
-def _read(source: SourceFile, reading: Reading) -> _File:
-    """Load, resolve and check the documents of one file; a file that is a parameters_file is judged later."""
-    try:
-        documents = load_file(source)
-    except ValidationFailed as failed:
-        return _File(source, (), failed.problems, frozenset(), has_model=False)
-    problems: list[Problem] = []
-    assistants = []
-    parameter_files: set[Path] = set()
-    for document in documents:
-        resolved = resolve_references(document, source, reading)
-        parameter_files.update(target for reference, target in resolved.files.items()
-                               if reference[-1] == "parameters_file")
-        assistant = _check(_Entry(source, document, resolved, len(documents)), problems)
-        assistants.append((assistant, document.locate(("key",)), document.locate(("id",))))
-    return _File(source, assistants, problems, frozenset(parameter_files),
-                 has_model=any("model" in document.data for document in documents))
-
-
-def _is_parameter_schema(file: _File, parameter_files: frozenset[Path]) -> bool:
+def _is_parameter_schema(file: FileResult, parameter_files: frozenset[Path]) -> bool:
     """Whether a walked file is a function's parameters_file: data, not an assistant.
 
     A file with a `model` stays an assistant, so that a mistaken reference cannot make one vanish.
     """
     return not file.source.explicit and file.source.real in parameter_files and not file.has_model
-
-
-def _check(entry: _Entry, problems: list[Problem]) -> DesiredAssistant:
-    """The document as a DesiredAssistant, reporting its schema, reference and key problems on the way."""
-    document, data = entry.document, entry.document.data
-    problems.extend(Problem(document.locate(issue.path), format_path(issue.path), issue.message)
-                    for issue in validate_assistant(data))
-    problems.extend(entry.resolved.problems)
-    key = _key(entry, problems)
-    pinned = data.get("id")
-    fields = {name: value for name, value in entry.resolved.data.items() if name not in FILE_ONLY_FIELDS}
-    sources = {_RENAMED.get(name, name): document.locate((name,)) for name in data if name not in FILE_ONLY_FIELDS}
-    return DesiredAssistant(key, pinned if isinstance(pinned, str) else None, document.start, fields, sources)
-
-
-def _key(entry: _Entry, problems: list[Problem]) -> str:
-    """The declared key, else the file name's stem for a single-document file; "" when there is none."""
-    declared = entry.document.data.get("key")
-    if "key" in entry.document.data:
-        return declared if isinstance(declared, str) else ""  # the schema reports a malformed key
-    start = entry.document.start
-    if entry.documents_in_file > 1:
-        problems.append(Problem(start, "key", "required in a file that holds several documents: add `key: <name>`"))
-        return ""
-    stem = entry.source.path.stem
-    if re.fullmatch(KEY_PATTERN, stem):
-        return stem
-    suggestion = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-")[:64] or "my-assistant"
-    problems.append(Problem(start, "key", f"the file name '{stem}' cannot be the key (1-64 lowercase letters, "
-                                          f"digits, '.', '_' or '-'): set one, e.g. `key: {suggestion}`"))
-    return ""
 
 
 def _clashes(name: str, verb: str, places: list[tuple[str, Location]]) -> list[Problem]:

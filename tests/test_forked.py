@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from tree import write
 
-from assistantsync import desired
+from assistantsync import desired_files
 from assistantsync.desired import load_desired
 from assistantsync.errors import ValidationFailed
 from assistantsync.forked import Forked, forking_pays
@@ -75,7 +75,7 @@ def test_files_read_in_a_child_give_the_same_results(tmp_path: Path, monkeypatch
     write(tmp_path / "b/bot-99.yaml", "key: bot-00\nmodel: [x]\n")
     write(tmp_path / "b/bad.yaml", "model: a: b\n")
     expected = _problems([Path("a"), Path("b")])
-    monkeypatch.setattr(desired, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(desired_files, "PARALLEL_FILES", 2)
     assert [(a.key, a.fields, a.source, dict(a.field_sources)) for a in load_desired([Path("a")])] == serial
     assert "z-params" not in [key for key, *_ in serial]  # a parameters file is data, whichever half read it
     assert _problems([Path("a"), Path("b")]) == expected and len(expected) == 6
