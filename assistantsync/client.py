@@ -25,6 +25,8 @@ from assistantsync.jsontypes import JsonObject
 from assistantsync.transfer import Failure, Transfer
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 __all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "ConnectionSettings", "FindExisting",
@@ -56,6 +58,18 @@ def preload() -> None:
     for module in ("httpx", "httpcore"):
         with contextlib.suppress(ImportError):  # building the client reports it, after the files' problems
             importlib.import_module(module)
+
+
+def _verify(base_url: str, *, trust_env: bool) -> ssl.SSLContext | bool:
+    """TLS verification for the client: httpx's default loads the CA bundle (25 ms) though a plain-http server
+    reached without a proxy never needs it. That client gets a context that still verifies but trusts nobody,
+    so a TLS connection it was never meant to make fails rather than goes unchecked."""
+    import ssl
+    import urllib.request
+
+    if urlsplit(base_url).scheme == "http" and not (trust_env and urllib.request.getproxies()):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return True
 
 
 class RetryInterrupted(NotedApiError):
@@ -108,6 +122,7 @@ class AssistantsClient:
             params=dict(settings.params),
             timeout=settings.timeout,
             transport=transport,
+            verify=_verify(settings.base_url, trust_env=transport is None),
             limits=httpx.Limits(max_connections=settings.parallelism, max_keepalive_connections=settings.parallelism),
             trust_env=transport is None,  # env proxies would bypass an injected transport
         )
@@ -150,6 +165,11 @@ class AssistantsClient:
             data = page.get("data")
             if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
                 raise ApiError("GET", path, "the list response has no `data` array of objects")
+            # Identity matching indexes assistants by id: one without would otherwise crash it later, unexplained.
+            without_id = next(
+                (n for n, item in enumerate(data) if not (isinstance(item.get("id"), str) and item["id"])), None)
+            if without_id is not None:
+                raise ApiError("GET", path, f"item {without_id} of the list response has no string `id`")
             items.extend(data)
             for observer in self._page_observers:
                 observer(data)

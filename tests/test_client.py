@@ -218,6 +218,13 @@ def test_list_all_rejects_a_page_without_a_data_array(page: JsonObject) -> None:
         rig(Scripted([reply(body=page)])).client.list_all()
 
 
+@pytest.mark.parametrize("item", [{}, {"id": None}, {"id": 7}, {"id": ""}])
+def test_list_all_rejects_an_item_without_a_string_id(item: JsonObject) -> None:
+    page = {"object": "list", "data": [{"id": "asst_1"}, item], "has_more": False}
+    with pytest.raises(ApiError, match=r"^GET /v1/assistants: item 1 of the list response has no string `id`$"):
+        rig(Scripted([reply(body=page)])).client.list_all()
+
+
 def test_an_empty_list_with_null_cursors_is_fine() -> None:
     empty: JsonObject = {"object": "list", "data": [], "first_id": None, "last_id": None, "has_more": False}
     assert rig(Scripted([reply(body=empty)])).client.list_all() == []
