@@ -110,6 +110,11 @@ def main() -> None:
     `report_crash` (installed here as sys.excepthook) with its traceback.
     """
     sys.excepthook = report_crash
+    # This process never runs async code or httpx's own CLI, yet importing httpcore imports trio whenever it is
+    # installed (40 ms) and httpx imports its CLI's pygments (5 ms). A None entry makes those imports fail fast,
+    # which both libraries expect and handle. Only here, in our own process: never in library use.
+    for unused in ("trio", "httpx._main"):
+        sys.modules.setdefault(unused, None)  # type: ignore[arg-type]  # None: "not importable"
     # The interpreter's last garbage collection would walk every object the run made (some 50 ms after a plan
     # of 1,000 assistants) to find nothing: they are freed by reference counting anyway.
     atexit.unregister(gc.freeze)

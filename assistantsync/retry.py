@@ -7,7 +7,6 @@ delay is capped at SERVER_DELAY_CAP instead of being ignored.
 
 from __future__ import annotations
 
-import email.utils
 import math
 from collections.abc import Mapping
 
@@ -64,6 +63,8 @@ def server_delay(headers: Mapping[str, str], *, now: float) -> float | None:
     seconds = _number(retry_after)
     if seconds is None:
         try:
+            import email.utils  # 5 ms to import; only an HTTP-date Retry-After needs it
+
             seconds = email.utils.parsedate_to_datetime(retry_after).timestamp() - now
         except (TypeError, ValueError):
             return None  # neither seconds nor an HTTP date: fall back to our own backoff

@@ -22,6 +22,8 @@ def is_hidden(char: str) -> bool:
 
 def hidden_character(text: str) -> str | None:
     """The first character of `text` that must not be printed raw, if any."""
+    if text.isprintable():  # C speed; printable text holds no Cc, Cf, Cs, Zl or Zp character
+        return None
     return next((char for char in text if is_hidden(char)), None)
 
 

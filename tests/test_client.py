@@ -12,13 +12,14 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from assistantsync import __version__
-from assistantsync.client import AmbiguousWriteError, ApiError, AssistantsClient, ConnectionSettings
+from assistantsync.client import AmbiguousWriteError, ApiError, AssistantsClient, ConnectionSettings, _verify
 from assistantsync.jsontypes import JsonObject
 from assistantsync.providers import resolve_connection
 
@@ -594,3 +595,38 @@ def test_the_connection_modules_import_without_httpx() -> None:
     code = ("import sys, assistantsync.options, assistantsync.providers, assistantsync.client, assistantsync.cli; "
             "sys.exit('httpx' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.mark.parametrize(("base_url", "proxy", "loads_cas"), [
+    ("http://127.0.0.1:8080/v1", None, False),  # plain http, no proxy: TLS is never used
+    ("http://127.0.0.1:8080/v1", "https://proxy.example:3128", True),  # a proxy may speak TLS
+    ("https://api.openai.com/v1", None, True),
+])
+def test_only_a_client_that_may_use_tls_loads_the_ca_bundle(
+    base_url: str, proxy: str | None, loads_cas: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssl
+
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    if proxy is not None:
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+    verify = _verify(base_url, trust_env=True)
+    if loads_cas:
+        assert verify is True  # httpx's default: the CA bundle, verified
+    else:  # still verifying, trusting nobody: a TLS connection it was not meant to make fails
+        assert isinstance(verify, ssl.SSLContext)
+        assert (verify.verify_mode, verify.check_hostname) == (ssl.CERT_REQUIRED, True)
+        assert verify.cert_store_stats()["x509_ca"] == 0
+
+
+def test_the_cli_process_never_imports_trio_or_httpx_cli(tmp_path: Path) -> None:
+    # httpcore imports trio when installed (40 ms); cli.main() keeps it out of the process.
+    code = ("import sys, atexit; from assistantsync import cli; "
+            "atexit.register(lambda: print(sorted(m for m in ('trio', 'httpx._main') if sys.modules.get(m)))); "
+            "sys.argv = ['assistantsync', 'plan', sys.argv[1], '--provider', 'sandbox', "
+            "'--sandbox-state', sys.argv[2]]; "
+            "cli.main()")
+    done = subprocess.run([sys.executable, "-c", code, "examples/assistants", str(tmp_path / "state.json")],
+                          capture_output=True, text=True, check=False)
+    assert done.stdout.endswith("[]\n"), done.stdout + done.stderr
