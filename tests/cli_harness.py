@@ -61,6 +61,15 @@ class Harness:
         assert API_KEY not in result.stdout and API_KEY not in result.stderr
         return Result(result.exit_code, result.stdout, result.stderr)
 
+    def offline(self, *args: str) -> Result:
+        """A command that needs no API (validate, schema, show), with no connection options."""
+        result = CliRunner().invoke(cli, list(args), env=CLEAN_ENV, catch_exceptions=False)
+        assert API_KEY not in result.stdout and API_KEY not in result.stderr
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    def import_(self, *args: str) -> Result:
+        return self.cli("import", *args)
+
     def plan(self, *args: str) -> Result:
         return self.cli("plan", *args)
 

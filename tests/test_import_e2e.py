@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_harness import API_KEY, CLEAN_ENV, Harness, Result
 from click.testing import CliRunner
 from sandbox_server import ServedSandbox
 
@@ -21,11 +21,7 @@ from assistantsync.import_command import import_assistants, schema_reference
 from assistantsync.reserved import IDENTITY_KEY
 from assistantsync.schema import schema_path
 
-API_KEY = "sk-test-LEAKCHECK-import-55ab"
-ENV: dict[str, str | None] = {
-    "OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": None, "ASSISTANTSYNC_PROVIDER": None,
-    "ASSISTANTSYNC_BASE_URL": None, "NO_COLOR": "1",
-}
+ENV = CLEAN_ENV
 
 HANDBOOK = """\
 # HR assistant
@@ -86,52 +82,17 @@ SEEDS: list[tuple[dict[str, Any], str | None]] = [
 MANAGED = "model: gpt-4o\nname: Twin\ninstructions: Managed since day one.\n"  # key `twin`, created by apply, last
 
 
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@dataclass(frozen=True)
-class Harness:
-    root: Path
-    sandbox: ServedSandbox
-
-    @property
-    def connection(self) -> list[str]:
-        return ["--provider", "openai", "--base-url", self.sandbox.base_url, "--max-retries", "0"]
-
-    def import_(self, *args: str) -> Run:
-        done = CliRunner().invoke(import_assistants, [*args, *self.connection], env=ENV, catch_exceptions=False)
-        assert API_KEY not in done.stdout + done.stderr
-        return Run(done.exit_code, done.stdout, done.stderr)
-
-    def cli(self, *args: str, connect: bool = True) -> Run:
-        done = CliRunner().invoke(cli, [*args, *(self.connection if connect else [])], env=ENV, catch_exceptions=False)
-        assert API_KEY not in done.stdout + done.stderr
-        return Run(done.exit_code, done.stdout, done.stderr)
-
-    def create(self, **body: Any) -> dict[str, Any]:
-        with self.sandbox.api() as api:
-            response = api.post("/assistants", json={"model": "gpt-4o", **body})
-        assert response.status_code == 200, response.text
-        created: dict[str, Any] = response.json()
-        return created
-
-    def seed(self) -> dict[str, str]:
-        """Every assistant of SEEDS plus one managed by the tool: key -> id."""
-        keys = {}
-        for body, key in SEEDS:
-            created = self.create(**body)
-            keys[key or created["id"].lower()] = created["id"]
-        (self.root / "seed").mkdir()
-        (self.root / "seed" / "twin.yaml").write_text(MANAGED, encoding="utf-8")
-        assert self.cli("apply", "seed", "--auto-approve").code == 0
-        with self.sandbox.api() as api:
-            listed = api.get("/assistants", params={"limit": 100}).json()["data"]
-        keys["twin"] = next(a["id"] for a in listed if a["metadata"].get(IDENTITY_KEY) == "twin")
-        return keys
+def seed(env: Harness) -> dict[str, str]:
+    """Every assistant of SEEDS plus one managed by the tool: key -> id."""
+    keys = {}
+    for body, key in SEEDS:
+        created = env.create_live(**body)
+        keys[key or created["id"].lower()] = created["id"]
+    (env.root / "seed").mkdir()
+    (env.root / "seed" / "twin.yaml").write_text(MANAGED, encoding="utf-8")
+    assert env.apply("seed", "--auto-approve").code == 0
+    keys["twin"] = next(a["id"] for a in env.live() if a["metadata"].get(IDENTITY_KEY) == "twin")
+    return keys
 
 
 @pytest.fixture
@@ -146,7 +107,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_import_all_then_validate_plan_apply_round_trip(env: Harness) -> None:
-    keys = env.seed()
+    keys = seed(env)
     imported = env.import_("--all", "--out", "backup")
     assert imported.code == 0, imported.err
     files = snapshot(env.root / "backup")
@@ -170,7 +131,7 @@ def test_import_all_then_validate_plan_apply_round_trip(env: Harness) -> None:
     assert "file_ids: [file-tickets2026, file-agents]\n" in analyst
     assert "description: |-\n  Forecasts.\n  Two lines of description.\n" in files["weather.yaml"].decode()
 
-    assert env.cli("validate", "backup", connect=False) == Run(0, f"{len(keys)} assistants valid\n", "")
+    assert env.offline("validate", "backup") == Result(0, f"{len(keys)} assistants valid\n", "")
     planned = env.cli("plan", "backup", "--format", "json")
     assert planned.code == 0, planned.err
     plan = json.loads(planned.out)
@@ -185,7 +146,7 @@ def test_import_all_then_validate_plan_apply_round_trip(env: Harness) -> None:
     applied = env.cli("apply", "backup", "--auto-approve")
     assert applied.code == 0, applied.out + applied.err
     again = env.cli("plan", "backup", "--detailed-exitcode")
-    assert again == Run(0, f"No changes. {len(keys)} assistants up to date.\n", "")
+    assert again == Result(0, f"No changes. {len(keys)} assistants up to date.\n", "")
 
     # Adopted now: importing again gives the same bytes (the keys now come from the tool's metadata).
     reimported = env.import_("--all", "--out", "backup", "--force")
@@ -194,7 +155,7 @@ def test_import_all_then_validate_plan_apply_round_trip(env: Harness) -> None:
 
 
 def test_import_is_deterministic_and_refuses_to_overwrite_without_force(env: Harness) -> None:
-    env.seed()
+    seed(env)
     assert env.import_("--all", "--out", "backup").code == 0
     files = snapshot(env.root / "backup")
     assert env.import_("--all", "--out", "backup", "--force").code == 0
@@ -210,9 +171,9 @@ def test_import_is_deterministic_and_refuses_to_overwrite_without_force(env: Har
 
 
 def test_import_by_id_fetches_only_those(env: Harness) -> None:
-    first = env.create(name="First", instructions="Hello")
-    env.create(name="Not asked for")
-    second = env.create(name="Second", tools=[{"type": "code_interpreter"}])
+    first = env.create_live(name="First", instructions="Hello")
+    env.create_live(name="Not asked for")
+    second = env.create_live(name="Second", tools=[{"type": "code_interpreter"}])
     done = env.import_(second["id"], first["id"], second["id"], "--out", "picked")
     assert done.code == 0, done.err
     # Files come in creation order (ties keep the order the ids were given in); the two creates may
@@ -224,7 +185,7 @@ def test_import_by_id_fetches_only_those(env: Harness) -> None:
 
 
 def test_missing_ids_are_all_named_and_nothing_is_written(env: Harness) -> None:
-    real = env.create(name="Real")
+    real = env.create_live(name="Real")
     done = env.import_(real["id"], "asst_gone1", "asst_gone2", "--out", "picked")
     assert done.code == 1 and done.out == ""
     assert "no assistant with id asst_gone1, asst_gone2 " in done.err
@@ -243,8 +204,8 @@ def test_all_follows_every_page(env: Harness) -> None:
 
 
 def test_paths_in_the_way_stop_the_import_before_it_writes(env: Harness) -> None:
-    env.create(name="Long", instructions="x" * 500)
-    env.create(name="Short")
+    env.create_live(name="Long", instructions="x" * 500)
+    env.create_live(name="Short")
     (env.root / "out").mkdir()
     (env.root / "out" / "prompts").write_text("a file where the prompts folder goes", encoding="utf-8")
     (env.root / "out" / "short.yaml").mkdir()
@@ -255,8 +216,8 @@ def test_paths_in_the_way_stop_the_import_before_it_writes(env: Harness) -> None
 
 
 def test_two_assistants_claiming_one_key_are_imported_with_a_warning_plan_repeats(env: Harness) -> None:
-    first = env.create(name="One", metadata={IDENTITY_KEY: "bot"})
-    second = env.create(name="Two", metadata={IDENTITY_KEY: "bot"})
+    first = env.create_live(name="One", metadata={IDENTITY_KEY: "bot"})
+    second = env.create_live(name="Two", metadata={IDENTITY_KEY: "bot"})
     done = env.import_("--all", "--out", "backup")
     assert done.code == 0 and set(snapshot(env.root / "backup")) == {"bot.yaml", "bot-2.yaml"}
     ids = " and ".join(sorted([first["id"], second["id"]]))
@@ -266,7 +227,7 @@ def test_two_assistants_claiming_one_key_are_imported_with_a_warning_plan_repeat
 
 
 def test_force_replaces_a_link_and_never_writes_through_it(env: Harness) -> None:
-    env.create(name="Bot")
+    env.create_live(name="Bot")
     outside = env.root / "outside.txt"
     outside.write_text("keep me", encoding="utf-8")
     (env.root / "out").mkdir()
@@ -279,12 +240,12 @@ def test_force_replaces_a_link_and_never_writes_through_it(env: Harness) -> None
 
 
 def test_nothing_to_import(env: Harness) -> None:
-    assert env.import_("--all", "--out", "empty") == Run(0, "", "No assistants to import.\n")
+    assert env.import_("--all", "--out", "empty") == Result(0, "", "No assistants to import.\n")
     assert not (env.root / "empty").exists()
 
 
 def test_files_that_do_not_validate_are_written_with_a_warning(env: Harness) -> None:
-    crowded = env.create(name="Crowded", metadata={f"k{n}": "v" for n in range(15)})  # the tool needs 2 of 16
+    crowded = env.create_live(name="Crowded", metadata={f"k{n}": "v" for n in range(15)})  # the tool needs 2 of 16
     done = env.import_("--all", "--out", "backup")
     assert done.code == 0 and done.out == str(Path("backup", "crowded.yaml")) + "\n"
     assert "warning: backup does not validate yet; fix these before running plan:\n" in done.err
