@@ -84,6 +84,17 @@ def served_sandbox() -> Iterator[Sandbox]:
             process.stdout.close()
 
 
+@contextmanager
+def seeded_sandbox(n: int) -> Iterator[tuple[Sandbox, Path]]:
+    """A served sandbox holding the N assistants of `write_files(files, n, 0)`, applied by the CLI, and the files."""
+    with served_sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
+        files = Path(tmp) / "assistants"
+        write_files(files, n, 0)
+        _, code, out = run_cli(["apply", str(files), "--auto-approve", "--parallelism", "16"], sandbox.base_url)
+        assert code == 0, out
+        yield sandbox, files
+
+
 def instructions(index: int, variant: str, big: bool) -> str:
     text = f"You are bot {index} ({variant}). Answer briefly and cite the handbook.\n"
     if big:
@@ -157,11 +168,7 @@ def bench_plan_apply(n: int, latency_ms: int, runs: int, parallelism: int) -> li
     latency = latency_ms / 1000
     pages = max(1, math.ceil(n / PAGE))
     rows: list[Row] = []
-    with served_sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
-        files = Path(tmp) / "assistants"
-        write_files(files, n, 0)
-        wall, code, out = run_cli(["apply", str(files), "--auto-approve", "--parallelism", "16"], sandbox.base_url)
-        assert code == 0, out
+    with seeded_sandbox(n) as (sandbox, files):
         sandbox.set_latency(latency_ms)
 
         def plan_once() -> float:
@@ -208,15 +215,11 @@ def bench_engine(n: int, latency_ms: int, runs: int, parallelism: int) -> list[R
     pages = max(1, math.ceil(n / PAGE))
     changes = min(CHANGED, n)
     rows: list[Row] = []
-    with served_sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
-        files = Path(tmp) / "assistants"
-        write_files(files, n, 0)
-        _, code, out = run_cli(["apply", str(files), "--auto-approve", "--parallelism", "16"], sandbox.base_url)
-        assert code == 0, out
+    with seeded_sandbox(n) as (sandbox, files):
         sandbox.set_latency(latency_ms)
         connection = {"provider": "openai", "base_url": sandbox.base_url, "api_version": None, "headers": (),
                       "timeout": 60.0, "max_retries": 2, "parallelism": parallelism,
-                      "sandbox_state": Path(tmp) / "unused.json", "verbose": False}
+                      "sandbox_state": files.parent / "unused.json", "verbose": False}
         load_desired([files])  # the first call imports what the rest needs
 
         def timed(action: Callable[[], Any]) -> float:
@@ -332,11 +335,7 @@ def bench_diff_cpu(count: int = 1000) -> list[Row]:
 
 
 def bench_memory(n: int) -> list[Row]:
-    with served_sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
-        files = Path(tmp) / "assistants"
-        write_files(files, n, 0)
-        _, code, out = run_cli(["apply", str(files), "--auto-approve", "--parallelism", "16"], sandbox.base_url)
-        assert code == 0, out
+    with seeded_sandbox(n) as (sandbox, files):
         env = {**os.environ, "OPENAI_API_KEY": FAKE_KEY, "CI": "true"}
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "assistantsync", "plan", str(files), "--provider", "openai",
