@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from assistantsync import __version__, retry
 from assistantsync.apierror import AmbiguousWriteError, ApiError, NotedApiError
@@ -93,6 +93,12 @@ class ConnectionSettings:
     parallelism: int = 8
     secrets: frozenset[str] = field(default=frozenset(), repr=False)  # values scrubbed from all output
     auth_hint: str = ""  # appended to 401/403 errors, e.g. "check OPENAI_API_KEY"
+
+    @property
+    def target(self) -> str:
+        """The base URL without a `user:password@` in it: where a saved plan says it was made."""
+        parts = urlsplit(self.base_url)
+        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
     def __post_init__(self) -> None:
         if self.max_retries < 0 or self.parallelism < 1 or self.timeout <= 0:

@@ -70,6 +70,7 @@ class Plan:
     errors: tuple[tuple[str, str], ...] = ()  # (key, message): assistants that could not be planned
     strict: bool = False
     prune: bool = False
+    target: str | None = None  # the API base URL (no user:password) whose live state the plan was made from
 
     @property
     def pending(self) -> tuple[Change, ...]:

@@ -22,6 +22,7 @@ def plan_to_document(plan: Plan) -> JsonObject:
         "format_version": FORMAT_VERSION,
         "tool": {"name": "assistantsync", "version": __version__},
         "options": {"strict": plan.strict, "prune": plan.prune},
+        "target": {"base_url": plan.target},
         "summary": plan.summary(),
         "errors": [{"key": key, "message": message} for key, message in plan.errors],
         "changes": [_change_to_json(c) for c in plan.changes],
@@ -62,7 +63,10 @@ def plan_from_json(text: str, source: str) -> Plan:
         options = document["options"]
         changes = tuple(_change_from_json(c) for c in document["changes"])
         errors = tuple((str(e["key"]), str(e["message"])) for e in document.get("errors", []))
-        return Plan(changes, errors, bool(options["strict"]), bool(options["prune"]))
+        target = (document.get("target") or {}).get("base_url")  # absent from older plans: not checked
+        if target is not None and not isinstance(target, str):
+            raise ValueError("target.base_url is not a string")
+        return Plan(changes, errors, bool(options["strict"]), bool(options["prune"]), target)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise AssistantSyncError(f"{source}: not a plan file written by assistantsync ({error})") from error
 

@@ -117,14 +117,16 @@ def resolve_connection(
     params = {**auth.params, **({"api-version": api_version} if api_version else {})}
     extra_secrets = tuple(value for name, value in extra.items() if is_sensitive_header(name))
     hint_vars = [*auth.credential_vars, *(["the --header values"] if extra_secrets else [])]
+    checked_base_url = _checked_base_url(auth.base_url, f"the base URL of --provider {provider}")
+    url_password = urlsplit(checked_base_url).password  # https://user:password@host/v1: scrubbed like a key
     settings = ConnectionSettings(
-        base_url=_checked_base_url(auth.base_url, f"the base URL of --provider {provider}"),
+        base_url=checked_base_url,
         headers=headers,
         params=params,
         timeout=timeout,
         max_retries=max_retries,
         parallelism=parallelism,
-        secrets=frozenset(secret for secret in (*auth.secrets, *extra_secrets) if secret),
+        secrets=frozenset(secret for secret in (*auth.secrets, *extra_secrets, url_password) if secret),
         auth_hint=f"check {join_words(hint_vars, 'and')}" if hint_vars else "",
     )
     return settings, _embedded_sandbox(sandbox_state) if auth.embedded else None

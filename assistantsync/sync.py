@@ -5,6 +5,7 @@ Everything here composes the pipeline's pure steps with the client; the CLI only
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,15 @@ class StalePlan(AssistantSyncError):
     def __init__(self, reasons: Sequence[str]) -> None:
         lines = "\n".join(f"  {reason}" for reason in reasons)
         super().__init__(f"the saved plan is stale; nothing was applied. Run plan again.\n{lines}")
+
+
+class OtherTarget(AssistantSyncError):
+    """A saved plan made against another API than this apply connects to; nothing was written."""
+
+    def __init__(self, made_for: str, connected: str) -> None:
+        super().__init__(f"the saved plan was made against {made_for}, but this apply connects to {connected}; "
+                         "nothing was applied. Apply it with the --provider and --base-url it was made with, or "
+                         "run plan against this API")
 
 
 class PlanHasErrors(AssistantSyncError):
@@ -55,7 +65,7 @@ def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, 
         with ThreadPoolExecutor(max_workers=1) as worker, \
                 client.observing_pages(lambda page: worker.submit(builder.add_page, page)):
             live = client.list_all()
-        return builder.finish(live)
+        return dataclasses.replace(builder.finish(live), target=client.settings.target)
 
 
 def _live_now(plan: Plan, client: AssistantsClient) -> list[JsonObject]:
@@ -86,6 +96,9 @@ def apply_checked(
     if plan.errors:
         raise PlanHasErrors(plan)
     if saved:
+        # A create-only plan would pass the freshness check anywhere: the key it creates is free on any account.
+        if plan.target is not None and plan.target != client.settings.target:
+            raise OtherTarget(plan.target, client.settings.target)
         reasons = stale_reasons(plan, _live_now(plan, client))
         if reasons:
             raise StalePlan(reasons)

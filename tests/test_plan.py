@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -174,6 +176,11 @@ def test_plan_json_round_trip() -> None:
     text = plan_to_json(plan)
     assert plan_from_json(text, "plan.json") == plan
     assert '"format_version": 1' in text
+    targeted = replace(plan, target="https://api.example/v1")
+    assert plan_from_json(plan_to_json(targeted), "plan.json") == targeted
+    older = json.loads(text)
+    del older["target"]  # plans written before the target was recorded still load, unchecked
+    assert plan_from_json(json.dumps(older), "plan.json").target is None
 
 
 AUTO_SEARCH = {"type": "file_search", "file_search": {"ranking_options": {"ranker": "auto", "score_threshold": 0.0}}}

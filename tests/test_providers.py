@@ -97,6 +97,12 @@ def test_credentials_become_secrets_and_name_the_hint() -> None:
     assert settings.auth_hint == "check PORTKEY_API_KEY, OPENAI_API_KEY and PORTKEY_PROVIDER"
 
 
+def test_a_password_in_the_base_url_is_a_secret_and_no_part_of_the_target() -> None:
+    settings = resolve("openai", {"OPENAI_API_KEY": KEY}, base_url="https://bob:pw-LEAKCHECK-77@gw.example:8443/v1")
+    assert settings.secrets == {KEY, "pw-LEAKCHECK-77"}
+    assert settings.target == "https://gw.example:8443/v1"
+
+
 def test_an_inline_portkey_config_masks_the_keys_inside_it() -> None:
     config = '{"provider": "openai", "api_key": "sk-inline-LEAKCHECK-42", "retry": {"attempts": 3}}'
     settings = resolve("portkey", {"PORTKEY_API_KEY": PK, "PORTKEY_CONFIG": config})

@@ -400,6 +400,23 @@ def test_saved_plan_with_a_create_is_refused_when_the_key_appeared(env: Harness)
     assert len(env.live()) == 1
 
 
+def test_saved_plan_is_refused_by_another_api_before_any_request(env: Harness) -> None:
+    # A create-only plan passes the freshness check anywhere, so the plan records where it was made.
+    env.write("alpha.yaml", THREE["alpha.yaml"])
+    assert env.plan("--out", "plan.json").code == 0
+    made_for = env.sandbox.base_url
+    assert json.loads((env.root / "plan.json").read_text())["target"] == {"base_url": made_for}
+    elsewhere = made_for.replace("127.0.0.1", "localhost")  # the same server under another name: counts requests
+    mark = env.mark()
+    refused = Harness(env.root, env.sandbox, base_url=elsewhere).apply("--plan", "plan.json", "--auto-approve")
+    assert refused.code == 1
+    assert (f"the saved plan was made against {made_for}, but this apply connects to {elsewhere}; nothing was "
+            "applied.") in refused.err
+    assert env.since(mark) == []
+    assert env.apply("--plan", "plan.json", "--auto-approve").code == 0  # where it was made, it applies
+    assert sorted(env.by_key()) == ["alpha"]
+
+
 def test_saved_plan_cannot_be_combined_with_paths(env: Harness) -> None:
     env.write("alpha.yaml", THREE["alpha.yaml"])
     assert env.plan("--out", "plan.json").code == 0
