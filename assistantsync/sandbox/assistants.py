@@ -8,12 +8,14 @@ Behaviour follows shared/notes/api-behavior.md (§1-§5); choices the notes leav
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from assistantsync.jsontypes import JsonObject
-from assistantsync.sandbox.protocol import ErrorReply
+
+# The store lives in records.py; re-exported because this is where callers have always found it.
+from assistantsync.sandbox.records import Store as Store
+from assistantsync.sandbox.records import StoredAssistant as StoredAssistant
 
 IdFactory = Callable[[str], str]  # prefix ("asst_", "vs_") -> a fresh id
 
@@ -26,49 +28,6 @@ NULL_RESETS: JsonObject = {
     "name": None, "description": None, "instructions": None, "temperature": 1.0, "top_p": 1.0,
     "response_format": "auto", "tool_resources": {}, "metadata": {},
 }
-
-
-@dataclass
-class StoredAssistant:
-    """One assistant: the object exactly as the API returns it, plus the fields it never returns."""
-
-    public: JsonObject
-    write_only: JsonObject = field(default_factory=dict)
-
-
-class Store:
-    """Assistants in creation order; `revision` grows on every write, so callers can tell reads from writes."""
-
-    def __init__(self, records: Iterable[StoredAssistant] = (), revision: int = 0) -> None:
-        self._records: dict[str, StoredAssistant] = {r.public["id"]: r for r in records}
-        self.revision = revision
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def __contains__(self, assistant_id: object) -> bool:
-        return assistant_id in self._records
-
-    def get(self, assistant_id: str) -> StoredAssistant:
-        record = self._records.get(assistant_id)
-        if record is None:
-            raise ErrorReply(404, f"No assistant found with id '{assistant_id}'.")
-        return record
-
-    def put(self, record: StoredAssistant) -> None:
-        self._records[record.public["id"]] = record  # a replaced id keeps its place in creation order
-        self.revision += 1
-
-    def remove(self, assistant_id: str) -> None:
-        del self._records[assistant_id]
-        self.revision += 1
-
-    def clear(self) -> None:
-        self._records.clear()
-        self.revision += 1
-
-    def in_creation_order(self) -> list[StoredAssistant]:
-        return list(self._records.values())
 
 
 def create_assistant(store: Store, body: JsonObject, *, now: int, new_id: IdFactory) -> JsonObject:
@@ -98,7 +57,7 @@ def create_assistant(store: Store, body: JsonObject, *, now: int, new_id: IdFact
 def modify_assistant(store: Store, assistant_id: str, body: JsonObject, *, new_id: IdFactory) -> JsonObject:
     """Partial update: omitted fields stay; tools, tool_resources and metadata are replaced whole."""
     record = store.get(assistant_id)
-    public = copy.deepcopy(record.public)
+    public = copy.deepcopy(record.public)  # a new dict: a stored record is replaced, never changed (records.py)
     for name, reset in NULL_RESETS.items():
         if name in body:
             public[name] = copy.deepcopy(reset) if body[name] is None else body[name]
@@ -123,10 +82,6 @@ def delete_assistant(store: Store, assistant_id: str) -> JsonObject:
     store.get(assistant_id)
     store.remove(assistant_id)
     return {"id": assistant_id, "object": "assistant.deleted", "deleted": True}
-
-
-def get_assistant(store: Store, assistant_id: str) -> JsonObject:
-    return copy.deepcopy(store.get(assistant_id).public)
 
 
 def _stored_tool(tool: Any) -> Any:

@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from assistantsync.jsontypes import JsonObject
 from assistantsync.sandbox.assistants import (
     IdFactory,
     Store,
     create_assistant,
     delete_assistant,
-    get_assistant,
     modify_assistant,
 )
 from assistantsync.sandbox.auth import AuthPolicy, check_auth
@@ -117,18 +117,24 @@ def _dispatch(store: Store, request: SandboxRequest, settings: Settings) -> Sand
     _check_beta(request.headers.get("openai-beta"))
     assistant_id = route.assistant_id or ""
     if route.template == COLLECTION and request.method == "GET":
-        return SandboxResponse(200, list_assistants(store, request.query))
+        return list_assistants(store, request.query)
     if route.template == COLLECTION:
         body = parse_object(request.body)
         check_body(settings.validate, CREATE_REQUEST_SCHEMA, body)
-        return SandboxResponse(200, create_assistant(store, body, now=settings.clock(), new_id=settings.new_id))
+        return _stored(store, create_assistant(store, body, now=settings.clock(), new_id=settings.new_id))
     if request.method == "GET":
-        return SandboxResponse(200, get_assistant(store, assistant_id))
+        record = store.get(assistant_id)  # the stored dict, uncopied: records are never mutated (records.py)
+        return SandboxResponse(200, record.public, encoded=record.encoded)
     if request.method == "DELETE":
         return SandboxResponse(200, delete_assistant(store, assistant_id))
     body = parse_object(request.body)
     check_body(settings.validate, MODIFY_REQUEST_SCHEMA, body)
-    return SandboxResponse(200, modify_assistant(store, assistant_id, body, new_id=settings.new_id))
+    return _stored(store, modify_assistant(store, assistant_id, body, new_id=settings.new_id))
+
+
+def _stored(store: Store, body: JsonObject) -> SandboxResponse:
+    """A create or modify answer: the caller's own copy, sent as the record's encoding (made once, reused by list)."""
+    return SandboxResponse(200, body, encoded=store.get(body["id"]).encoded)
 
 
 def _check_beta(value: str | None) -> None:

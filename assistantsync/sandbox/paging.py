@@ -2,56 +2,66 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from assistantsync.jsontypes import JsonObject
-from assistantsync.sandbox.assistants import Store
-from assistantsync.sandbox.protocol import ErrorReply
+from assistantsync.sandbox.protocol import ErrorReply, SandboxResponse, encode_with
+from assistantsync.sandbox.records import Ranking, Store, StoredAssistant
 
 LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX = 20, 100
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
-def list_assistants(store: Store, query: Mapping[str, str]) -> JsonObject:
+def list_assistants(store: Store, query: Mapping[str, str]) -> SandboxResponse:
     """One page, cursor-paged like the API; an unknown cursor is a 400 (see `_cursor_index`)."""
     limit = _limit(query.get("limit"))
     order = query.get("order", "desc")
     if order not in ("asc", "desc"):
         raise ErrorReply(400, f"Invalid value for 'order': expected 'asc' or 'desc', got '{order}'.",
                          param="order", code="invalid_value")
-    records = store.in_creation_order()
-    # Oldest first by created_at, ties in creation order; desc is exactly the reverse.
-    ranked = [r for _, r in sorted(enumerate(records), key=lambda pair: (pair[1].public["created_at"], pair[0]))]
-    if order == "desc":
-        ranked.reverse()
-    ids = [r.public["id"] for r in ranked]
-    start, end = 0, len(ranked)
+    # Oldest first by created_at, ties in creation order; desc is exactly the reverse. Indexes below
+    # count in the requested order; the ranking is cached by the store until its next write.
+    ranking = store.ranking()
+    count = len(ranking.ascending)
+    start, end = 0, count
     if "after" in query:
-        start = _cursor_index(ids, query["after"], "after") + 1
+        start = _cursor_index(ranking, query["after"], "after", order) + 1
     if "before" in query:
-        end = _cursor_index(ids, query["before"], "before")
-    window = ranked[start:end] if start < end else []
+        end = _cursor_index(ranking, query["before"], "before", order)
+    size = max(end - start, 0)
     walking_back = "before" in query and "after" not in query  # `before` pages towards the start
-    page = window[-limit:] if walking_back else window[:limit]
-    data = [copy.deepcopy(r.public) for r in page]
-    return {
+    if walking_back:
+        start = max(start, end - limit)
+    else:
+        end = min(end, start + limit)
+    if start >= end:
+        page: Sequence[StoredAssistant] = ()
+    elif order == "asc":
+        page = ranking.ascending[start:end]
+    else:
+        page = ranking.ascending[count - end:count - start][::-1]
+    # The stored dicts themselves, not copies: records are replaced, never mutated (records.py).
+    data = [record.public for record in page]
+    body: JsonObject = {
         "object": "list",
         "data": data,
         "first_id": data[0]["id"] if data else None,
         "last_id": data[-1]["id"] if data else None,
-        "has_more": len(window) > limit,
+        "has_more": size > limit,
     }
+    encoded = encode_with(body, {"data": [record.encoded for record in page]})
+    return SandboxResponse(200, body, encoded=encoded)
 
 
-def _cursor_index(ids: list[str], cursor: str, param: str) -> int:
+def _cursor_index(ranking: Ranking, cursor: str, param: str, order: str) -> int:
     # Decision: an unknown cursor is an error, not an empty page, so a client paging over a
     # deleted assistant sees the failure instead of silently missing the rest of the list.
-    if cursor not in ids:
+    position = ranking.position.get(cursor)
+    if position is None:
         raise ErrorReply(400, f"Invalid value for '{param}': no assistant with id '{cursor}'.",
                          param=param, code="invalid_value")
-    return ids.index(cursor)
+    return position if order == "asc" else len(ranking.ascending) - 1 - position
 
 
 def _limit(raw: str | None) -> int:

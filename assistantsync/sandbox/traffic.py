@@ -6,6 +6,7 @@ the values of authorization-like headers are replaced before anything is kept.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import Counter, deque
@@ -78,6 +79,7 @@ class Traffic:
         return [asdict(entry) for entry in self.recent()]
 
 
+@functools.lru_cache(maxsize=512)  # clients send the same few header names on every request
 def _is_secret(header_name: str) -> bool:
     # "portkey" contains "key" but names a vendor: x-portkey-provider (a provider name) stays readable,
     # while x-portkey-api-key, -virtual-key and -config are still caught by their own words.
