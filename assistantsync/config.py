@@ -86,12 +86,14 @@ def _walk(folder: Path, root: Path | None, problems: list[Problem]) -> list[Sour
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         current_real = reals.pop(current)
         reals.update((os.path.join(current, name), current_real / name) for name in folders)
+        inside = current_real.is_relative_to(root_real)  # then so is every file in it that is no symlink
         for name in sorted(files):
             if name.startswith(".") or not name.lower().endswith(YAML_SUFFIXES):
                 continue
             path = Path(current, name)
-            real = _real(path) if os.path.islink(path) else current_real / name
-            if real.is_relative_to(root_real):
+            link = os.path.islink(path)
+            real = _real(path) if link else current_real / name
+            if (inside and not link) or real.is_relative_to(root_real):
                 found.append(SourceFile(path, real, root_real, label, explicit=False))
             else:
                 problems.append(Problem(Location(str(path), 1, 1), "",
