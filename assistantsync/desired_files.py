@@ -93,17 +93,28 @@ def read_files(sources: Sequence[SourceFile], meanwhile: Callable[[], object]) -
     size = max(CHUNK_FILES, -(-len(sources) // MAX_CHUNKS))
     chunks = [sources[start:start + size] for start in range(0, len(sources), size)]
     queue = Chunks(len(chunks))
+    read: dict[int, list[FileResult]] = {}
+
+    def take(messages: list[bytes]) -> None:  # the child's results, unpacked as they come
+        for message in messages:
+            number, files = pickle.loads(message)
+            read[number] = _unpacked(files, chunks[number])
+
+    def child_reads(send: Callable[[bytes], None]) -> None:
+        for number in queue:
+            files = _packed([_read(source, reading) for source in chunks[number]])
+            send(pickle.dumps((number, files), protocol=pickle.HIGHEST_PROTOCOL))
+
     try:
-        with Forked(lambda: pickle.dumps([(number, _packed([_read(source, reading) for source in chunks[number]]))
-                                          for number in queue], protocol=pickle.HIGHEST_PROTOCOL)) as child:
+        with Forked(child_reads) as child:
             meanwhile()
-            read = {number: [_read(source, reading) for source in chunks[number]] for number in queue}
-            packed = child.result()
+            for number in queue:
+                read[number] = [_read(source, reading) for source in chunks[number]]
+                take(child.received())
+            take(child.rest())
     finally:
         queue.close()
-    theirs: list[tuple[int, list[_PackedFile]]] = pickle.loads(packed) if packed is not None else []
-    read.update((number, _unpacked(files, chunks[number])) for number, files in theirs)
-    # A child that failed sent nothing: what it took is read here (a bug in it then shows here).
+    # What a failed child took and did not send is read here (a bug in it then shows here).
     return [file for number, chunk in enumerate(chunks)
             for file in read.get(number) or [_read(source, reading) for source in chunk]]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,25 +20,47 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fo
 
 
 @linux_only
-def test_the_childs_bytes_come_back() -> None:
-    with Forked(lambda: b"x" * 1_000_000) as child:  # more than a pipe holds: the parent reads as it goes
-        assert child.result() == b"x" * 1_000_000
+def test_the_childs_messages_come_back_in_order_whole() -> None:
+    big = b"x" * 3_000_000  # more than a pipe holds: the parent reads as it goes
+    with Forked(lambda send: [send(message) for message in (b"one", b"", big, b"two")]) as child:
+        assert child.rest() == [b"one", b"", big, b"two"]
 
 
 @linux_only
-def test_a_child_that_fails_returns_nothing_and_is_waited_for() -> None:
-    def fail() -> bytes:
+def test_received_never_waits_and_rest_gets_the_remainder() -> None:
+    read_end, write_end = os.pipe()  # the child sends its second message only when the parent says so
+
+    def task(send: Callable[[bytes], None]) -> None:
+        send(b"first")
+        os.read(read_end, 1)
+        send(b"second")
+
+    with Forked(task) as child:
+        got: list[bytes] = []
+        while not got:  # the first one arrives; received() returns at once either way
+            got += child.received()
+        assert got == [b"first"] and child.received() == []
+        os.write(write_end, b"!")
+        assert child.rest() == [b"second"]
+    os.close(read_end)
+    os.close(write_end)
+
+
+@linux_only
+def test_a_child_that_fails_keeps_what_it_sent_whole_and_is_waited_for() -> None:
+    def fail(send: Callable[[bytes], None]) -> None:
+        send(b"done before the bug")
         raise RuntimeError("a bug in the child")
 
     with Forked(fail) as child:
-        assert child.result() is None
+        assert child.rest() == [b"done before the bug"]
     with pytest.raises(ChildProcessError):
         os.waitpid(child.pid, os.WNOHANG)  # reaped: no zombie left behind
 
 
 @linux_only
 def test_a_parent_that_fails_still_waits_for_its_child() -> None:
-    with pytest.raises(KeyError), Forked(lambda: b"y" * 1_000_000) as child:
+    with pytest.raises(KeyError), Forked(lambda send: send(b"y" * 3_000_000)) as child:
         raise KeyError("the parent's own work failed")
     with pytest.raises(ChildProcessError):
         os.waitpid(child.pid, os.WNOHANG)
@@ -79,3 +102,27 @@ def test_files_read_in_a_child_give_the_same_results(tmp_path: Path, monkeypatch
     assert [(a.key, a.fields, a.source, dict(a.field_sources)) for a in load_desired([Path("a")])] == serial
     assert "z-params" not in [key for key, *_ in serial]  # a parameters file is data, whichever half read it
     assert _problems([Path("a"), Path("b")]) == expected and len(expected) == 6
+
+
+@linux_only
+def test_what_a_failed_child_took_and_never_sent_is_read_by_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for index in range(30):
+        write(tmp_path / f"a/bot-{index:02d}.yaml", f"model: gpt-4o\nname: Bot {index}\n")
+    serial = [(a.key, a.fields) for a in load_desired([Path("a")])]
+    parent, packed = os.getpid(), desired_files._packed
+    sent: list[int] = []
+
+    def failing_after_one_chunk(files: list[desired_files.FileResult]) -> list[desired_files._PackedFile]:
+        if os.getpid() != parent:
+            sent.append(1)
+            if len(sent) > 1:  # the child's second chunk: a bug
+                raise RuntimeError("a bug in the child")
+        return packed(files)
+
+    monkeypatch.setattr(desired_files, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(desired_files, "CHUNK_FILES", 2)
+    monkeypatch.setattr(desired_files, "_packed", failing_after_one_chunk)
+    assert [(a.key, a.fields) for a in load_desired([Path("a")])] == serial
