@@ -52,10 +52,10 @@ CREATE_STILL_RUNNING = (
 FindExisting = Callable[[], "JsonObject | None"]
 
 
-def preload() -> None:
-    """Import what building a client imports (httpx, httpcore and theirs: a tenth of a second), e.g. while a
-    forked child reads files. Importing opens no connection."""
-    for module in ("httpx", "httpcore"):
+def preload(*also: str) -> None:
+    """Import what building a client imports (httpx, httpcore and theirs: 30 ms), and the modules `also`, e.g.
+    while a forked child reads files. Importing opens no connection."""
+    for module in ("httpx", "httpcore", *also):
         with contextlib.suppress(ImportError):  # building the client reports it, after the files' problems
             importlib.import_module(module)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistantsync.apply_runtime import HeldProgress, prompt_handoffs, stop_on_signals
+from assistantsync.bulk import no_gc_pauses
 from assistantsync.client import preload
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 from assistantsync.options import build_client, connection_options
@@ -31,6 +32,22 @@ def progress(message: str) -> None:
     """Progress for long work, on stderr and only for a person at a terminal: never in pipes or CI logs."""
     if sys.stderr.isatty() and not os.environ.get("CI"):
         click.echo(message, err=True)
+
+
+# What plan and apply import once the files are valid: imported while a forked child reads files (load_desired's
+# `meanwhile`) rather than before, with the HTTP client's modules.
+_AFTER_VALIDATION = ("assistantsync.sync", "assistantsync.plan_file", "assistantsync.render",
+                     "assistantsync.render_markdown")
+
+
+def preload_the_rest() -> None:
+    preload(*_AFTER_VALIDATION)
+
+
+def _saved_plan(path: Path) -> Plan:
+    from assistantsync.plan_file import plan_from_json
+
+    return plan_from_json(path.read_text(encoding="utf-8"), str(path))
 
 
 def render(plan: Plan, output_format: str, no_color: bool) -> str:
@@ -59,15 +76,17 @@ format_option = click.option("--format", "output_format", type=click.Choice(["te
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has any change (0: none, 1: error).")
 @no_color_option
 @connection_options
+@no_gc_pauses()  # the whole run: what it loads and fetches lives to its end, and collections only rescan it
 def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
          detailed_exitcode: bool, no_color: bool, **connection: Any) -> None:
     """Show what apply would change, without changing anything."""
     from assistantsync.desired import load_desired
+
+    # Before credentials: a fork's PR still sees its file errors. The HTTP client's imports happen meanwhile.
+    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload_the_rest)
     from assistantsync.plan_file import plan_to_json
     from assistantsync.sync import plan_desired
 
-    # Before credentials: a fork's PR still sees its file errors. The HTTP client's imports happen meanwhile.
-    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload)
     with build_client(**connection) as client:
         progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
         result = plan_desired(desired, client, strict=strict, prune=prune)
@@ -90,19 +109,20 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
 @click.option("--prune", is_flag=True, help="Delete managed assistants that no file describes.")
 @no_color_option
 @connection_options
+@no_gc_pauses()  # as plan
 def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
           no_color: bool, **connection: Any) -> None:
     """Make the live assistants match the files (or a saved plan)."""
     from assistantsync.desired import load_desired
-    from assistantsync.plan_file import plan_from_json
-    from assistantsync.render import render_outcomes_text, render_plan_text
-    from assistantsync.sync import apply_checked, plan_desired
 
     if plan_file is not None and (paths or strict or prune):
         raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict or --prune with it")
     color = use_color(no_color)
-    saved = None if plan_file is None else plan_from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
-    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload) if saved is None else ()  # as in plan
+    saved = None if plan_file is None else _saved_plan(plan_file)
+    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload_the_rest) if saved is None else ()
+    from assistantsync.render import render_outcomes_text, render_plan_text
+    from assistantsync.sync import apply_checked, plan_desired
+
     with build_client(**connection) as client:
         if saved is None:
             progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
