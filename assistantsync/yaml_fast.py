@@ -107,56 +107,61 @@ def _resolve(resolvers: Resolvers) -> Callable[[str], str]:
 
 def _document(get: Callable[[], Any], file: str, start: Any, resolve: Callable[[str], str], limits: Limits,
               values: list[int]) -> Plain:
-    def locate(mark: Any) -> Location:  # yaml.error.Mark or libyaml's own: both have line and column
-        return Location(file, mark.line + 1, mark.column + 1)
-
+    # The hottest loop of validation: one pass per event, so lookups are hoisted into locals and events are
+    # told apart by their exact class (libyaml's parser makes exactly these, never subclasses).
     first = get()
     if not isinstance(first, MappingStartEvent) or first.tag is not None or first.anchor is not None:
         raise _GiveUp
     root: JsonObject = {}
-    positions: dict[JsonPath, Location] = {(): locate(start)}
-    # Open collections, innermost last: [container, its path, the key awaiting its value, 1 if flow style].
-    stack: list[list[Any]] = [[root, (), None, int(bool(first.flow_style))]]
+    positions: dict[JsonPath, Location] = {(): Location(file, start.line + 1, start.column + 1)}
+    # Open collections, innermost last: [container, its path, the key awaiting its value, 1 if flow style,
+    # True if a mapping].
+    stack: list[list[Any]] = [[root, (), None, int(bool(first.flow_style)), True]]
     flow = stack[0][3]  # open flow collections
-    values[0] += 1
+    count, most, deepest, intern = values[0] + 1, limits.values, limits.depth, sys.intern
     while stack:
         event = get()
-        frame = stack[-1]
-        container, path, key, _ = frame
-        if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+        kind = type(event)
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
             flow -= stack.pop()[3]
             continue
-        if event.anchor is not None or event.tag is not None or not isinstance(
-                event, (ScalarEvent, MappingStartEvent, SequenceStartEvent)):
+        if (kind is not ScalarEvent and kind is not MappingStartEvent and kind is not SequenceStartEvent) \
+                or event.anchor is not None or event.tag is not None:
             raise _GiveUp  # anchors, aliases and tags are the full loader's
-        values[0] += 1
-        if values[0] > limits.values or len(stack) >= limits.depth:
+        count += 1
+        if count > most or len(stack) >= deepest:
             raise _GiveUp
-        if key is None and isinstance(container, dict):  # a key
-            if not isinstance(event, ScalarEvent) or (not event.style and resolve(event.value) != STR) \
-                    or event.value in container or flow_question_mark(event, flow):
+        frame = stack[-1]
+        container, path, key, _, mapping = frame
+        mark = event.start_mark
+        if mapping and key is None:  # a key
+            if kind is not ScalarEvent:
                 raise _GiveUp
-            frame[2] = sys.intern(event.value)  # the same few field names in every file: stored once
-            positions[path + (frame[2],)] = locate(event.start_mark)
+            text = event.value
+            if (not event.style and (resolve(text) != STR or (flow and "?" in text))) or text in container:
+                raise _GiveUp
+            frame[2] = key = intern(text)  # the same few field names in every file: stored once
+            positions[path + (key,)] = Location(file, mark.line + 1, mark.column + 1)
             continue
-        if isinstance(container, dict):
+        if mapping:
             child: JsonPath = path + (key,)
             frame[2] = None
         else:
             child = path + (len(container),)
-            positions[child] = locate(event.start_mark)
+            positions[child] = Location(file, mark.line + 1, mark.column + 1)
         value: Any
-        if isinstance(event, ScalarEvent):
-            value = _scalar(event, resolve, flow)
+        if kind is ScalarEvent:
+            value = event.value if event.style else _scalar(event, resolve, flow)  # quoted or block: a string
         else:
-            value = {} if isinstance(event, MappingStartEvent) else []
-            stack.append([value, child, None, int(bool(event.flow_style))])
+            value = {} if kind is MappingStartEvent else []
+            stack.append([value, child, None, int(bool(event.flow_style)), kind is MappingStartEvent])
             flow += stack[-1][3]
-        if isinstance(container, dict):
+        if mapping:
             container[key] = value
         else:
             container.append(value)
-    return root, locate(start), positions
+    values[0] = count
+    return root, positions[()], positions
 
 
 def _scalar(event: ScalarEvent, resolve: Callable[[str], str], flow: int) -> object:
