@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from assistantsync.apply import NOT_APPLIED, Outcome
 from assistantsync.plan import Change, FieldChange, Plan
-from assistantsync.safe_text import shown
+from assistantsync.safe_text import shown, shown_lines
 from assistantsync.textdiff import Style, is_multiline, plain, style_diff, value_diff, whitespace_only
 from assistantsync.yamltext import declared_lines, scalar
 
@@ -34,7 +34,7 @@ def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
     before, after = change.before, change.after
     if is_multiline(before) or is_multiline(after) or any(isinstance(v, (dict, list)) for v in (before, after)):
         # Content is escaped before styling: a file's text must never drive the reviewer's terminal.
-        lines = [shown(line) for line in value_diff(before, after)]
+        lines = shown_lines(value_diff(before, after))
         return [head, *("    " + line for line in style_diff(lines, style, style is not plain))]
     body = shown(f"{scalar(before)} -> {scalar(after)}")
     return [f"{head} {body}"] if not change.drift else [head, f"    {body}"]

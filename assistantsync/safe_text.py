@@ -34,6 +34,14 @@ def shown(text: str) -> str:
     return "".join(char.encode("unicode_escape").decode("ascii") if is_hidden(char) else char for char in text)
 
 
+def shown_lines(lines: list[str]) -> list[str]:
+    """Each of `lines` shown; one C-speed check when none needs escaping (the usual case: a 20 KB prompt's
+    diff is hundreds of lines)."""
+    if "".join(lines).isprintable():
+        return lines
+    return [shown(line) for line in lines]
+
+
 def describe(char: str) -> str:
     """`U+000A` and, when Unicode names it, its name: for messages about one character."""
     name = unicodedata.name(char, "")
