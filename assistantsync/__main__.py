@@ -1,3 +1,3 @@
-from assistantsync.cli import main
+from assistantsync.cli import entry
 
-main()
+entry()
