@@ -61,8 +61,15 @@ def compile_schema(schema: Any) -> Check:
         return lambda value: False
     if not isinstance(schema, dict):
         raise Unsupported(f"a schema must be an object or a boolean, not {type(schema).__name__}")
+    # The object keywords share one isinstance test (each applies to objects only); the rest are checked as is.
+    object_checks = [_OBJECT_KEYWORDS[keyword](argument, schema) for keyword, argument in schema.items()
+                     if keyword in _OBJECT_KEYWORDS]
     checks = [_keyword(keyword, argument, schema) for keyword, argument in schema.items()
-              if keyword not in _ANNOTATIONS and keyword not in ("then", "else")]
+              if keyword not in _ANNOTATIONS and keyword not in ("then", "else") and keyword not in _OBJECT_KEYWORDS]
+    if object_checks:
+        checks.append(_on_objects(object_checks))
+    if not checks:
+        return lambda value: True
 
     def check(value: Any) -> bool:
         for one in checks:
@@ -73,16 +80,27 @@ def compile_schema(schema: Any) -> Check:
     return checks[0] if len(checks) == 1 else check
 
 
+def _on_objects(checks: list[Check]) -> Check:
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return True
+        for one in checks:
+            if not one(value):
+                return False
+        return True
+
+    return check
+
+
 def _keyword(keyword: str, argument: Any, schema: Mapping[str, Any]) -> Check:
     if keyword == "type":
         names = [argument] if isinstance(argument, str) else argument
         if not set(names) <= set(_TYPES):
             raise Unsupported(f"type {argument!r}")
         kinds = [_TYPES[name] for name in names]
+        if len(kinds) == 1:
+            return kinds[0]
         return lambda value: any(kind(value) for kind in kinds)
-    if keyword in _OBJECT_KEYWORDS:
-        inner = _OBJECT_KEYWORDS[keyword](argument, schema)
-        return lambda value: not isinstance(value, dict) or inner(value)
     if keyword in _SIZES:
         kind, limit, most = _SIZES[keyword], int(argument), keyword.startswith("max")
         return lambda value: not isinstance(value, kind) or (len(value) <= limit if most else len(value) >= limit)
@@ -106,8 +124,15 @@ def _keyword(keyword: str, argument: Any, schema: Mapping[str, Any]) -> Check:
         parts = [compile_schema(part) for part in argument]
         if keyword == "oneOf":
             return lambda value: sum(part(value) for part in parts) == 1
-        every = keyword == "allOf"
-        return lambda value: all(part(value) for part in parts) if every else any(part(value) for part in parts)
+        if keyword == "allOf":
+            def every(value: Any) -> bool:
+                for part in parts:
+                    if not part(value):
+                        return False
+                return True
+
+            return every
+        return lambda value: any(part(value) for part in parts)
     if keyword == "not":
         negated = compile_schema(argument)
         return lambda value: not negated(value)
@@ -120,7 +145,15 @@ def _keyword(keyword: str, argument: Any, schema: Mapping[str, Any]) -> Check:
 
 def _properties(argument: Mapping[str, Any], schema: Mapping[str, Any]) -> Check:
     named = {name: compile_schema(sub) for name, sub in argument.items()}
-    return lambda value: all(named[name](item) for name, item in value.items() if name in named)
+
+    def check(value: Mapping[str, Any]) -> bool:
+        for name, item in value.items():
+            one = named.get(name)
+            if one is not None and not one(item):
+                return False
+        return True
+
+    return check
 
 
 def _additional(argument: Any, schema: Mapping[str, Any]) -> Check:
