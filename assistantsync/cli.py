@@ -8,27 +8,43 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
 import io
 import os
 import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import click
 
 from assistantsync import __version__
 from assistantsync.errors import EXIT_ERROR
-from assistantsync.import_command import import_assistants
 from assistantsync.redaction import known_secrets, redact
-from assistantsync.sandbox.command import sandbox
 from assistantsync.sync_commands import apply, plan, show
 
 DEFAULT_PATHS = ("assistants",)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; `import` and `sandbox` are imported only when used or listed, not for a plan."""
+
+    _lazy = {"import": ("assistantsync.import_command", "import_assistants"),
+             "sandbox": ("assistantsync.sandbox.command", "sandbox")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in self._lazy:
+            module, name = self._lazy[cmd_name]
+            command = cast(click.Command, getattr(importlib.import_module(module), name))
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="assistantsync")
 def cli() -> None:
     """Keep Assistants (API v2) in git: validate, plan, apply."""
@@ -74,8 +90,6 @@ def schema_path_command() -> None:
 cli.add_command(plan)
 cli.add_command(apply)
 cli.add_command(show)
-cli.add_command(import_assistants)
-cli.add_command(sandbox)
 
 
 BUG_NOTE = "assistantsync: unexpected error (a bug); please report it with the traceback above (credentials masked)"
@@ -108,7 +122,12 @@ def entry() -> NoReturn:
     """The installed `assistantsync` and `python -m assistantsync`: `main`, then an exit without the
     interpreter's teardown, which would free one by one every object the run made (some 10 ms after an apply
     of 1,000 assistants) for nothing: by then every file is written and closed, every thread pool shut down,
-    and only the standard streams may hold output, flushed here. A crash still goes the usual way."""
+    and only the standard streams may hold output, flushed here. A crash still goes the usual way.
+
+    The cyclic garbage collector is off in this process: a run is short, what it loads lives to its end, and a
+    collection would only rescan it (plan and apply pause it anyway: bulk.py). `sandbox serve`, the one
+    command that runs for long, turns it back on."""
+    gc.disable()
     try:
         main()
     except SystemExit as done:

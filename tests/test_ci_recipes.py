@@ -67,9 +67,11 @@ def problems_with(tokens: list[str]) -> list[str]:
     command: click.Command = cli
     rest = list(tokens)
     while isinstance(command, click.Group):
-        if not rest or rest[0] not in command.commands:
+        sub = command.get_command(click.Context(command), rest[0]) if rest else None  # lazy ones included
+        if sub is None:
             return [f"no command {rest[:1]} in {command.name}"]
-        command = command.commands[rest.pop(0)]
+        rest.pop(0)
+        command = sub
     options = {opt: p for p in command.params if isinstance(p, click.Option) for opt in [*p.opts, *p.secondary_opts]}
     takes_arguments = any(isinstance(p, click.Argument) for p in command.params)
     found = []
