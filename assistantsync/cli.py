@@ -73,7 +73,7 @@ def schema() -> None:
               type=click.Path(path_type=Path, file_okay=False), help="Folder to write the schemas into.")
 def schema_generate(spec_path: Path, out_dir: Path) -> None:
     """Generate JSON Schema 2020-12 files from an OpenAPI spec."""
-    from assistantsync.schema import write_schemas
+    from assistantsync.schema_gen import write_schemas
 
     for written in write_schemas(spec_path, out_dir):
         click.echo(str(written))

@@ -13,10 +13,10 @@ from pathlib import Path
 from assistantsync.config import SourceFile, load_file
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.forked import MAX_CHUNKS, Chunks, Forked, forking_pays
+from assistantsync.formats import KEY_PATTERN
 from assistantsync.jsontypes import JsonObject, format_path
 from assistantsync.references import Reading, Resolved, resolve_references
 from assistantsync.schema import validate_assistant
-from assistantsync.schema_gen import KEY_PATTERN
 from assistantsync.yaml_loader import YamlDocument
 
 FILE_ONLY_FIELDS = ("key", "id")  # the file format's own fields; never sent to the API

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from assistantsync.errors import AssistantSyncError
+from assistantsync.formats import KEY_PATTERN
 from assistantsync.identity import claimed_key
 from assistantsync.jsontypes import JsonObject
 from assistantsync.normalise import API_DEFAULTS, AUTO_RANKER, normalise_field, user_metadata
 from assistantsync.reserved import IDENTITY_KEY
-from assistantsync.schema_gen import KEY_PATTERN
 from assistantsync.yaml_writer import FlowList, dump_yaml
 
 FIELD_ORDER = ("key", "id", "model", "name", "description", "instructions", "instructions_file", "tools",

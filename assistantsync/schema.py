@@ -1,6 +1,7 @@
 """The generated JSON Schemas at run time: find and load them, validate, and word the errors ourselves.
 
-Generation lives in schema_gen; it is re-exported here because the CLI and tests know one module.
+Generation lives in schema_gen (and openapi_convert), which nothing here imports: runs that only validate
+never load the generator.
 jsonschema is imported inside the functions that need it, so `--help` does not pay for it.
 """
 
@@ -15,26 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from assistantsync.errors import AssistantSyncError
+from assistantsync.formats import ASSISTANT_SCHEMA, ID_PATTERN, KEY_PATTERN, NAME_PATTERN
 from assistantsync.jsontypes import JsonObject, JsonPath, format_path
 from assistantsync.reserved import METADATA_MAX_PAIRS, RESERVED_METADATA_KEYS, USER_METADATA_MAX_PAIRS
 from assistantsync.schema_fast import Check, Unsupported, compile_schema
-from assistantsync.schema_gen import (
-    ASSISTANT_SCHEMA,
-    ID_PATTERN,
-    KEY_PATTERN,
-    NAME_PATTERN,
-    generate_schemas,
-    write_schemas,
-)
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
-__all__ = [
-    "ASSISTANT_SCHEMA", "SchemaIssue", "generate_schemas", "load_schema", "schema_path",
-    "validate_assistant", "validate_instance", "write_schemas",
-]
+__all__ = ["ASSISTANT_SCHEMA", "SchemaIssue", "load_schema", "schema_path", "validate_assistant", "validate_instance"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # The wheel force-includes the top-level schemas/ as assistantsync/schemas; an editable install has neither

@@ -13,15 +13,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from assistantsync.errors import AssistantSyncError
-from assistantsync.schema import (
-    SchemaIssue,
-    generate_schemas,
-    load_schema,
-    schema_path,
-    validate_assistant,
-    validate_instance,
-    write_schemas,
-)
+from assistantsync.schema import SchemaIssue, load_schema, schema_path, validate_assistant, validate_instance
+from assistantsync.schema_gen import generate_schemas, write_schemas
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC_DIR = REPO.parent / "shared" / "spec"
@@ -135,9 +128,11 @@ def test_schema_path_names_a_missing_schema() -> None:
         schema_path("nope.schema.json")
 
 
-def test_importing_schema_does_not_import_jsonschema() -> None:
-    code = "import sys, assistantsync.schema; sys.exit('jsonschema' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+def test_importing_schema_does_not_import_jsonschema_or_the_generator() -> None:
+    code = ("import sys, assistantsync.schema, assistantsync.desired; "
+            "sys.exit(sorted({'jsonschema', 'assistantsync.schema_gen'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 # --- generation ------------------------------------------------------------------------------------
