@@ -130,7 +130,8 @@ def test_schema_path_names_a_missing_schema() -> None:
 
 def test_importing_schema_does_not_import_jsonschema_or_the_generator() -> None:
     code = ("import sys, assistantsync.schema, assistantsync.desired; "
-            "sys.exit(sorted({'jsonschema', 'assistantsync.schema_gen'} & set(sys.modules)))")
+            "found = sorted({'jsonschema', 'assistantsync.schema_gen'} & set(sys.modules)); "
+            "sys.exit(str(found) if found else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
 
