@@ -6,27 +6,23 @@ here, once. httpx is imported when a client is built, so `assistantsync --help` 
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
-from assistantsync import __version__, retry
+from assistantsync import retry
 from assistantsync.apierror import AmbiguousWriteError, ApiError, NotedApiError
+from assistantsync.connection import ConnectionSettings, http_client, preload
 from assistantsync.jsontypes import JsonObject
 from assistantsync.transfer import Failure, Transfer
 
 if TYPE_CHECKING:
-    import ssl
-
     import httpx
 
 __all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "ConnectionSettings", "FindExisting",
@@ -34,12 +30,6 @@ __all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "ConnectionSet
 
 PAGE_SIZE = 100  # the API's maximum `limit`
 LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan
-DEFAULT_HEADERS = {
-    "OpenAI-Beta": "assistants=v2",
-    "User-Agent": f"assistantsync/{__version__}",
-    "Accept": "application/json",
-    "Content-Type": "application/json",
-}
 CREATE_NOT_RETRIED = (
     "the server may have stored the assistant before failing, so the create was not retried (that could "
     "make a duplicate): list the assistants, e.g. with `assistantsync plan`, before applying again"
@@ -52,26 +42,6 @@ CREATE_STILL_RUNNING = (
 FindExisting = Callable[[], "JsonObject | None"]
 
 
-def preload(*also: str) -> None:
-    """Import what building a client imports (httpx, httpcore and theirs: 30 ms), and the modules `also`, e.g.
-    while a forked child reads files. Importing opens no connection."""
-    for module in ("httpx", "httpcore", *also):
-        with contextlib.suppress(ImportError):  # building the client reports it, after the files' problems
-            importlib.import_module(module)
-
-
-def _verify(base_url: str, *, trust_env: bool) -> ssl.SSLContext | bool:
-    """TLS verification for the client: httpx's default loads the CA bundle (25 ms) though a plain-http server
-    reached without a proxy never needs it. That client gets a context that still verifies but trusts nobody,
-    so a TLS connection it was never meant to make fails rather than goes unchecked."""
-    import ssl
-    import urllib.request
-
-    if urlsplit(base_url).scheme == "http" and not (trust_env and urllib.request.getproxies()):
-        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    return True
-
-
 class RetryInterrupted(NotedApiError):
     """An attempt failed and was not retried because the run is stopping (SIGINT/SIGTERM)."""
 
@@ -79,30 +49,6 @@ class RetryInterrupted(NotedApiError):
         super().__init__(cause, "interrupted, so not retried")
         self.cause = cause
         self.maybe_written = maybe_written  # whether a failed attempt may still have been applied
-
-
-@dataclass(frozen=True)
-class ConnectionSettings:
-    """Everything needed to reach one API; built by providers.resolve_connection."""
-
-    base_url: str  # e.g. https://api.openai.com/v1; paths like /assistants are appended
-    headers: Mapping[str, str] = field(default_factory=dict, repr=False)  # repr=False: holds credentials
-    params: Mapping[str, str] = field(default_factory=dict)  # query on EVERY request (Azure api-version)
-    timeout: float = 60.0
-    max_retries: int = 2
-    parallelism: int = 8
-    secrets: frozenset[str] = field(default=frozenset(), repr=False)  # values scrubbed from all output
-    auth_hint: str = ""  # appended to 401/403 errors, e.g. "check OPENAI_API_KEY"
-
-    @property
-    def target(self) -> str:
-        """The base URL without a `user:password@` in it: where a saved plan says it was made."""
-        parts = urlsplit(self.base_url)
-        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
-
-    def __post_init__(self) -> None:
-        if self.max_retries < 0 or self.parallelism < 1 or self.timeout <= 0:
-            raise ValueError("max_retries must be >= 0, parallelism >= 1 and timeout > 0")
 
 
 class AssistantsClient:
@@ -118,22 +64,9 @@ class AssistantsClient:
         now: Callable[[], float] = time.time,
         log: Callable[[str], None] | None = None,
     ) -> None:
-        import httpx
-
-        headers = httpx.Headers(DEFAULT_HEADERS)
-        headers.update(dict(settings.headers))  # case-insensitive: a --header may replace a default
-        http = httpx.Client(
-            base_url=settings.base_url,
-            headers=headers,
-            params=dict(settings.params),
-            timeout=settings.timeout,
-            transport=transport,
-            verify=_verify(settings.base_url, trust_env=transport is None),
-            limits=httpx.Limits(max_connections=settings.parallelism, max_keepalive_connections=settings.parallelism),
-            trust_env=transport is None,  # env proxies would bypass an injected transport
-        )
         self.settings = settings
-        self._transfer = Transfer(http, settings, urlsplit(settings.base_url).path.rstrip("/"), log)
+        base_path = urlsplit(settings.base_url).path.rstrip("/")
+        self._transfer = Transfer(http_client(settings, transport), settings, base_path, log)
         self._sleep = sleep
         self._random = random_source
         self._now = now

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from assistantsync.client import ConnectionSettings
+from assistantsync.connection import ConnectionSettings
 from assistantsync.credentials import (
     PORTKEY_ROUTES,
     SANDBOX_BASE_URL,

@@ -12,7 +12,7 @@ import click
 
 from assistantsync.apply_runtime import HeldProgress, prompt_handoffs, stop_on_signals
 from assistantsync.bulk import no_gc_pauses
-from assistantsync.client import preload
+from assistantsync.connection import preload
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 from assistantsync.options import build_client, connection_options
 

@@ -21,7 +21,7 @@ from assistantsync.redaction import masked_headers, redact
 if TYPE_CHECKING:
     import httpx
 
-    from assistantsync.client import ConnectionSettings
+    from assistantsync.connection import ConnectionSettings
 
 RETIRED_HINT = (
     "this server does not serve the Assistants API here; OpenAI and Azure OpenAI retired it on 2026-08-26 "

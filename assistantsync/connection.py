@@ -1,0 +1,90 @@
+"""How to reach one API: the settings, and the httpx.Client built from them (headers, TLS, limits, proxies).
+
+httpx is imported when a client is built, so `assistantsync --help` never loads it; `preload` imports it
+ahead of time where that is free (while a forked child reads files).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
+
+from assistantsync import __version__
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+
+DEFAULT_HEADERS = {
+    "OpenAI-Beta": "assistants=v2",
+    "User-Agent": f"assistantsync/{__version__}",
+    "Accept": "application/json",
+    "Content-Type": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Everything needed to reach one API; built by providers.resolve_connection."""
+
+    base_url: str  # e.g. https://api.openai.com/v1; paths like /assistants are appended
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)  # repr=False: holds credentials
+    params: Mapping[str, str] = field(default_factory=dict)  # query on EVERY request (Azure api-version)
+    timeout: float = 60.0
+    max_retries: int = 2
+    parallelism: int = 8
+    secrets: frozenset[str] = field(default=frozenset(), repr=False)  # values scrubbed from all output
+    auth_hint: str = ""  # appended to 401/403 errors, e.g. "check OPENAI_API_KEY"
+
+    @property
+    def target(self) -> str:
+        """The base URL without a `user:password@` in it: where a saved plan says it was made."""
+        parts = urlsplit(self.base_url)
+        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0 or self.parallelism < 1 or self.timeout <= 0:
+            raise ValueError("max_retries must be >= 0, parallelism >= 1 and timeout > 0")
+
+
+def preload(*also: str) -> None:
+    """Import what building a client imports (httpx, httpcore and theirs: 30 ms), and the modules `also`, e.g.
+    while a forked child reads files. Importing opens no connection."""
+    for module in ("httpx", "httpcore", *also):
+        with contextlib.suppress(ImportError):  # building the client reports it, after the files' problems
+            importlib.import_module(module)
+
+
+def _verify(base_url: str, *, trust_env: bool) -> ssl.SSLContext | bool:
+    """TLS verification for the client: httpx's default loads the CA bundle (25 ms) though a plain-http server
+    reached without a proxy never needs it. That client gets a context that still verifies but trusts nobody,
+    so a TLS connection it was never meant to make fails rather than goes unchecked."""
+    import ssl
+    import urllib.request
+
+    if urlsplit(base_url).scheme == "http" and not (trust_env and urllib.request.getproxies()):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return True
+
+
+def http_client(settings: ConnectionSettings, transport: httpx.BaseTransport | None) -> httpx.Client:
+    """The one httpx.Client of a run (thread-safe, shared by the parallel requests)."""
+    import httpx
+
+    headers = httpx.Headers(DEFAULT_HEADERS)
+    headers.update(dict(settings.headers))  # case-insensitive: a --header may replace a default
+    return httpx.Client(
+        base_url=settings.base_url,
+        headers=headers,
+        params=dict(settings.params),
+        timeout=settings.timeout,
+        transport=transport,
+        verify=_verify(settings.base_url, trust_env=transport is None),
+        limits=httpx.Limits(max_connections=settings.parallelism, max_keepalive_connections=settings.parallelism),
+        trust_env=transport is None,  # env proxies would bypass an injected transport
+    )
