@@ -32,7 +32,8 @@ SCHEMA_NAME = "assistant.schema.json"
 @connection_options
 def import_assistants(ids: tuple[str, ...], import_all: bool, out_dir: Path, force: bool, **connection: Any) -> None:
     """Write live assistants as files, ready to commit: adopt them, or back them up."""
-    from assistantsync.importer import claim_conflicts, import_files
+    from assistantsync.import_keys import claim_conflicts
+    from assistantsync.importer import import_files
 
     if import_all == bool(ids):
         raise click.UsageError("give either --all or assistant IDs, not both" if import_all

@@ -5,8 +5,7 @@ Each assistant becomes `<key>.yaml` (and `prompts/<key>.md` for long instruction
 canonical form (normalise.py), so that `plan` on the result shows nothing to change but the adoption.
 The file format decisions (README, "Import and backup"):
 
-- key: the live `assistantsync_key` if it is a usable key, else a slug of the name, else of the id;
-  made unique with `-2`, `-3`, ... in creation order, keys the tool already manages taking precedence;
+- key: chosen by import_keys (the live `assistantsync_key` if usable, else a slug of the name or id);
 - fields in FIELD_ORDER; server-filled parts equal to their defaults are dropped (a file_search
   tool's default `ranking_options`, empty id lists, a function's or json_schema's `strict: false`);
 - instructions of more than PROMPT_MAX_LINES lines or PROMPT_MAX_CHARS characters go to a prompt file.
@@ -15,19 +14,15 @@ The file format decisions (README, "Import and backup"):
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistantsync.errors import AssistantSyncError
-from assistantsync.formats import KEY_PATTERN
-from assistantsync.identity import claimed_key
+from assistantsync.import_keys import assign_keys
 from assistantsync.jsontypes import JsonObject
 from assistantsync.normalise import API_DEFAULTS, AUTO_RANKER, normalise_field, user_metadata
-from assistantsync.reserved import IDENTITY_KEY
 from assistantsync.yaml_writer import FlowList, dump_yaml
 
 FIELD_ORDER = ("key", "id", "model", "name", "description", "instructions", "instructions_file", "tools",
@@ -35,12 +30,8 @@ FIELD_ORDER = ("key", "id", "model", "name", "description", "instructions", "ins
 PROMPT_MAX_LINES = 5  # more lines than this, or more characters than the next, and the prompt gets its own file
 PROMPT_MAX_CHARS = 400
 PROMPTS_DIR = "prompts"
-KEY_MAX_CHARS = 64
 # The rankers the API's enum allows; `default_2024_08_21` is what the server resolves `auto` to.
 DEFAULT_RANKERS = (AUTO_RANKER, "default_2024_08_21")
-# Letters that NFKD does not split into a base letter and an accent.
-_SPELLED_OUT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
-                              "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH"})
 _FIRST_KEYS = {  # readable order inside tools and response formats; other keys follow as the server sent them
     "tool": ("type",),
     "function": ("name", "description", "strict", "parameters"),
@@ -71,68 +62,6 @@ def import_files(assistants: Iterable[JsonObject], *, schema_ref: str) -> list[I
     for live, key in zip(ordered, assign_keys(ordered), strict=True):
         files.extend(assistant_files(live, key, schema_ref=schema_ref))
     return files
-
-
-def assign_keys(assistants: Sequence[JsonObject]) -> list[str]:
-    """One unique key per assistant, in the given order: managed keys first, then slugs with suffixes."""
-    claimed: dict[int, str] = {}
-    for index, live in enumerate(assistants):
-        key = claimed_key(live)
-        if key is not None and key not in claimed.values() and _usable_key(key):
-            claimed[index] = key
-    taken = set(claimed.values())
-    keys = []
-    for index, live in enumerate(assistants):
-        key = claimed.get(index)
-        if key is None:
-            candidates = (claimed_key(live), live.get("name"), live.get("id"))
-            key = _unique(next((s for s in map(slug, candidates) if s), "assistant"), taken)
-            taken.add(key)
-        keys.append(key)
-    return keys
-
-
-def claim_conflicts(assistants: Iterable[JsonObject]) -> list[str]:
-    """What to fix when live assistants share one identity key: plan refuses them all until only one claims it."""
-    claims: dict[str, set[str]] = {}
-    for live in assistants:
-        key = claimed_key(live)
-        if key is not None:
-            claims.setdefault(key, set()).add(str(live.get("id")))
-    conflicts = []
-    for key, found in sorted(claims.items()):
-        ids = sorted(found)
-        if len(ids) > 1:
-            who = f"{ids[0]} and {ids[1]} both" if len(ids) == 2 else f"{', '.join(ids[:-1])} and {ids[-1]} all"
-            conflicts.append(f"{who} claim key '{key}' in metadata {IDENTITY_KEY}; the files give them different "
-                             f"keys, but plan refuses them until you clear {IDENTITY_KEY} on all but one")
-    return conflicts
-
-
-def slug(text: object) -> str:
-    """A key made of `text`: accents dropped, lowercase, runs of other characters as `-`, at most 64 characters.
-
-    It never starts or ends with `.`, `_` or `-` (a file named `.x.yaml` would be hidden); "" when nothing is left.
-    """
-    if not isinstance(text, str):
-        return ""
-    spelled = unicodedata.normalize("NFKD", text.translate(_SPELLED_OUT))
-    ascii_text = spelled.encode("ascii", "ignore").decode("ascii")
-    dashed = re.sub(r"[^a-z0-9._-]+", "-", ascii_text.lower())
-    return dashed.strip("-._")[:KEY_MAX_CHARS].rstrip("-._")
-
-
-def _usable_key(key: str) -> bool:
-    return re.fullmatch(KEY_PATTERN, key) is not None and not key.startswith(".")
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        suffix = f"-{number}"
-        candidate = base[: KEY_MAX_CHARS - len(suffix)].rstrip("-._") + suffix
-    return candidate
 
 
 def _created_at(live: JsonObject) -> int:

@@ -1,4 +1,5 @@
-"""importer.py and yaml_writer.py, pure: literal live objects in, exact files out, read back by the real loader."""
+"""importer.py, import_keys.py and yaml_writer.py, pure: literal live objects in, exact files out, read back
+by the real loader."""
 
 from __future__ import annotations
 
@@ -11,15 +12,8 @@ from hypothesis import strategies as st
 
 from assistantsync.desired import DesiredAssistant
 from assistantsync.errors import AssistantSyncError, Location
-from assistantsync.importer import (
-    FIELD_ORDER,
-    ImportedFile,
-    assign_keys,
-    assistant_files,
-    claim_conflicts,
-    import_files,
-    slug,
-)
+from assistantsync.import_keys import assign_keys, claim_conflicts, slug
+from assistantsync.importer import FIELD_ORDER, ImportedFile, assistant_files, import_files
 from assistantsync.plan import plan_assistant
 from assistantsync.reserved import IDENTITY_KEY, STATE_KEY
 from assistantsync.schema import validate_assistant
