@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistantsync.apply import NOT_APPLIED, Outcome
+from assistantsync.diffstyle import Style, plain, style_diff
 from assistantsync.plan import Change, FieldChange, Plan
 from assistantsync.safe_text import shown, shown_lines
-from assistantsync.textdiff import Style, is_multiline, plain, style_diff, value_diff, whitespace_only
+from assistantsync.textdiff import is_multiline, value_diff, whitespace_only
 from assistantsync.yamltext import declared_lines, scalar
 
 SYMBOLS = {"create": "+", "update": "~", "adopt": "~", "delete": "-", "no-op": " "}

@@ -1,0 +1,69 @@
+"""Colour for diff lines (textdiff.py makes them): a sign's colour per line, and the changed words inside a
+removed line and the added line that replaces it. Without colour (`plain`), lines stay exactly as they are.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+
+Style = Callable[[str, str], str]  # (role, text) -> text; roles: add, remove, hunk, word_add, word_remove
+
+
+def plain(role: str, text: str) -> str:
+    return text
+
+
+_WORD = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def _highlight_pair(removed: str, added: str, style: Style) -> tuple[str, str]:
+    """Mark the words that differ between a removed line and the added line replacing it."""
+    old, new = _WORD.findall(removed), _WORD.findall(added)
+    # autojunk: spaces are popular in a long line (see textdiff._groups)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=True)
+    out_old, out_new = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        a, b = "".join(old[i1:i2]), "".join(new[j1:j2])
+        if tag == "equal":
+            out_old.append(style("remove", a))
+            out_new.append(style("add", b))
+        else:
+            out_old.append(style("word_remove", a))
+            out_new.append(style("word_add", b))
+    return "".join(out_old), "".join(out_new)
+
+
+def style_diff(lines: list[str], style: Style, highlight_words: bool) -> list[str]:
+    """Colour diff lines; when asked, changed words inside paired -/+ lines stand out."""
+    if style is plain:  # every branch below would return each line as it is
+        return list(lines)
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith("@@"):
+            out.append(style("hunk", line))
+        elif line.startswith("-"):
+            removed = [line]
+            while index + 1 < len(lines) and lines[index + 1].startswith("-"):
+                index += 1
+                removed.append(lines[index])
+            added = []
+            while index + 1 < len(lines) and lines[index + 1].startswith("+"):
+                index += 1
+                added.append(lines[index])
+            if highlight_words and len(removed) == len(added):
+                pairs = [_highlight_pair(r[1:], a[1:], style) for r, a in zip(removed, added, strict=True)]
+                out.extend(style("remove", "-") + old for old, _ in pairs)
+                out.extend(style("add", "+") + new for _, new in pairs)
+            else:
+                out.extend(style("remove", r) for r in removed)
+                out.extend(style("add", a) for a in added)
+        elif line.startswith("+"):
+            out.append(style("add", line))
+        else:
+            out.append(line)
+        index += 1
+    return out
