@@ -52,9 +52,10 @@ class Forked:
             os.close(read_end)
             status = 1
             try:
-                with os.fdopen(write_end, "wb", buffering=0) as out:
+                with os.fdopen(write_end, "wb") as out:
                     def send(message: bytes) -> None:
-                        out.write(_LENGTH.pack(len(message)) + message)  # unbuffered: it leaves at once
+                        out.write(_LENGTH.pack(len(message)) + message)
+                        out.flush()  # at once, and whole: a buffered flush repeats a write the pipe took in part
 
                     task(send)
                 status = 0
