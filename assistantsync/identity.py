@@ -98,3 +98,35 @@ def match_assistants(desired: Sequence[DesiredAssistant], live: Sequence[JsonObj
 
     orphans = tuple(sorted(filter(is_orphan, live), key=lambda i: (claimed_key(i) or "", str(i["id"]))))
     return Matching(tuple(matches), tuple(sorted(errors)), orphans)
+
+
+def name_twins(matching: Matching, live: Sequence[JsonObject]) -> tuple[tuple[str, str], ...]:
+    """(key, warning) for each file to be created whose `name` a live assistant no file describes already has.
+
+    That is the likeliest duplicate in the making: an assistant made in a dashboard, or one whose key was
+    renamed in its file or stripped from its metadata. A warning, not an error: two assistants may share a
+    display name on purpose. Pinning the id (`id:` in the file) adopts the existing one instead.
+    """
+    described = {id(match.live) for match in matching.matches if match.live is not None}
+    by_name: defaultdict[str, list[JsonObject]] = defaultdict(list)
+    for item in live:
+        name = item.get("name")
+        if isinstance(name, str) and name and id(item) not in described:
+            by_name[name].append(item)
+    warnings = []
+    for match in matching.matches:
+        name = match.desired.fields.get("name")
+        if match.live is None and isinstance(name, str) and name in by_name:
+            twins = sorted(by_name[name], key=lambda item: str(item["id"]))
+            what = "; ".join(_twin(item) for item in twins)
+            warnings.append((match.desired.key, f"will create a second assistant named {name!r}: {what}. If the "
+                                                 f"file means that one, add `id: {twins[0]['id']}` to it to take "
+                                                 "it over instead"))
+    return tuple(sorted(warnings))
+
+
+def _twin(item: JsonObject) -> str:
+    key = claimed_key(item)
+    if key is None:
+        return f"{item['id']} has that name and is not managed by assistantsync"
+    return f"{item['id']} has that name and the key '{key}', which no file uses any more"

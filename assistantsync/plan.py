@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from assistantsync.desired import DesiredAssistant
-from assistantsync.identity import claimed_key, match_assistants
+from assistantsync.identity import claimed_key, match_assistants, name_twins
 from assistantsync.jsontypes import JsonObject
 from assistantsync.normalise import (
     API_DEFAULTS,
@@ -71,6 +71,7 @@ class Plan:
     strict: bool = False
     prune: bool = False
     target: str | None = None  # the API base URL (no user:password) whose live state the plan was made from
+    warnings: tuple[tuple[str, str], ...] = ()  # (key, message): worth a look, never blocking (name twins)
 
     @property
     def pending(self) -> tuple[Change, ...]:
@@ -223,4 +224,5 @@ class PlanBuilder:
                 key = claimed_key(orphan) or ""
                 changes.append(Change(key, str(orphan["id"]), "delete", None, (), fingerprint(orphan)))
         changes.sort(key=lambda c: (c.key, c.id or ""))
-        return Plan(tuple(changes), tuple(sorted(errors)), self._strict, self._prune)
+        return Plan(tuple(changes), tuple(sorted(errors)), self._strict, self._prune,
+                    warnings=name_twins(matching, live))

@@ -25,6 +25,7 @@ def plan_to_document(plan: Plan) -> JsonObject:
         "target": {"base_url": plan.target},
         "summary": plan.summary(),
         "errors": [{"key": key, "message": message} for key, message in plan.errors],
+        "warnings": [{"key": key, "message": message} for key, message in plan.warnings],
         "changes": [_change_to_json(c) for c in plan.changes],
     }
 
@@ -66,7 +67,8 @@ def plan_from_json(text: str, source: str) -> Plan:
         target = (document.get("target") or {}).get("base_url")  # absent from older plans: not checked
         if target is not None and not isinstance(target, str):
             raise ValueError("target.base_url is not a string")
-        return Plan(changes, errors, bool(options["strict"]), bool(options["prune"]), target)
+        warnings = tuple((str(w["key"]), str(w["message"])) for w in document.get("warnings", []))
+        return Plan(changes, errors, bool(options["strict"]), bool(options["prune"]), target, warnings)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise AssistantSyncError(f"{source}: not a plan file written by assistantsync ({error})") from error
 

@@ -66,6 +66,8 @@ def render_plan_text(plan: Plan, color: bool = False) -> str:
     out: list[str] = []
     for key, message in plan.errors:
         out.append(style("error", shown(f"error: {key}: {message}")))
+    for key, message in plan.warnings:
+        out.append(style("drift", shown(f"warning: {key}: {message}")))
     drifted = [c.key for c in plan.changes if c.drift]
     if drifted:
         names = ", ".join(drifted)

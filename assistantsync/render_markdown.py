@@ -120,6 +120,11 @@ def _errors(plan: Plan, limit: int) -> str:
 
 def _warnings(plan: Plan, limit: int) -> str:
     out = ""
+    if plan.warnings:
+        items = [f"- {code_span(_short(key, MAX_NAME_CHARS))}: {code_span(_short(message, MAX_ERROR_CHARS))}"
+                 for key, message in plan.warnings]
+        listed = "\n".join(_capped(items, limit, lambda n: f"- … and {n:,} more (see the plan's text or JSON)"))
+        out += f"**⚠️ Worth a look before applying:**\n{listed}\n\n"
     deleted = [f"{code_span(_short(c.key, MAX_NAME_CHARS))} ({code_span(_short(c.id or '', MAX_NAME_CHARS))})"
                for c in plan.changes if c.action == "delete"]
     if deleted:
@@ -155,7 +160,7 @@ def render_plan_markdown(plan: Plan, *, max_chars: int = DEFAULT_MAX_CHARS,
         unchanged = plan.summary()["no-op"]
         return (f"{MARKER}\n**assistantsync plan:** no changes "
                 f"({unchanged:,} assistant{'s' if unchanged != 1 else ''} up to date).\n")
-    share = max_chars // 10  # for each list in the header: errors, deletions, drift
+    share = max_chars // 10  # for each list in the header: errors, warnings, deletions, drift
     head = f"{MARKER}\n{_heading(plan)}{_errors(plan, share)}{_warnings(plan, share)}{_table(plan)}"
     sections = [_section(c) for c in sorted(plan.pending, key=lambda c: (c.key, c.id or ""))]
     body, cut = fit_sections(sections, max_chars - len(head) - len(_truncated(plan_file_hint)), plan_file_hint)

@@ -8,7 +8,7 @@ import pytest
 
 from assistantsync.desired import DesiredAssistant
 from assistantsync.errors import Location
-from assistantsync.identity import claimed_key, match_assistants
+from assistantsync.identity import claimed_key, match_assistants, name_twins
 from assistantsync.reserved import IDENTITY_KEY
 
 
@@ -96,3 +96,45 @@ def test_matched_live_object_is_the_one_given() -> None:
 ])
 def test_claimed_key(metadata: Any, key: str | None) -> None:
     assert claimed_key({"id": "asst_1", "metadata": metadata}) == key
+
+
+def named(key: str, name: str | None, pin: str | None = None) -> DesiredAssistant:
+    fields = {"model": "gpt-4o", **({"name": name} if name is not None else {})}
+    return DesiredAssistant(key, pin, Location(f"{key}.yaml", 1, 1), fields)
+
+
+def live_named(ident: str, name: str | None, key: str | None = None) -> dict[str, Any]:
+    return {**live(ident, key), "name": name}
+
+
+TWIN_HINT = ". If the file means that one, add `id: {id}` to it to take it over instead"
+UNMANAGED = "will create a second assistant named 'Weather': asst_1 has that name and is not managed by assistantsync"
+RENAMED = ("will create a second assistant named 'Weather': asst_2 has that name and the key 'old-weather', which "
+           "no file uses any more")
+
+# (id, files, live, expected warnings)
+TWIN_CASES: list[tuple[str, list[DesiredAssistant], list[dict[str, Any]], list[tuple[str, str]]]] = [
+    ("a dashboard-made assistant with the create's name", [named("weather", "Weather")],
+     [live_named("asst_1", "Weather")], [("weather", UNMANAGED + TWIN_HINT.format(id="asst_1"))]),
+    ("a key renamed in the file: the old one is an orphan with the same name", [named("weather", "Weather")],
+     [live_named("asst_2", "Weather", "old-weather")], [("weather", RENAMED + TWIN_HINT.format(id="asst_2"))]),
+    ("both at once: each named, the first id in the hint", [named("weather", "Weather")],
+     [live_named("asst_2", "Weather", "old-weather"), live_named("asst_1", "Weather")],
+     [("weather", UNMANAGED + "; " + RENAMED.split(": ", 1)[1] + TWIN_HINT.format(id="asst_1"))]),
+    ("the same name on an assistant another file describes: two on purpose", [named("a", "Weather"),
+     named("b", "Weather")], [live_named("asst_1", "Weather", "a")], []),
+    ("an update is no duplicate", [named("weather", "Weather")], [live_named("asst_1", "Weather", "weather"),
+     live_named("asst_9", "Weather")], []),
+    ("a pinned adopt is no duplicate", [named("weather", "Weather", pin="asst_1")],
+     [live_named("asst_1", "Weather")], []),
+    ("no name declared, or another name, or a live one without a name", [named("a", None), named("b", "B")],
+     [live_named("asst_1", None), live_named("asst_2", "Weather")], []),
+    ("names are compared exactly", [named("weather", "weather")], [live_named("asst_1", "Weather")], []),
+]
+
+
+@pytest.mark.parametrize(("files", "objects", "expected"), [case[1:] for case in TWIN_CASES],
+                         ids=[case[0] for case in TWIN_CASES])
+def test_name_twins(files: list[DesiredAssistant], objects: list[dict[str, Any]],
+                    expected: list[tuple[str, str]]) -> None:
+    assert list(name_twins(match_assistants(files, objects), objects)) == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from plan_samples import PLANS, change, field
 from snapshot_check import assert_snapshot
@@ -73,3 +75,11 @@ def test_item_diff_shapes() -> None:
 def test_text_plan_of_many_groups_by_action() -> None:
     plan = Plan((change("b", "update", field("top_p", 1.0, 0.5)), change("a", "create", field("model", None, "m"))))
     assert render_plan_text(plan).index("+ create a") < render_plan_text(plan).index("~ update b")
+
+
+def test_warnings_come_after_errors_and_before_the_changes_escaped() -> None:
+    plan = replace(PLANS["create"], errors=(("broken", "bad"),), warnings=(("bot", "named 'W\x1b[31m'"),))
+    lines = render_plan_text(plan).splitlines()
+    assert lines[:2] == ["error: broken: bad", "warning: bot: named 'W\\x1b[31m'"]
+    assert render_plan_text(replace(plan, errors=()), color=True).startswith(
+        "\x1b[1;33mwarning: bot: named 'W\\x1b[31m'\x1b[0m\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from plan_samples import PLANS, change, field, long_prompt
@@ -176,3 +177,11 @@ def test_budget_arguments_are_checked() -> None:
         render_plan_markdown(PLANS["update"], max_chars=1_000)
     with pytest.raises(ValueError, match="plan_file_hint"):
         render_plan_markdown(PLANS["update"], plan_file_hint="x" * 301)
+
+
+def test_warnings_are_listed_in_the_header_as_code() -> None:
+    plan = replace(PLANS["create"], warnings=(("bot", "will create a second assistant named 'W' @octocat"),))
+    rendered = render_plan_markdown(plan)
+    head = rendered[: rendered.index("| Action |")]
+    assert ("**⚠️ Worth a look before applying:**\n- `bot`: `will create a second assistant named 'W' @octocat`\n"
+            in head)

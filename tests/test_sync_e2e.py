@@ -400,6 +400,28 @@ def test_saved_plan_with_a_create_is_refused_when_the_key_appeared(env: Harness)
     assert len(env.live()) == 1
 
 
+def test_a_create_named_like_an_assistant_no_file_describes_is_flagged_then_adopted_by_pinning(
+    env: Harness,
+) -> None:
+    made_in_dashboard = env.create_live(name="Alpha", instructions="Hand-made.")
+    env.write("alpha.yaml", THREE["alpha.yaml"])
+    planned = env.plan("--detailed-exitcode")
+    assert planned.code == 2
+    assert outline(planned.out)[:2] == [
+        f"warning: alpha: will create a second assistant named 'Alpha': {made_in_dashboard['id']} has that name "
+        "and is not managed by assistantsync. If the file means that one, add "
+        f"`id: {made_in_dashboard['id']}` to it to take it over instead",
+        "+ create alpha  (assistants/alpha.yaml:1:1)",
+    ]
+    assert len(json.loads(env.plan("--format", "json").out)["warnings"]) == 1
+    env.write("alpha.yaml", f"id: {made_in_dashboard['id']}\n" + THREE["alpha.yaml"])
+    adopting = env.plan("--format", "json")
+    document = json.loads(adopting.out)
+    assert document["warnings"] == [] and [c["action"] for c in document["changes"]] == ["adopt"]
+    assert env.apply("--auto-approve").code == 0
+    assert [item["id"] for item in env.live()] == [made_in_dashboard["id"]]  # still one
+
+
 def test_saved_plan_is_refused_by_another_api_before_any_request(env: Harness) -> None:
     # A create-only plan passes the freshness check anywhere, so the plan records where it was made.
     env.write("alpha.yaml", THREE["alpha.yaml"])
