@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+from serving import in_background
 
 from assistantsync.sandbox.core import route_template
 
@@ -109,13 +110,11 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def slow_proxy(upstream_base_url: str, rule: SlowRule) -> Iterator[SlowProxy]:
     proxy = SlowProxy(upstream_base_url.removesuffix("/v1"), rule)
-    thread = threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
     try:
-        yield proxy
+        with in_background(proxy, poll_interval=0.02):
+            try:
+                yield proxy
+            finally:
+                proxy.wait_idle()  # every held request forwarded before the proxy stops
     finally:
-        proxy.wait_idle()
-        proxy.shutdown()
-        proxy.server_close()
         proxy.upstream.close()
-        thread.join()

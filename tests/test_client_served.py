@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +28,7 @@ import pytest
 from click.testing import CliRunner
 from leakcheck import assert_no_secrets
 from sandbox_server import ServedSandbox
+from serving import in_background
 
 from assistantsync import __version__
 from assistantsync.cli import cli
@@ -572,14 +572,8 @@ class _EchoHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def echo_server() -> Iterator[EchoServer]:
     server = EchoServer([(500, "text"), (401, "json"), (500, "json")])
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with in_background(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 ECHO_CASES = [

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from leakcheck import assert_no_secrets
 from sandbox_server import ServedSandbox
+from serving import in_background
 
 from assistantsync.cli import BUG_NOTE, cli, main, report_crash
 from assistantsync.redaction import MASK, redact
@@ -201,14 +201,8 @@ class _Forbidding(BaseHTTPRequestHandler):
 def forbidding() -> Iterator[str]:
     """The base URL (ending in /v1) of a local server that answers every request with a 403."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Forbidding)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with in_background(server):
         yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
