@@ -22,7 +22,13 @@ from typing import Any
 from assistantsync.errors import AssistantSyncError
 from assistantsync.import_keys import assign_keys
 from assistantsync.jsontypes import JsonObject
-from assistantsync.normalise import API_DEFAULTS, AUTO_RANKER, normalise_field, user_metadata
+from assistantsync.normalise import (
+    API_DEFAULTS,
+    AUTO_RANKER,
+    normalise_field,
+    resources_without_empties,
+    user_metadata,
+)
 from assistantsync.yaml_writer import FlowList, dump_yaml
 
 FIELD_ORDER = ("key", "id", "model", "name", "description", "instructions", "instructions_file", "tools",
@@ -159,18 +165,7 @@ def _is_zero(value: Any) -> bool:
 
 
 def _tool_resources(value: Any) -> Any:
-    if not isinstance(value, dict):
-        return value
-    out: JsonObject = {}
-    for name, resource in value.items():
-        if not isinstance(resource, dict):
-            out[name] = resource
-            continue
-        kept = {k: FlowList(v) if isinstance(v, list) and all(isinstance(i, str) for i in v) else v
-                for k, v in resource.items() if v not in (None, [])}
-        if kept:
-            out[name] = kept
-    return out
+    return resources_without_empties(value, FlowList) if isinstance(value, dict) else value
 
 
 def _response_format(value: Any) -> Any:

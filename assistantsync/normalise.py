@@ -114,19 +114,25 @@ def _tools(value: Any) -> Any:
     return out
 
 
-def _tool_resources(value: Any) -> Any:
-    if not isinstance(value, dict):
-        return {} if value is None else value
+def resources_without_empties(value: JsonObject, id_list: Callable[[list[str]], Any]) -> JsonObject:
+    """tool_resources without null or empty entries (nor resources left empty), each list of ids made by
+    `id_list`: sorted to compare (their order means nothing), kept in the server's order to write a file."""
     out: JsonObject = {}
     for name, resource in value.items():
         if not isinstance(resource, dict):
             out[name] = resource
             continue
-        kept = {k: sorted(v) if isinstance(v, list) and all(isinstance(i, str) for i in v) else v
+        kept = {k: id_list(v) if isinstance(v, list) and all(isinstance(i, str) for i in v) else v
                 for k, v in resource.items() if v not in (None, [])}
         if kept:
             out[name] = kept
     return out
+
+
+def _tool_resources(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return {} if value is None else value
+    return resources_without_empties(value, sorted)
 
 
 def user_metadata(value: Any) -> Any:
