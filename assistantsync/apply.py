@@ -157,7 +157,6 @@ def apply_plan(
     plan: Plan,
     client: AssistantsClient,
     *,
-    parallelism: int,
     stop: threading.Event | None = None,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
@@ -183,7 +182,7 @@ def apply_plan(
     writes = [c for c in plan.pending if c.action != "delete"]
     deletes = [c for c in plan.pending if c.action == "delete"]
     outcomes: list[Outcome] = []
-    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+    with ThreadPoolExecutor(max_workers=client.settings.parallelism) as pool:  # settings check it is >= 1
         outcomes.extend(pool.map(run, writes))
         outcomes.extend(pool.map(run, deletes))
     return sorted(outcomes, key=lambda o: (o.key, o.id or ""))

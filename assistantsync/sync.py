@@ -102,4 +102,4 @@ def apply_checked(
         reasons = stale_reasons(plan, _live_now(plan, client))
         if reasons:
             raise StalePlan(reasons)
-    return apply_plan(plan, client, parallelism=client.settings.parallelism, stop=stop, on_done=on_done)
+    return apply_plan(plan, client, stop=stop, on_done=on_done)
