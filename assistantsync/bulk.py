@@ -14,9 +14,8 @@ def no_gc_pauses() -> Iterator[None]:
     Loading and planning make hundreds of thousands of dicts, lists and strings that all stay alive, and
     each collection rescans them for nothing: at 10,000 assistants that was a tenth of plan's time. Objects
     are still freed as soon as they are unreferenced, and collection resumes afterwards for any cycle made.
-    (None is made per request: see the stream unbound in transfer.py.) Resuming inside a run costs too: the
-    first collection scans everything made during the pause, so plan and apply pause for their whole run.
-    Usable as a decorator; nested pauses resume when the outermost ends.
+    (None is made per request: see the stream unbound in transfer.py.) Nested pauses resume when the outermost
+    ends. The CLI's own process runs without the collector altogether (cli.entry): this is for library use.
     """
     paused = gc.isenabled()
     gc.disable()

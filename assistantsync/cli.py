@@ -6,7 +6,6 @@ No domain decision lives here; heavy libraries are imported inside commands so t
 
 from __future__ import annotations
 
-import atexit
 import gc
 import importlib
 import io
@@ -157,10 +156,6 @@ def main() -> None:
     # which both libraries expect and handle. Only here, in our own process: never in library use.
     for unused in ("trio", "httpx._main"):
         sys.modules.setdefault(unused, None)  # type: ignore[arg-type]  # None: "not importable"
-    # The interpreter's last garbage collection would walk every object the run made (some 50 ms after a plan
-    # of 1,000 assistants) to find nothing: they are freed by reference counting anyway.
-    atexit.unregister(gc.freeze)
-    atexit.register(gc.freeze)
     try:
         code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:

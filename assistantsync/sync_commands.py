@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistantsync.apply_runtime import HeldProgress, prompt_handoffs, stop_on_signals
-from assistantsync.bulk import no_gc_pauses
 from assistantsync.connection import preload
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 from assistantsync.options import build_client, connection_options
@@ -76,7 +75,6 @@ format_option = click.option("--format", "output_format", type=click.Choice(["te
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has any change (0: none, 1: error).")
 @no_color_option
 @connection_options
-@no_gc_pauses()  # the whole run: what it loads and fetches lives to its end, and collections only rescan it
 def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
          detailed_exitcode: bool, no_color: bool, **connection: Any) -> None:
     """Show what apply would change, without changing anything."""
@@ -109,7 +107,6 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
 @click.option("--prune", is_flag=True, help="Delete managed assistants that no file describes.")
 @no_color_option
 @connection_options
-@no_gc_pauses()  # as plan
 def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
           no_color: bool, **connection: Any) -> None:
     """Make the live assistants match the files (or a saved plan)."""
