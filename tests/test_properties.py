@@ -29,9 +29,9 @@ from assistantsync.plan import Change, plan_assistant, same_value
 from assistantsync.record import decode_record, digest, encode_record
 from assistantsync.reserved import IDENTITY_KEY, RESERVED_METADATA_KEYS, STATE_KEY
 from assistantsync.safe_text import shown
-from assistantsync.sandbox.assistants import Store, StoredAssistant
 from assistantsync.sandbox.core import Settings, handle
 from assistantsync.sandbox.protocol import SandboxRequest, SandboxResponse
+from assistantsync.sandbox.records import Store, StoredAssistant
 from assistantsync.schema import validate_assistant
 from assistantsync.yaml_writer import dump_yaml
 

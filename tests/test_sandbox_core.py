@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from sandbox_checks import assert_conforms
 
-from assistantsync.sandbox.assistants import Store
 from assistantsync.sandbox.auth import AUTH_STYLES, AuthPolicy
 from assistantsync.sandbox.command import AUTH_STYLE_NAMES
 from assistantsync.sandbox.core import Settings, handle, random_id
 from assistantsync.sandbox.protocol import SandboxRequest, SandboxResponse
+from assistantsync.sandbox.records import Store
 from assistantsync.sandbox.traffic import REDACTED, Traffic
 
 NOW = 1_700_000_000

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistantsync.sandbox.assistants import Store, StoredAssistant
 from assistantsync.sandbox.core import Settings, handle
 from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse, encode_with
+from assistantsync.sandbox.records import Store, StoredAssistant
 
 BETA = {"OpenAI-Beta": "assistants=v2"}
 ODD_BODIES: list[dict[str, Any]] = [

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sandbox_checks import assert_conforms
 
-from assistantsync.sandbox.assistants import Store
 from assistantsync.sandbox.core import Settings, handle
 from assistantsync.sandbox.protocol import SandboxRequest
+from assistantsync.sandbox.records import Store
 
 BETA = {"OpenAI-Beta": "assistants=v2"}
 FIELDS = ["model", "name", "description", "instructions", "tools", "tool_resources", "metadata", "temperature",

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistantsync.sandbox.assistants import Store, StoredAssistant
 from assistantsync.sandbox.embedded import BASE_URL, SandboxTransport
+from assistantsync.sandbox.records import Store, StoredAssistant
 from assistantsync.sandbox.store import SandboxStateError, StateFile
 
 BETA = {"OpenAI-Beta": "assistants=v2"}

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistantsync.sandbox.assistants import Store
 from assistantsync.sandbox.control import CONTROL_PREFIX, handle_control
 from assistantsync.sandbox.core import Settings, handle, route_template
 from assistantsync.sandbox.faults import RESPONSE_KINDS, FaultPlan, FaultRule
 from assistantsync.sandbox.protocol import SandboxRequest, SandboxResponse, error_body
+from assistantsync.sandbox.records import Store
 from assistantsync.sandbox.store import StateFile
 from assistantsync.sandbox.traffic import Traffic
 

@@ -12,10 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistantsync.jsontypes import JsonObject
-
-# The store lives in records.py; re-exported because this is where callers have always found it.
-from assistantsync.sandbox.records import Store as Store
-from assistantsync.sandbox.records import StoredAssistant as StoredAssistant
+from assistantsync.sandbox.records import Store, StoredAssistant
 
 IdFactory = Callable[[str], str]  # prefix ("asst_", "vs_") -> a fresh id
 

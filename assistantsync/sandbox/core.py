@@ -18,16 +18,11 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from assistantsync.jsontypes import JsonObject
-from assistantsync.sandbox.assistants import (
-    IdFactory,
-    Store,
-    create_assistant,
-    delete_assistant,
-    modify_assistant,
-)
+from assistantsync.sandbox.assistants import IdFactory, create_assistant, delete_assistant, modify_assistant
 from assistantsync.sandbox.auth import AuthPolicy, check_auth
 from assistantsync.sandbox.paging import list_assistants
 from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse
+from assistantsync.sandbox.records import Store
 from assistantsync.sandbox.validation import (
     CREATE_REQUEST_SCHEMA,
     MODIFY_REQUEST_SCHEMA,

@@ -20,7 +20,7 @@ from typing import Any
 
 from assistantsync.errors import AssistantSyncError
 from assistantsync.jsontypes import JsonObject
-from assistantsync.sandbox.assistants import Store, StoredAssistant
+from assistantsync.sandbox.records import Store, StoredAssistant
 
 DEFAULT_STATE_PATH = Path(".assistantsync/sandbox.json")
 STATE_FORMAT = "assistantsync-sandbox/1"
