@@ -18,15 +18,14 @@ from urllib.parse import quote, urlsplit
 
 from assistantsync import retry
 from assistantsync.apierror import AmbiguousWriteError, ApiError, NotedApiError
-from assistantsync.connection import ConnectionSettings, http_client, preload
+from assistantsync.connection import ConnectionSettings, http_client
 from assistantsync.jsontypes import JsonObject
 from assistantsync.transfer import Failure, Transfer
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "ConnectionSettings", "FindExisting",
-           "RetryInterrupted", "preload"]
+__all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "FindExisting", "RetryInterrupted"]
 
 PAGE_SIZE = 100  # the API's maximum `limit`
 LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan

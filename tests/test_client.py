@@ -19,8 +19,8 @@ import httpx
 import pytest
 
 from assistantsync import __version__
-from assistantsync.client import AmbiguousWriteError, ApiError, AssistantsClient, ConnectionSettings
-from assistantsync.connection import _verify
+from assistantsync.client import AmbiguousWriteError, ApiError, AssistantsClient
+from assistantsync.connection import ConnectionSettings, _verify
 from assistantsync.jsontypes import JsonObject
 from assistantsync.providers import resolve_connection
 

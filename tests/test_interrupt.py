@@ -30,7 +30,8 @@ from leakcheck import assert_no_secrets
 from sandbox_server import ServedSandbox
 
 from assistantsync.apply import NOT_APPLIED, interrupted_message
-from assistantsync.client import AssistantsClient, ConnectionSettings, RetryInterrupted
+from assistantsync.client import AssistantsClient, RetryInterrupted
+from assistantsync.connection import ConnectionSettings
 from assistantsync.reserved import IDENTITY_KEY
 
 COUNT = 10

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from assistantsync.client import ConnectionSettings
+from assistantsync.connection import ConnectionSettings
 from assistantsync.providers import (
     PROVIDERS,
     ConnectionConfigError,
