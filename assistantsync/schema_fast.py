@@ -67,23 +67,14 @@ def compile_schema(schema: Any) -> Check:
     checks = [_keyword(keyword, argument, schema) for keyword, argument in schema.items()
               if keyword not in _ANNOTATIONS and keyword not in ("then", "else") and keyword not in _OBJECT_KEYWORDS]
     if object_checks:
-        checks.append(_on_objects(object_checks))
-    if not checks:
-        return lambda value: True
+        on_objects = _every(object_checks)
+        checks.append(lambda value: not isinstance(value, dict) or on_objects(value))
+    return checks[0] if len(checks) == 1 else _every(checks)
 
+
+def _every(checks: list[Check]) -> Check:
+    """True when all `checks` pass (a loop: a generator per call would cost more than the checks)."""
     def check(value: Any) -> bool:
-        for one in checks:
-            if not one(value):
-                return False
-        return True
-
-    return checks[0] if len(checks) == 1 else check
-
-
-def _on_objects(checks: list[Check]) -> Check:
-    def check(value: Any) -> bool:
-        if not isinstance(value, dict):
-            return True
         for one in checks:
             if not one(value):
                 return False
@@ -125,13 +116,7 @@ def _keyword(keyword: str, argument: Any, schema: Mapping[str, Any]) -> Check:
         if keyword == "oneOf":
             return lambda value: sum(part(value) for part in parts) == 1
         if keyword == "allOf":
-            def every(value: Any) -> bool:
-                for part in parts:
-                    if not part(value):
-                        return False
-                return True
-
-            return every
+            return _every(parts)
         return lambda value: any(part(value) for part in parts)
     if keyword == "not":
         negated = compile_schema(argument)
