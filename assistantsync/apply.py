@@ -7,14 +7,13 @@ response is read back and compared with what was intended.
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistantsync.errors import AssistantSyncError
-from assistantsync.identity import claimed_key
+from assistantsync.identity import claimed_key, claims_by_key
 from assistantsync.jsontypes import JsonObject
 from assistantsync.normalise import align_resolved, normalise_field
 from assistantsync.plan import Action, Change, Plan, fingerprint, same_value
@@ -43,14 +42,10 @@ def stale_reasons(plan: Plan, live: Sequence[JsonObject]) -> list[str]:
     claimed since the plan was made is found too.
     """
     by_id = {str(item["id"]): item for item in live}
-    claims: dict[str, list[str]] = defaultdict(list)
-    for item in live:
-        key = claimed_key(item)
-        if key is not None:
-            claims[key].append(str(item["id"]))
+    claims = claims_by_key(live)
     reasons = []
     for change in plan.pending:
-        others = sorted(i for i in claims.get(change.key, []) if i != change.id)
+        others = sorted(str(i["id"]) for i in claims.get(change.key, []) if i["id"] != change.id)
         if change.action == "create":
             if others:
                 reasons.append(f"{change.key}: now exists as {' and '.join(others)} (created since the plan was made)")

@@ -7,7 +7,7 @@ renaming or moving a file never creates a duplicate and there is no state file t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistantsync.desired import DesiredAssistant
@@ -35,6 +35,16 @@ def claimed_key(live: JsonObject) -> str | None:
     metadata = live.get("metadata")
     value = metadata.get(IDENTITY_KEY) if isinstance(metadata, dict) else None
     return value if isinstance(value, str) and value else None
+
+
+def claims_by_key(live: Iterable[JsonObject]) -> dict[str, list[JsonObject]]:
+    """The live assistants carrying each identity key, in the order given."""
+    claims: defaultdict[str, list[JsonObject]] = defaultdict(list)
+    for item in live:
+        key = claimed_key(item)
+        if key is not None:
+            claims[key].append(item)
+    return claims
 
 
 def _duplicate_claims(key: str, ids: list[str]) -> str:
@@ -75,11 +85,7 @@ def _match_one(
 def match_assistants(desired: Sequence[DesiredAssistant], live: Sequence[JsonObject]) -> Matching:
     """Pair files with live assistants; every ambiguity is an error for that key, never a guess."""
     by_id = {str(item["id"]): item for item in live}
-    claims: dict[str, list[JsonObject]] = defaultdict(list)
-    for item in live:
-        key = claimed_key(item)
-        if key is not None:
-            claims[key].append(item)
+    claims = claims_by_key(live)
     pinned_ids = {d.id for d in desired if d.id}
     desired_keys = {d.key for d in desired}
 

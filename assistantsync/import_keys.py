@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from assistantsync.formats import KEY_PATTERN
-from assistantsync.identity import claimed_key
+from assistantsync.identity import claimed_key, claims_by_key
 from assistantsync.jsontypes import JsonObject
 from assistantsync.reserved import IDENTITY_KEY
 
@@ -41,14 +41,9 @@ def assign_keys(assistants: Sequence[JsonObject]) -> list[str]:
 
 def claim_conflicts(assistants: Iterable[JsonObject]) -> list[str]:
     """What to fix when live assistants share one identity key: plan refuses them all until only one claims it."""
-    claims: dict[str, set[str]] = {}
-    for live in assistants:
-        key = claimed_key(live)
-        if key is not None:
-            claims.setdefault(key, set()).add(str(live.get("id")))
     conflicts = []
-    for key, found in sorted(claims.items()):
-        ids = sorted(found)
+    for key, found in sorted(claims_by_key(assistants).items()):
+        ids = sorted({str(live.get("id")) for live in found})
         if len(ids) > 1:
             who = f"{ids[0]} and {ids[1]} both" if len(ids) == 2 else f"{', '.join(ids[:-1])} and {ids[-1]} all"
             conflicts.append(f"{who} claim key '{key}' in metadata {IDENTITY_KEY}; the files give them different "
