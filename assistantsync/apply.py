@@ -7,7 +7,7 @@ response is read back and compared with what was intended.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -181,7 +181,3 @@ def apply_plan(
         outcomes.extend(pool.map(run, writes))
         outcomes.extend(pool.map(run, deletes))
     return sorted(outcomes, key=lambda o: (o.key, o.id or ""))
-
-
-def count_outcomes(outcomes: Sequence[Outcome]) -> Mapping[str, int]:
-    return {"ok": sum(o.ok for o in outcomes), "failed": sum(not o.ok for o in outcomes)}

@@ -9,12 +9,11 @@ import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistantsync.apply import Outcome, apply_plan, stale_reasons
 from assistantsync.bulk import no_gc_pauses
-from assistantsync.desired import DesiredAssistant, load_desired
+from assistantsync.desired import DesiredAssistant
 from assistantsync.errors import AssistantSyncError
 from assistantsync.jsontypes import JsonObject
 from assistantsync.plan import Plan, PlanBuilder
@@ -44,11 +43,6 @@ class PlanHasErrors(AssistantSyncError):
     def __init__(self, plan: Plan) -> None:
         lines = "\n".join(f"  {key}: {message}" for key, message in plan.errors)
         super().__init__(f"the plan has errors; nothing was applied:\n{lines}")
-
-
-def plan_from_files(paths: Sequence[Path], client: AssistantsClient, *, strict: bool, prune: bool) -> Plan:
-    """Validate the files (no request is made when they are invalid), fetch everything live, diff."""
-    return plan_desired(load_desired(paths), client, strict=strict, prune=prune)
 
 
 def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, *, strict: bool,
