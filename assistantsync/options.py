@@ -15,13 +15,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from assistantsync.client import AssistantsClient
 from assistantsync.providers import DEFAULT_PROVIDER, DEFAULT_SANDBOX_STATE, PROVIDERS, resolve_connection
 from assistantsync.redaction import remember_secrets
+
+if TYPE_CHECKING:
+    from assistantsync.client import AssistantsClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,6 +82,8 @@ def build_client(
         sandbox_state=sandbox_state,
     )
     remember_secrets(settings.secrets)  # for the traceback of a crash (cli.main), which no client scrubs
+    from assistantsync.client import AssistantsClient  # after option parsing: see sync_commands._AFTER_VALIDATION
+
     return AssistantsClient(settings, transport=transport, log=_to_stderr if verbose else None)
 
 

@@ -35,7 +35,7 @@ def progress(message: str) -> None:
 
 # What plan and apply import once the files are valid: imported while a forked child reads files (load_desired's
 # `meanwhile`) rather than before, with the HTTP client's modules.
-_AFTER_VALIDATION = ("assistantsync.sync", "assistantsync.plan_file", "assistantsync.render",
+_AFTER_VALIDATION = ("assistantsync.client", "assistantsync.sync", "assistantsync.plan_file", "assistantsync.render",
                      "assistantsync.render_markdown")
 
 
