@@ -84,6 +84,15 @@ def test_read_text_accepts_exactly_the_size_limit(tmp_path: Path) -> None:
     assert len(read_text(write(tmp_path / "p.md", b"x" * MAX_FILE_BYTES))) == MAX_FILE_BYTES
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
+def test_read_text_reads_past_the_size_fstat_gave() -> None:
+    # /proc files are regular files whose fstat size is 0: like a file that grew after fstat, the whole
+    # text must still be read (reads are sized to fstat's answer first, then go on to the end).
+    assert Path("/proc/self/status").stat().st_size == 0
+    text = read_text(Path("/proc/self/status"))
+    assert text.startswith("Name:") and "\nPid:" in text and len(text) > 100
+
+
 @pytest.mark.parametrize(
     ("content", "reason", "line", "column"),
     [
