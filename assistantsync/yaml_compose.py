@@ -17,7 +17,7 @@ from yaml.resolver import Resolver
 from assistantsync.errors import Location, Problem
 from assistantsync.jsontypes import JsonObject, JsonPath, format_path
 from assistantsync.yaml_checks import MAP, MERGE, NULL, STR, TAG, kind, scalar_problem, tag_problem
-from assistantsync.yaml_fast import Limits, Plain, flow_question_mark
+from assistantsync.yaml_fast import Limits, Plain, Positions, flow_question_mark
 
 LIBYAML = yaml.__with_libyaml__  # libyaml's C parser is installed (PyYAML's wheels include it)
 
@@ -110,21 +110,21 @@ class Loader(yaml.SafeLoader):
             return None, [Problem(start, "", "the document is empty")]
         if not (isinstance(node, MappingNode) and node.tag == MAP):
             return None, [Problem(start, "", f"a document must be a mapping of fields, found {kind(node)}")]
-        positions: dict[JsonPath, Location] = {}
+        positions: dict[JsonPath, tuple[int, int]] = {}
         problems: list[Problem] = []
         self._survey(node, (), self.document_start, positions, problems)
         if problems:
             return None, problems
         data: JsonObject = self.construct_document(node)
-        return (data, start, positions), []
+        return (data, start, Positions(self.file, positions)), []
 
     def locate(self, mark: Mark) -> Location:
         return Location(self.file, mark.line + 1, mark.column + 1)
 
     def _survey(self, node: Node, path: JsonPath, mark: Mark,
-                positions: dict[JsonPath, Location], problems: list[Problem]) -> None:
+                positions: dict[JsonPath, tuple[int, int]], problems: list[Problem]) -> None:
         """Record where each value was written; report what JSON cannot hold or YAML would hide."""
-        positions.setdefault(path, self.locate(mark))
+        positions.setdefault(path, (mark.line + 1, mark.column + 1))
         message = tag_problem(node)
         if message is None and isinstance(node, ScalarNode):
             message = scalar_problem(self, node)
@@ -137,7 +137,7 @@ class Loader(yaml.SafeLoader):
             problems.append(Problem(self.locate(node.start_mark), format_path(path), message))
 
     def _survey_mapping(self, node: MappingNode, path: JsonPath,
-                        positions: dict[JsonPath, Location], problems: list[Problem]) -> None:
+                        positions: dict[JsonPath, tuple[int, int]], problems: list[Problem]) -> None:
         explicit = [key for key, _ in node.value if key.tag != MERGE]
         self.flatten_mapping(node)  # PyYAML's own `<<` semantics: merged pairs first, so explicit ones win
         first_seen: dict[str, Mark] = {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from re import Pattern
 from typing import Any, NamedTuple
 
@@ -48,7 +48,30 @@ _INT, _FLOAT, _BOOL = TAG + "int", TAG + "float", TAG + "bool"
 _BOOLS: Mapping[str, bool] = SafeConstructor.bool_values
 _NUMBERS = SafeConstructor()  # its int and float readers are PyYAML's own, YAML 1.1 forms included
 Resolvers = Mapping[Any, Sequence[tuple[str, Pattern[str]]]]
-Plain = tuple[JsonObject, Location, dict[JsonPath, Location]]  # a document's data, start and positions
+
+
+class Positions(Mapping[JsonPath, Location]):
+    """Where each value of a document was written, kept as (line, column) pairs and made into Locations when
+    asked for: a Location per value cost a quarter of composing a plain file, and almost none is ever asked for."""
+
+    __slots__ = ("file", "places")
+
+    def __init__(self, file: str, places: dict[JsonPath, tuple[int, int]]) -> None:
+        self.file = file
+        self.places = places
+
+    def __getitem__(self, path: JsonPath) -> Location:
+        line, column = self.places[path]
+        return Location(self.file, line, column)
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+
+Plain = tuple[JsonObject, Location, Positions]  # a document's data, start and positions
 
 
 class Limits(NamedTuple):
@@ -113,7 +136,7 @@ def _document(get: Callable[[], Any], file: str, start: Any, resolve: Callable[[
     if not isinstance(first, MappingStartEvent) or first.tag is not None or first.anchor is not None:
         raise _GiveUp
     root: JsonObject = {}
-    positions: dict[JsonPath, Location] = {(): Location(file, start.line + 1, start.column + 1)}
+    positions: dict[JsonPath, tuple[int, int]] = {(): (start.line + 1, start.column + 1)}
     # Open collections, innermost last: [container, its path, the key awaiting its value, 1 if flow style,
     # True if a mapping].
     stack: list[list[Any]] = [[root, (), None, int(bool(first.flow_style)), True]]
@@ -141,14 +164,14 @@ def _document(get: Callable[[], Any], file: str, start: Any, resolve: Callable[[
             if (not event.style and (resolve(text) != STR or (flow and "?" in text))) or text in container:
                 raise _GiveUp
             frame[2] = key = intern(text)  # the same few field names in every file: stored once
-            positions[path + (key,)] = Location(file, mark.line + 1, mark.column + 1)
+            positions[path + (key,)] = (mark.line + 1, mark.column + 1)
             continue
         if mapping:
             child: JsonPath = path + (key,)
             frame[2] = None
         else:
             child = path + (len(container),)
-            positions[child] = Location(file, mark.line + 1, mark.column + 1)
+            positions[child] = (mark.line + 1, mark.column + 1)
         value: Any
         if kind is ScalarEvent:
             value = event.value if event.style else _scalar(event, resolve, flow)  # quoted or block: a string
@@ -161,7 +184,7 @@ def _document(get: Callable[[], Any], file: str, start: Any, resolve: Callable[[
         else:
             container.append(value)
     values[0] = count
-    return root, positions[()], positions
+    return root, Location(file, *positions[()]), Positions(file, positions)
 
 
 def _scalar(event: ScalarEvent, resolve: Callable[[str], str], flow: int) -> object:

@@ -14,7 +14,6 @@ Three readers, fastest first, each giving up to the next (the results are the sa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -24,7 +23,7 @@ from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.jsontypes import JsonObject, JsonPath
 from assistantsync.yaml_checks import text_problem
 from assistantsync.yaml_compose import Differs, Loader, Refused
-from assistantsync.yaml_fast import Limits, libyaml_may_differ, plain_documents
+from assistantsync.yaml_fast import Limits, Positions, libyaml_may_differ, plain_documents
 
 LIBYAML = yaml_compose.LIBYAML  # libyaml's C parser is installed (PyYAML's wheels include it)
 if LIBYAML:
@@ -44,14 +43,15 @@ class YamlDocument:
 
     data: JsonObject
     start: Location
-    positions: Mapping[JsonPath, Location]
+    positions: Positions
 
     def locate(self, path: JsonPath) -> Location:
         """Where `path` was written, else its nearest written ancestor, else the document start."""
+        places = self.positions.places
         for end in range(len(path), 0, -1):
-            found = self.positions.get(path[:end])
+            found = places.get(path[:end])
             if found is not None:
-                return found
+                return Location(self.start.path, *found)
         return self.start
 
 
