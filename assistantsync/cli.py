@@ -11,7 +11,6 @@ import importlib
 import io
 import os
 import sys
-import traceback
 from pathlib import Path
 from types import TracebackType
 from typing import NoReturn, cast
@@ -104,6 +103,8 @@ def report_crash(kind: type[BaseException], error: BaseException, trace: Traceba
     A bug's traceback stays whole (it must be debuggable), but its messages may quote a request or a
     variable, so every credential value is scrubbed first. Python then exits 1, as for any uncaught error.
     """
+    import traceback  # only for a crash: not worth its import time on every run
+
     sys.stderr.write(_scrubbed("".join(traceback.format_exception(kind, error, trace))))
     if not issubclass(kind, KeyboardInterrupt):
         sys.stderr.write(BUG_NOTE + "\n")

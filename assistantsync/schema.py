@@ -7,7 +7,6 @@ jsonschema is imported inside the functions that need it, so `--help` does not p
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -127,6 +126,8 @@ def _issues(error: ValidationError, file_format: bool) -> list[SchemaIssue]:
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         closed = isinstance(error.schema, dict) and error.schema.get("additionalProperties") is False
         unknown = [k for k in instance if closed and isinstance(k, str) and k not in known]
+        import difflib  # only for a document with a problem
+
         return [SchemaIssue(path, f"required field '{name}' is missing") for name in value
                 if name not in instance and not difflib.get_close_matches(name, unknown, cutoff=0.8)]
     if len(rule) >= 2 and rule[-2] == "propertyNames":  # reported at the mapping; we point at the key

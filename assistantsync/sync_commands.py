@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistantsync.apply_runtime import HeldProgress, prompt_handoffs, stop_on_signals
 from assistantsync.connection import preload
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 from assistantsync.options import build_client, connection_options
@@ -34,9 +32,10 @@ def progress(message: str) -> None:
 
 
 # What plan and apply import once the files are valid: imported while a forked child reads files (load_desired's
-# `meanwhile`) rather than before, with the HTTP client's modules.
+# `meanwhile`) rather than before, with the HTTP client's modules. Everything imported before the fork is wall
+# time; after it, the child reads files meanwhile.
 _AFTER_VALIDATION = ("assistantsync.client", "assistantsync.sync", "assistantsync.plan_file", "assistantsync.render",
-                     "assistantsync.render_markdown")
+                     "assistantsync.render_markdown", "assistantsync.apply_runtime")
 
 
 def preload_the_rest() -> None:
@@ -117,6 +116,9 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
     color = use_color(no_color)
     saved = None if plan_file is None else _saved_plan(plan_file)
     desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload_the_rest) if saved is None else ()
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistantsync.apply_runtime import HeldProgress, prompt_handoffs, stop_on_signals
     from assistantsync.render import render_outcomes_text, render_plan_text
     from assistantsync.sync import apply_checked, plan_desired
 
