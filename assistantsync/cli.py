@@ -128,6 +128,11 @@ def entry() -> NoReturn:
     collection would only rescan it (plan and apply pause it anyway: bulk.py). `sandbox serve`, the one
     command that runs for long, turns it back on."""
     gc.disable()
+    # deepdiff imports numpy and pydantic whenever they are installed (66 ms, on the diff worker while list
+    # pages are fetched), to compare their types; a plan only ever compares JSON. None makes those imports fail
+    # fast, which deepdiff expects. Only here: in-process callers (tests, the openai SDK's pydantic) keep them.
+    for unused in ("numpy", "pydantic"):
+        sys.modules.setdefault(unused, None)  # type: ignore[arg-type]  # None: "not importable"
     try:
         main()
     except SystemExit as done:
