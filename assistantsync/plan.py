@@ -41,12 +41,47 @@ class FieldChange:
     details: tuple[str, ...] = ()  # changed sub-paths inside the field, e.g. `[1].function.strict`
 
 
-@dataclass(frozen=True)
 class Fingerprint:
-    """Digests of the live object a change was computed from, to refuse a stale saved plan."""
+    """Digests of the live object a change was computed from, to refuse a stale saved plan.
 
-    object: str
-    fields: Mapping[str, str]
+    `of(live)` digests only when first read: only a saved plan and apply's freshness check read them, and
+    digesting every unchanged assistant was a third of the diff's CPU. The live object is JSON nobody
+    mutates; it is kept until then.
+    """
+
+    __slots__ = ("_digests", "_live")
+
+    def __init__(self, object: str, fields: Mapping[str, str]) -> None:
+        self._digests: tuple[str, Mapping[str, str]] | None = (object, fields)
+        self._live: JsonObject | None = None
+
+    @classmethod
+    def of(cls, live: JsonObject) -> Fingerprint:
+        taken = cls.__new__(cls)
+        taken._digests, taken._live = None, live
+        return taken
+
+    def _taken(self) -> tuple[str, Mapping[str, str]]:
+        if self._digests is None:
+            assert self._live is not None
+            self._digests, self._live = digests(self._live, API_FIELDS), None
+        return self._digests
+
+    @property
+    def object(self) -> str:
+        return self._taken()[0]
+
+    @property
+    def fields(self) -> Mapping[str, str]:
+        return self._taken()[1]
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, Fingerprint) and self._taken() == other._taken()
+
+    __hash__ = None  # type: ignore[assignment]  # like the dataclass it replaced: equal by value, unhashable
+
+    def __repr__(self) -> str:
+        return f"Fingerprint(object={self.object!r}, fields={dict(self.fields)!r})"
 
 
 @dataclass(frozen=True)
@@ -89,8 +124,7 @@ class Plan:
 
 
 def fingerprint(live: JsonObject) -> Fingerprint:
-    whole, fields = digests(live, API_FIELDS)
-    return Fingerprint(whole, fields)
+    return Fingerprint.of(live)
 
 
 def _changed_paths(before: Any, after: Any) -> tuple[str, ...] | None:

@@ -206,3 +206,29 @@ def test_changing_how_the_ranker_is_chosen_is_not_drift(before: dict[str, Any], 
     outside = plan_assistant(desired(model="gpt-4o", tools=[after]), edited)
     assert isinstance(outside, Change)
     assert [(f.path, f.drift) for f in outside.fields] == [("tools", True)]
+
+
+def test_a_fingerprint_digests_its_live_object_only_when_read() -> None:
+    from assistantsync.normalise import API_FIELDS
+    from assistantsync.plan import Fingerprint, fingerprint
+    from assistantsync.record import digests
+
+    live = server_object(instructions="Be brief.", temperature=0.5)
+    taken = fingerprint(live)
+    assert taken == Fingerprint(*digests(live, API_FIELDS))
+    assert (taken.object, dict(taken.fields)) == (digests(live, API_FIELDS)[0], digests(live, API_FIELDS)[1])
+    assert taken != fingerprint({**live, "temperature": 0.7})
+    # Not digested when planned: a value JSON cannot hold only fails once the digest is read.
+    unread = fingerprint({**live, "temperature": object()})
+    with pytest.raises(TypeError):
+        _ = unread.object
+
+
+def test_a_saved_plan_keeps_the_fingerprints_of_unchanged_assistants() -> None:
+    live = server_object(instructions="Be brief.")
+    plan = make_plan([desired(model="gpt-4o", instructions="Be brief.")], [live])
+    assert [c.action for c in plan.changes] == ["no-op"]
+    saved = json.loads(plan_to_json(plan))["changes"][0]["fingerprint"]
+    assert saved == {"object": plan.changes[0].fingerprint.object,  # type: ignore[union-attr]
+                     "fields": dict(sorted(plan.changes[0].fingerprint.fields.items()))}  # type: ignore[union-attr]
+    assert plan_from_json(plan_to_json(plan), "plan.json") == plan
