@@ -84,8 +84,8 @@ class AssistantsClient:
 
     @contextmanager
     def observing_pages(self, observer: Callable[[list[JsonObject]], object]) -> Iterator[None]:
-        """While open, list_all hands each page of assistants to `observer` as soon as it has arrived, so that
-        work on it can start while the next page is in flight."""
+        """While open, list_all hands each page of assistants to `observer` as the next page's request goes
+        out (the last page: when it arrives), so that work on it runs while the next page is in flight."""
         self._page_observers.append(observer)
         try:
             yield
@@ -98,8 +98,19 @@ class AssistantsClient:
         items: list[JsonObject] = []
         params = {"limit": str(PAGE_SIZE), "order": LIST_ORDER}
         seen_cursors: set[str] = set()
+        # Observers get a page once the next page's request is on the wire, not before: work they start at
+        # once would hold the interpreter lock while this thread sends, delaying every other page by 1-3 ms.
+        held: list[list[JsonObject]] = []
+
+        def hand_over() -> None:
+            while held:
+                page = held.pop()
+                for observer in self._page_observers:
+                    observer(page)
+
         while True:
-            page = self._call("GET", "/assistants", params=params)
+            page = self._call("GET", "/assistants", params=params, on_sent=hand_over)
+            hand_over()  # a transport that does not report sending (the embedded sandbox): now
             data = page.get("data")
             if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
                 raise ApiError("GET", path, "the list response has no `data` array of objects")
@@ -109,9 +120,9 @@ class AssistantsClient:
             if without_id is not None:
                 raise ApiError("GET", path, f"item {without_id} of the list response has no string `id`")
             items.extend(data)
-            for observer in self._page_observers:
-                observer(data)
+            held.append(data)
             if page.get("has_more") is not True:
+                hand_over()
                 return items
             cursor = data[-1].get("id") if data else None
             if not isinstance(cursor, str):
@@ -165,12 +176,14 @@ class AssistantsClient:
         find_existing: FindExisting | None = None,
         gone: JsonObject | None = None,
         stop: threading.Event | None = None,
+        on_sent: Callable[[], None] | None = None,
     ) -> JsonObject:
-        """Send with retries. `gone`: what a DELETE returns when a retry finds the assistant already deleted."""
+        """Send with retries. `gone`: what a DELETE returns when a retry finds the assistant already deleted.
+        `on_sent`: run when an attempt's request is on the wire (see Transfer.attempt)."""
         maybe_written = False
         attempt = 0
         while True:
-            outcome = self._transfer.attempt(method, path, body, params, attempt)
+            outcome = self._transfer.attempt(method, path, body, params, attempt, on_sent)
             if not isinstance(outcome, Failure):
                 return outcome
             error = outcome.error

@@ -75,12 +75,16 @@ class Transfer:
         body: JsonObject | None,
         params: Mapping[str, str] | None,
         attempt: int,
+        on_sent: Callable[[], None] | None = None,
     ) -> JsonObject | Failure:
+        """One attempt. `on_sent` runs once the request is on the wire (when the transport reports it, as
+        httpcore's trace does over HTTP/1.1), while the response is awaited."""
         import httpx
 
         full_path = self.full_path(path)
         tag = f"{method} {full_path} (attempt {attempt + 1}/{self._settings.max_retries + 1})"
-        request = self._http.build_request(method, path, json=body, params=params)
+        extensions = None if on_sent is None else {"trace": _when_sent(on_sent)}
+        request = self._http.build_request(method, path, json=body, params=params, extensions=extensions)
         self.log_line(f"-> {tag} {masked_headers(request.headers.items(), self._settings.secrets)}")
         started = time.perf_counter()
         try:
@@ -167,6 +171,14 @@ class Transfer:
         timed_out = isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout))  # sent (or partly), never answered
         return Failure(error, not isinstance(exc, permanent), not never_sent, cause=exc,
                        may_still_be_running=timed_out)
+
+
+def _when_sent(then: Callable[[], None]) -> Callable[[str, Mapping[str, object]], None]:
+    def trace(event: str, info: Mapping[str, object]) -> None:
+        if event.endswith("send_request_body.complete"):
+            then()
+
+    return trace
 
 
 def _host(url: str) -> str:

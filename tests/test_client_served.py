@@ -305,6 +305,23 @@ def test_list_all_pages_with_after_cursors_through_every_assistant(served: Serve
     assert [entry["query"] for entry in pages] == [LISTING, *({**LISTING, "after": cursor} for cursor in cursors)]
 
 
+def test_observers_get_each_page_once_the_next_pages_request_is_on_the_wire(served: ServedSandbox) -> None:
+    # Work an observer starts must not compete with sending the next request: each page is handed over after
+    # the next request is sent ("->" is logged just before sending) and before its response arrives ("<-").
+    test = openai_rig(served)
+    with test.client as client:
+        for n in range(250):
+            client.create({"model": "gpt-4o", "name": f"Assistant {n:03}"})
+        test.logs.clear()
+        with client.observing_pages(lambda page: test.logs.append(f"page of {len(page)}")):
+            assert len(client.list_all()) == 250
+    shown = [line.split(" /v1")[0] if line.startswith(("->", "<-")) else line for line in test.logs]
+    assert shown == ["-> GET", "<- GET",
+                     "-> GET", "page of 100", "<- GET",
+                     "-> GET", "page of 100", "<- GET",
+                     "page of 50"]
+
+
 # --- 3. retries -----------------------------------------------------------------------------------
 
 def test_a_429_is_retried_after_exactly_the_retry_after_ms_the_server_sent(served: ServedSandbox) -> None:
