@@ -53,9 +53,10 @@ class ConnectionSettings:
 
 
 def preload(*also: str) -> None:
-    """Import what building a client imports (httpx, httpcore and theirs: 30 ms), and the modules `also`, e.g.
-    while a forked child reads files. Importing opens no connection."""
-    for module in ("httpx", "httpcore", *also):
+    """Import what building a client imports (httpx, httpcore and theirs: 30 ms), what its first connection
+    imports (the socket module's host name codec), and the modules `also`, e.g. while a forked child reads
+    files. Importing opens no connection."""
+    for module in ("httpx", "httpcore", "encodings.idna", *also):
         with contextlib.suppress(ImportError):  # building the client reports it, after the files' problems
             importlib.import_module(module)
 
