@@ -100,10 +100,10 @@ class AssistantsClient:
         seen_cursors: set[str] = set()
         # Observers get a page once the next page's request is on the wire, not before: work they start at
         # once would hold the interpreter lock while this thread sends, delaying every other page by 1-3 ms.
-        held: list[list[JsonObject]] = []
+        held: list[list[JsonObject]] = []  # at most the one page received last
 
         def hand_over() -> None:
-            while held:
+            if held:
                 page = held.pop()
                 for observer in self._page_observers:
                     observer(page)
