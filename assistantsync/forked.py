@@ -2,30 +2,43 @@
 
 Forking copies nothing up front (pages are shared until written), so a child starts in a few milliseconds
 with every module and object of its parent: no re-import and no arguments to pickle, as a process pool
-would need. Only its results cross back, as messages over a pipe. It is used only where that is safe: on
-Linux (macOS system libraries do not survive a fork without exec), in a process with a single thread (a
-fork copies only the calling thread; a lock another thread held would stay locked in the child forever).
+would need. Only its results cross back, as messages appended to an anonymous in-memory file that both
+share. Not a pipe: a pipe holds at most 1 MiB, and a child whose parent was busy elsewhere (importing the
+HTTP client) sat blocked on a full one for a fifth of its time; appending to a file never waits.
+It is used only where that is safe: on Linux (macOS system libraries do not survive a fork without exec),
+in a process with a single thread (a fork copies only the calling thread; a lock another thread held
+would stay locked in the child forever).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import struct
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from types import TracebackType
 
 _TOKEN = struct.Struct("<H")
 _LENGTH = struct.Struct("<I")  # before each message the child sends
-PIPE_BYTES = 1 << 20  # the most a pipe may hold unless raised by root (/proc/sys/fs/pipe-max-size)
 MAX_CHUNKS = 4096  # their tokens (2 bytes each) fit the smallest pipe buffer Linux allows, so writing never waits
 
 
 def forking_pays() -> bool:
     """Whether a child may be forked here, and a second core is there to run it."""
     return sys.platform.startswith("linux") and threading.active_count() == 1 and (os.cpu_count() or 1) > 1
+
+
+def _shared_file() -> int:
+    """A file descriptor on an empty file no other process can open: in memory (memfd) where the system allows."""
+    try:
+        return os.memfd_create("assistantsync-results", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):  # no memfd here (an old kernel, a sandbox that forbids it): an unlinked file
+        with tempfile.TemporaryFile() as handle:
+            return os.dup(handle.fileno())
 
 
 class Forked:
@@ -36,56 +49,50 @@ class Forked:
     the child's end and returns what is left. A child that fails simply stops sending: a message it only half
     sent is dropped, and the caller does the work the child took but did not send (a bug then shows there,
     with its traceback). Use as a context manager, so that the child is always waited for, even when the
-    parent's own work fails.
+    parent's own work fails (the child is then stopped: its results would be thrown away).
     """
 
     def __init__(self, task: Callable[[Callable[[bytes], None]], object]) -> None:
         for stream in (sys.stdout, sys.stderr):  # a child must not inherit and later repeat buffered output
             stream.flush()
-        import fcntl  # here: Linux-only, as forking is
-
-        read_end, write_end = os.pipe()
-        with contextlib.suppress(OSError, AttributeError):  # more room: the child rarely waits for the parent
-            fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        self._file: int | None = _shared_file()
         self.pid = os.fork()
         if self.pid == 0:
-            os.close(read_end)
             status = 1
             try:
-                with os.fdopen(write_end, "wb") as out:
-                    def send(message: bytes) -> None:
-                        out.write(_LENGTH.pack(len(message)) + message)
-                        out.flush()  # at once, and whole: a buffered flush repeats a write the pipe took in part
+                def send(message: bytes) -> None:
+                    _append(self._file, _LENGTH.pack(len(message)) + message)
 
-                    task(send)
+                task(send)
                 status = 0
             finally:  # never return into the parent's code, never run its exit handlers
                 os._exit(status)
-        os.close(write_end)
-        os.set_blocking(read_end, False)
-        self._read_end: int | None = read_end
+        self._read = 0  # how much of the file the parent has taken into its buffer
         self._buffer = bytearray()
+        self._child_ended = False
 
     def received(self) -> list[bytes]:
         """The messages that have arrived whole since the last call; never waits."""
-        while self._read_end is not None:
-            try:
-                data = os.read(self._read_end, PIPE_BYTES)
-            except BlockingIOError:
-                break
-            if not data:
-                break
-            self._buffer += data
+        self._take_all()
         return self._messages()
 
     def rest(self) -> list[bytes]:
         """Every message not yet received, once the child has ended (whether it finished or failed)."""
-        if self._read_end is not None:
-            os.set_blocking(self._read_end, True)
-            while data := os.read(self._read_end, PIPE_BYTES):
-                self._buffer += data
+        if self._file is not None:
+            os.waitpid(self.pid, 0)
+            self._child_ended = True
+            self._take_all()
         self.close()
         return self._messages()
+
+    def _take_all(self) -> None:
+        # The child's writes advance the file's size only past bytes already written: all below it is whole.
+        if self._file is None:
+            return
+        size = os.fstat(self._file).st_size
+        while self._read < size and (data := os.pread(self._file, size - self._read, self._read)):
+            self._buffer += data
+            self._read += len(data)
 
     def _messages(self) -> list[bytes]:
         messages, offset = [], 0
@@ -99,11 +106,15 @@ class Forked:
         return messages
 
     def close(self) -> None:
-        """Stop reading (a child still writing then stops too) and wait for the child to exit."""
-        if self._read_end is not None:
-            os.close(self._read_end)
-            self._read_end = None
-            os.waitpid(self.pid, 0)
+        """Stop the child if it is still running (what it would send is no longer wanted) and wait for it."""
+        if self._file is not None:
+            if not self._child_ended:
+                with contextlib.suppress(ProcessLookupError):  # it only reads and appends to the file: safe to stop
+                    os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                self._child_ended = True
+            os.close(self._file)
+            self._file = None
 
     def __enter__(self) -> Forked:
         return self
@@ -111,6 +122,13 @@ class Forked:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
+
+
+def _append(file: int | None, data: bytes) -> None:
+    assert file is not None
+    view = memoryview(data)
+    while view:
+        view = view[os.write(file, view):]
 
 
 class Chunks:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import sys
 import threading
 from collections.abc import Callable
@@ -61,6 +62,36 @@ def test_a_child_that_fails_keeps_what_it_sent_whole_and_is_waited_for() -> None
 @linux_only
 def test_a_parent_that_fails_still_waits_for_its_child() -> None:
     with pytest.raises(KeyError), Forked(lambda send: send(b"y" * 3_000_000)) as child:
+        raise KeyError("the parent's own work failed")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)
+
+
+@linux_only
+def test_the_child_never_waits_for_a_parent_busy_elsewhere() -> None:
+    # Five times what a pipe holds, sent while the parent reads nothing: the child must still finish.
+    done_read, done_write = os.pipe()
+
+    def task(send: Callable[[bytes], None]) -> None:
+        for _ in range(5):
+            send(b"z" * 1_000_000)
+        os.write(done_write, b"!")
+
+    with Forked(task) as child:
+        finished, _, _ = select.select([done_read], [], [], 30)  # a guard against a hang, not a timing
+        assert finished, "the child waited for the parent to read"
+        assert child.rest() == [b"z" * 1_000_000] * 5
+    os.close(done_read)
+    os.close(done_write)
+
+
+@linux_only
+def test_a_child_still_at_work_is_stopped_when_the_parent_fails() -> None:
+    def endless(send: Callable[[bytes], None]) -> None:
+        while True:
+            send(b"more")
+
+    with pytest.raises(KeyError), Forked(endless) as child:
         raise KeyError("the parent's own work failed")
     with pytest.raises(ChildProcessError):
         os.waitpid(child.pid, os.WNOHANG)
