@@ -86,13 +86,20 @@ class _Entry:
 def read_files(sources: Sequence[SourceFile], meanwhile: Callable[[], object]) -> list[FileResult]:
     """Every file read; with many files, shared with a forked child, chunk by chunk, while `meanwhile` runs."""
     reading = Reading()
-    if len(sources) < PARALLEL_FILES or not forking_pays():
+
+    def alone() -> list[FileResult]:
         files = [_read(source, reading) for source in sources]
         meanwhile()
         return files
+
+    if len(sources) < PARALLEL_FILES or not forking_pays():
+        return alone()
     size = max(CHUNK_FILES, -(-len(sources) // MAX_CHUNKS))
     chunks = [sources[start:start + size] for start in range(0, len(sources), size)]
-    queue = Chunks(len(chunks))
+    try:
+        queue = Chunks(len(chunks))
+    except OSError:  # out of file descriptors: one process reads them all
+        return alone()
     read: dict[int, list[FileResult]] = {}
 
     def take(messages: list[bytes]) -> None:  # the child's results, unpacked as they come
@@ -106,7 +113,11 @@ def read_files(sources: Sequence[SourceFile], meanwhile: Callable[[], object]) -
             send(pickle.dumps((number, files), protocol=pickle.HIGHEST_PROTOCOL))
 
     try:
-        with Forked(child_reads) as child:
+        try:
+            child = Forked(child_reads)
+        except OSError:  # no second process here (a process limit, a locked-down sandbox): read them all alone
+            return alone()
+        with child:
             meanwhile()
             for number in queue:
                 read[number] = [_read(source, reading) for source in chunks[number]]

@@ -56,7 +56,11 @@ class Forked:
         for stream in (sys.stdout, sys.stderr):  # a child must not inherit and later repeat buffered output
             stream.flush()
         self._file: int | None = _shared_file()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:  # a process limit: the caller does the work alone
+            os.close(self._file)
+            raise
         if self.pid == 0:
             status = 1
             try:

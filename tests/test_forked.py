@@ -157,3 +157,20 @@ def test_what_a_failed_child_took_and_never_sent_is_read_by_the_parent(
     monkeypatch.setattr(desired_files, "CHUNK_FILES", 2)
     monkeypatch.setattr(desired_files, "_packed", failing_after_one_chunk)
     assert [(a.key, a.fields) for a in load_desired([Path("a")])] == serial
+
+
+@linux_only
+def test_files_are_read_alone_when_no_child_can_be_forked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for index in range(30):
+        write(tmp_path / f"a/bot-{index:02d}.yaml", f"model: gpt-4o\nname: Bot {index}\n")
+    serial = [(a.key, a.fields) for a in load_desired([Path("a")])]
+    monkeypatch.setattr(desired_files, "PARALLEL_FILES", 2)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # what fork says at a process limit
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    ran: list[int] = []
+    assert [(a.key, a.fields) for a in load_desired([Path("a")], meanwhile=lambda: ran.append(1))] == serial
+    assert ran == [1]
