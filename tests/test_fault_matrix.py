@@ -17,9 +17,9 @@ For every cell (see EXPECTED for the exit codes, and why):
 - with the faults gone, apply (or import) once more converges: `plan --detailed-exitcode` exits 0.
 
 Slow responses use the sandbox's `latency_ms` (every request slower than `--timeout`: the first list
-already fails), and a tiny proxy (slow_proxy.py) for slowness aimed at the target alone: the sandbox has
-no per-route latency. The retry backoff is shortened in-process (the policy itself is tested in
-test_retry.py); a 429 waits what its `retry-after-ms` says, a few milliseconds.
+already fails), and its `slow` rule for slowness aimed at the target alone (held before it is handled,
+so a write the client gave up on still lands). The retry backoff is shortened in-process (the policy
+itself is tested in test_retry.py); a 429 waits what its `retry-after-ms` says, a few milliseconds.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from typing import Any
 import pytest
 from cli_harness import Harness, Result
 from sandbox_server import ServedSandbox
-from slow_proxy import SlowRule, slow_proxy
 
 from assistantsync import retry
 from assistantsync.apply import RECOVERED_NOTE
@@ -78,7 +77,7 @@ OPERATIONS = {
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # a sandbox fault kind, "slow" (sandbox latency) or "slow_target" (the proxy)
+    kind: str  # a sandbox fault kind; "slow" is the sandbox's latency, "slow_target" its slow rule on the target
     strength: str  # "within" or "beyond" the retry budget
     retries: int
     reason: str  # what the summary says about a request that failed this way
@@ -89,9 +88,12 @@ class Fault:
 
     def rules(self, target: tuple[str, str]) -> list[dict[str, Any]]:
         """The sandbox fault rules aimed at `target` (and, within the budget, at the first list too)."""
-        if self.kind.startswith("slow"):
-            return []
         method, route = target
+        if self.kind == "slow":
+            return []  # latency_ms: every request
+        if self.kind == "slow_target":  # within: only the first target request is held
+            return [{"kind": "slow", "delay_ms": SLOW_MS, "method": method, "route": route,
+                     **({"times": 1} if self.strength == "within" else {})}]
         rule: dict[str, Any] = {"kind": self.kind, "method": method, "route": route}
         if self.kind == "rate_limit":
             rule["retry_after_ms"] = 5 if self.strength == "beyond" else 10
@@ -228,17 +230,11 @@ def keys_live(env: Harness) -> list[str]:
 
 
 @contextmanager
-def faulted(env: Harness, operation: Operation, fault: Fault) -> Iterator[Harness]:
-    """The harness to run the operation with, while the fault is in force."""
-    if fault.kind == "slow_target":
-        method, route = operation.target
-        rule = SlowRule(method, route, SLOW_MS / 1000, times=1 if fault.strength == "within" else None)
-        with slow_proxy(env.sandbox.base_url, rule) as proxy:
-            yield Harness(env.root, env.sandbox, proxy.base_url)
-        return
+def faulted(env: Harness, operation: Operation, fault: Fault) -> Iterator[None]:
+    """The fault in force for the duration."""
     env.sandbox.set_faults(*fault.rules(operation.target), latency_ms=SLOW_MS if fault.kind == "slow" else 0)
     try:
-        yield env
+        yield
     finally:
         env.sandbox.set_faults()
 
@@ -246,8 +242,8 @@ def faulted(env: Harness, operation: Operation, fault: Fault) -> Iterator[Harnes
 def run_faulted(env: Harness, operation: Operation, fault: Fault) -> Result:
     timeout = ("--timeout", TIMEOUT) if fault.kind.startswith("slow") else ()
     before = env.sandbox.stats()["total"]
-    with faulted(env, operation, fault) as target:
-        result = target.cli(*operation.command, "-v", "--max-retries", str(fault.retries), *timeout)
+    with faulted(env, operation, fault):
+        result = env.cli(*operation.command, "-v", "--max-retries", str(fault.retries), *timeout)
     settle(env, before, result)
     return result
 

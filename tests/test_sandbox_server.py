@@ -117,10 +117,28 @@ def test_latency_delays_requests(sandbox_server: ServedSandbox) -> None:
     assert sandbox_server.stats()["requests"] == {"GET /assistants": 2}
 
 
+def test_a_slow_rule_holds_only_its_requests_and_still_handles_them(sandbox_server: ServedSandbox) -> None:
+    sandbox_server.set_faults({"kind": "slow", "delay_ms": 300, "times": 1, "method": "POST", "route": "/assistants"})
+    quick = httpx.Timeout(5, read=0.02)
+    with sandbox_server.api() as client:
+        assert client.get("/assistants", timeout=quick).status_code == 200  # another route: not held
+        with pytest.raises(httpx.ReadTimeout):  # held 300 ms: the client gives up
+            client.post("/assistants", json={"model": "gpt-4o", "name": "late"}, timeout=quick)
+        assert client.post("/assistants", json={"model": "gpt-4o", "name": "on time"}, timeout=quick).status_code == 200
+    for _ in range(500):  # the held request is still handled, after its delay
+        if sandbox_server.stats()["total"] == 3:
+            break
+        time.sleep(0.01)
+    assert sorted(item["assistant"]["name"] for item in sandbox_server.state()["assistants"]) == ["late", "on time"]
+    (rule,) = sandbox_server.faults()["rules"]
+    assert (rule["kind"], rule["delay_ms"], rule["seen"], rule["fired"]) == ("slow", 300, 2, 1)
+
+
 @pytest.mark.parametrize(("plan", "message"), [
     ({"rules": [{"kind": "meteor"}]}, "kind must be one of"),
     ({"rules": [{"kind": "rate_limit", "every": 0}]}, "every must be an integer of at least 1"),
     ({"rules": [{"kind": "server_error", "status": 404}]}, "status must be an integer from 500 to 599"),
+    ({"rules": [{"kind": "slow", "delay_ms": 60_001}]}, "delay_ms must be an integer from 0 to 60000"),
     ({"latency": 5}, "unknown fields: latency"),
     ({"rules": "all"}, "rules must be a list"),
 ])

@@ -2,7 +2,7 @@
 
 `SandboxApp.dispatch(request)` returns a response, or `Drop` when the connection must be closed
 without one. The in-memory store is shared by the server's threads; the core runs under one
-lock, while injected latency is slept outside it, so slow requests still overlap.
+lock, while injected latency and slowness are slept outside it, so slow requests still overlap.
 """
 
 from __future__ import annotations
@@ -64,6 +64,9 @@ class SandboxApp:
             return Drop("drop_before")
         if faults.latency_ms:
             self._sleep(faults.latency_ms / 1000)
+        slow = faults.pick(("slow",), method, route)
+        if slow is not None:
+            self._sleep(slow.delay_ms / 1000)
         rule = faults.pick(RESPONSE_KINDS, method, route)
         if rule is not None:
             response = _fault_response(rule)

@@ -4,7 +4,8 @@ A plan is a latency plus a list of rules. A rule counts the requests it matches 
 every `every`-th one, at most `times` times (null: no limit). Rules act in phases, in this order:
 
 1. `drop_before`: the connection is closed before the request is handled (nothing is applied);
-2. `latency_ms`: every API request waits this long;
+2. `latency_ms`: every API request waits this long; then `slow` (`delay_ms`): a matching request waits
+   that much more, as on a busy server: a client that gives up meanwhile does not stop it being handled;
 3. `rate_limit` (429 with `retry-after-ms` and `retry-after`) and `server_error` (`status`, 5xx):
    an error response instead of handling the request;
 4. `drop_after_write`: a successful POST or DELETE is applied, then the connection is closed with
@@ -24,10 +25,11 @@ from typing import Any
 
 from assistantsync.jsontypes import JsonObject
 
-FAULT_KINDS = ("drop_before", "rate_limit", "server_error", "drop_after_write")
+FAULT_KINDS = ("drop_before", "slow", "rate_limit", "server_error", "drop_after_write")
 RESPONSE_KINDS = ("rate_limit", "server_error")
 WRITE_METHODS = ("POST", "DELETE", "PUT", "PATCH")
 DEFAULT_RETRY_AFTER_MS = 1000
+MAX_DELAY_MS = 60_000  # for latency_ms and a slow rule's delay_ms
 
 
 class FaultConfigError(ValueError):
@@ -43,6 +45,7 @@ class FaultRule:
     route: str | None = None  # "/assistants" or "/assistants/{assistant_id}"
     status: int = 500  # server_error only
     retry_after_ms: int = DEFAULT_RETRY_AFTER_MS  # rate_limit only
+    delay_ms: int = 0  # slow only
     seen: int = 0
     fired: int = 0
 
@@ -79,6 +82,7 @@ class FaultRule:
             route=route,
             status=_integer(data.get("status", 500), "status", minimum=500, maximum=599),
             retry_after_ms=_integer(data.get("retry_after_ms", DEFAULT_RETRY_AFTER_MS), "retry_after_ms", minimum=0),
+            delay_ms=_integer(data.get("delay_ms", 0), "delay_ms", minimum=0, maximum=MAX_DELAY_MS),
         )
 
 
@@ -114,7 +118,7 @@ class FaultPlan:
         rules = data.get("rules", [])
         if not isinstance(rules, list):
             raise FaultConfigError("rules must be a list")
-        latency = _integer(data.get("latency_ms", 0), "latency_ms", minimum=0, maximum=60_000)
+        latency = _integer(data.get("latency_ms", 0), "latency_ms", minimum=0, maximum=MAX_DELAY_MS)
         return cls(latency, [FaultRule.from_json(rule) for rule in rules])
 
 
