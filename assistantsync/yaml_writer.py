@@ -47,8 +47,9 @@ _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(FlowList, _represent_flow_list)
 
 
-def dump_yaml(data: Any) -> str:
-    """One YAML document for `data` (JSON-like values; dicts keep their key order), ending in a newline."""
-    text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+def dump_yaml(data: Any, *, sort_keys: bool = False) -> str:
+    """One YAML document for `data` (JSON-like values; dicts keep their key order unless `sort_keys`), ending
+    in a newline. Also what a plan shows of a structure: no alias there either, for a value used twice."""
+    text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=sort_keys, default_flow_style=False,
                           width=_NO_WRAP)
     return text

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import yaml
+from assistantsync.yaml_writer import dump_yaml
 
 
 def pretty(value: Any) -> str:
@@ -24,23 +24,10 @@ def is_multiline(value: Any) -> bool:
     return isinstance(value, str) and "\n" in value
 
 
-class _Dumper(yaml.SafeDumper):
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)  # list items indented under their key
-
-
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
 def yaml_lines(value: Any) -> list[str]:
     """A value as YAML-like lines (keys sorted, multi-line strings as blocks); a scalar as JSON."""
     if isinstance(value, (dict, list)) and value:
-        text = yaml.dump(value, Dumper=_Dumper, sort_keys=True, allow_unicode=True, width=1_000_000)
-        return text.splitlines()
+        return dump_yaml(value, sort_keys=True).splitlines()
     if is_multiline(value):
         return str(value).splitlines()
     return [scalar(value)]

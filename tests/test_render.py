@@ -36,6 +36,15 @@ def test_creates_read_as_yaml_not_json() -> None:
     assert "{" not in rendered and '"' not in rendered
 
 
+def test_a_value_written_once_and_used_twice_is_shown_twice_not_as_a_yaml_alias() -> None:
+    # A YAML anchor in a file (`parameters: &p ...` then `*p`) gives the same object twice.
+    shared = {"type": "object", "properties": {"q": {"type": "string"}}}
+    tools = [{"type": "function", "function": {"name": name, "parameters": shared}} for name in ("a", "b")]
+    rendered = render_plan_text(Plan((change("bot", "create", field("tools", None, tools)),)))
+    assert "&id" not in rendered and "*id" not in rendered
+    assert rendered.count("          parameters:\n            properties:\n              q:\n") == 2
+
+
 def test_changes_inside_a_tool_are_coloured() -> None:
     rendered = render_plan_text(PLANS["tools"], color=True)
     assert f"{RED}-{GREEN}" not in rendered
