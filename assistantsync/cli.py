@@ -130,7 +130,8 @@ def entry() -> NoReturn:
     gc.disable()
     # deepdiff imports numpy and pydantic whenever they are installed (66 ms, on the diff worker while list
     # pages are fetched), to compare their types; a plan only ever compares JSON. None makes those imports fail
-    # fast, which deepdiff expects. Only here: in-process callers (tests, the openai SDK's pydantic) keep them.
+    # fast, which deepdiff expects (a test proves it on every CI run, which installs the newest deepdiff). Only
+    # here: in-process callers (tests, the openai SDK's pydantic) keep them.
     for unused in ("numpy", "pydantic"):
         sys.modules.setdefault(unused, None)  # type: ignore[arg-type]  # None: "not importable"
     try:
