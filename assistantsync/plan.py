@@ -45,7 +45,7 @@ class Fingerprint:
     """Digests of the live object a change was computed from, to refuse a stale saved plan.
 
     `of(live)` digests only when first read: only a saved plan and apply's freshness check read them, and
-    digesting every unchanged assistant was a third of the diff's CPU. The live object is JSON nobody
+    digesting every unchanged assistant was more than half of the diff's CPU. The live object is JSON nobody
     mutates; it is kept until then.
     """
 
