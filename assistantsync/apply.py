@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistantsync.errors import AssistantSyncError
+from assistantsync.fingerprint import fingerprint
 from assistantsync.identity import claimed_key, claims_by_key
 from assistantsync.jsontypes import JsonObject
 from assistantsync.normalise import align_resolved, normalise_field
-from assistantsync.plan import Action, Change, Plan, fingerprint, same_value
+from assistantsync.plan import Action, Change, Plan, same_value
 from assistantsync.record import canonical_json
 from assistantsync.reserved import RESERVED_METADATA_KEYS
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from assistantsync.desired import DesiredAssistant
+from assistantsync.fingerprint import Fingerprint, fingerprint
 from assistantsync.identity import claimed_key, match_assistants, name_twins
 from assistantsync.jsontypes import JsonObject
 from assistantsync.normalise import (
@@ -22,7 +23,7 @@ from assistantsync.normalise import (
     resolved_readings,
     user_metadata,
 )
-from assistantsync.record import canonical_json, decode_record, digest, digests, encode_record
+from assistantsync.record import canonical_json, decode_record, digest, encode_record
 from assistantsync.reserved import IDENTITY_KEY, METADATA_MAX_PAIRS, RESERVED_METADATA_KEYS, STATE_KEY
 
 Action = Literal["create", "update", "adopt", "no-op", "delete"]
@@ -39,49 +40,6 @@ class FieldChange:
     drift: bool = False  # the live value was changed outside git since the tool last applied
     write_only: bool = False  # the API never returns this field: `before` is unknown
     details: tuple[str, ...] = ()  # changed sub-paths inside the field, e.g. `[1].function.strict`
-
-
-class Fingerprint:
-    """Digests of the live object a change was computed from, to refuse a stale saved plan.
-
-    `of(live)` digests only when first read: only a saved plan and apply's freshness check read them, and
-    digesting every unchanged assistant was more than half of the diff's CPU. The live object is JSON nobody
-    mutates; it is kept until then.
-    """
-
-    __slots__ = ("_digests", "_live")
-
-    def __init__(self, object: str, fields: Mapping[str, str]) -> None:
-        self._digests: tuple[str, Mapping[str, str]] | None = (object, fields)
-        self._live: JsonObject | None = None
-
-    @classmethod
-    def of(cls, live: JsonObject) -> Fingerprint:
-        taken = cls.__new__(cls)
-        taken._digests, taken._live = None, live
-        return taken
-
-    def _taken(self) -> tuple[str, Mapping[str, str]]:
-        if self._digests is None:
-            assert self._live is not None
-            self._digests, self._live = digests(self._live, API_FIELDS), None
-        return self._digests
-
-    @property
-    def object(self) -> str:
-        return self._taken()[0]
-
-    @property
-    def fields(self) -> Mapping[str, str]:
-        return self._taken()[1]
-
-    def __eq__(self, other: Any) -> bool:
-        return isinstance(other, Fingerprint) and self._taken() == other._taken()
-
-    __hash__ = None  # type: ignore[assignment]  # like the dataclass it replaced: equal by value, unhashable
-
-    def __repr__(self) -> str:
-        return f"Fingerprint(object={self.object!r}, fields={dict(self.fields)!r})"
 
 
 @dataclass(frozen=True)
@@ -121,10 +79,6 @@ class Plan:
         for change in self.changes:
             counts[change.action] += 1
         return counts
-
-
-def fingerprint(live: JsonObject) -> Fingerprint:
-    return Fingerprint.of(live)
 
 
 def _changed_paths(before: Any, after: Any) -> tuple[str, ...] | None:
@@ -228,8 +182,10 @@ class PlanBuilder:
     every page, on some, or never.
     """
 
-    def __init__(self, desired: Sequence[DesiredAssistant], *, strict: bool = False, prune: bool = False) -> None:
+    def __init__(self, desired: Sequence[DesiredAssistant], *, strict: bool = False, prune: bool = False,
+                 fingerprints_early: bool = False) -> None:
         self._desired, self._strict, self._prune = desired, strict, prune
+        self._fingerprints_early = fingerprints_early  # the plan will be saved: digest in add_page, not after
         self._pinned = {want.id: want for want in desired if want.id}
         self._claimable = {want.key: want for want in desired if not want.id}
         self._early: dict[tuple[int, int], Change | str] = {}  # (id(desired), id(live)) -> its result
@@ -239,7 +195,10 @@ class PlanBuilder:
             key = claimed_key(item)
             for want in (self._pinned.get(str(item.get("id"))), self._claimable.get(key) if key else None):
                 if want is not None and (id(want), id(item)) not in self._early:
-                    self._early[(id(want), id(item))] = plan_assistant(want, item, self._strict)
+                    result = plan_assistant(want, item, self._strict)
+                    if self._fingerprints_early and isinstance(result, Change) and result.fingerprint is not None:
+                        result.fingerprint.compute()
+                    self._early[(id(want), id(item))] = result
 
     def finish(self, live: Sequence[JsonObject]) -> Plan:
         matching = match_assistants(self._desired, live)

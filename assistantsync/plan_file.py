@@ -11,8 +11,9 @@ from typing import Any
 
 from assistantsync import __version__
 from assistantsync.errors import AssistantSyncError
+from assistantsync.fingerprint import Fingerprint
 from assistantsync.jsontypes import JsonObject
-from assistantsync.plan import ACTIONS, Change, FieldChange, Fingerprint, Plan
+from assistantsync.plan import ACTIONS, Change, FieldChange, Plan
 
 FORMAT_VERSION = 1
 

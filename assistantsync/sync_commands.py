@@ -86,7 +86,8 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
 
     with build_client(**connection) as client:
         progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
-        result = plan_desired(desired, client, strict=strict, prune=prune)
+        result = plan_desired(desired, client, strict=strict, prune=prune,
+                              saved=out_file is not None or output_format == "json")
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(plan_to_json(result), encoding="utf-8")

@@ -78,3 +78,16 @@ def test_digests_serialise_each_member_once_and_agree_with_digest() -> None:
         whole, fields = digests(item, API_FIELDS)
         assert whole == digest(item), canonical_json(item)
         assert fields == {name: digest(item[name]) for name in API_FIELDS if name in item}
+
+
+@pytest.mark.parametrize("saved", [False, True])
+def test_a_plan_to_be_saved_digests_its_fingerprints_as_pages_arrive(saved: bool) -> None:
+    # A value JSON cannot hold, in a member the diff ignores: only digesting the whole object trips on it.
+    live = {**server_object("asst_1", key="a"), "unheard_of": object()}
+    builder = PlanBuilder([desired("a", model="gpt-4o")], fingerprints_early=saved)
+    if saved:
+        with pytest.raises(TypeError):
+            builder.add_page([live])
+    else:
+        builder.add_page([live])  # digested only if and when a saved plan reads it
+        assert [c.action for c in builder.finish([live]).changes] == ["no-op"]
