@@ -171,14 +171,18 @@ def bench_plan_apply(n: int, latency_ms: int, runs: int, parallelism: int) -> li
     with seeded_sandbox(n) as (sandbox, files):
         sandbox.set_latency(latency_ms)
 
-        def plan_once() -> float:
-            wall, code, out = run_cli(["plan", str(files), "--detailed-exitcode"], sandbox.base_url)
+        def plan_once(*extra: str) -> float:
+            wall, code, out = run_cli(["plan", str(files), "--detailed-exitcode", *extra], sandbox.base_url)
             assert code == 0, out
             return wall
 
         plan_wall, plan_requests = counted(sandbox, lambda: median_run(runs, plan_once))
         rows.append(Row(f"plan, N={n}, 0 changes", plan_wall, pages * latency,
                         {k: v // runs for k, v in plan_requests.items()}))
+        saved = files.parent / "plan.json"  # the CI recipe's plan: saved for apply --plan, fingerprints and all
+        out_wall, out_requests = counted(sandbox, lambda: median_run(runs, lambda: plan_once("--out", str(saved))))
+        rows.append(Row(f"plan --out plan.json, N={n}, 0 changes", out_wall, pages * latency,
+                        {k: v // runs for k, v in out_requests.items()}))
 
         flip = [True]
 

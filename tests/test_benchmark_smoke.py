@@ -25,9 +25,9 @@ def load_bench() -> ModuleType:
 @pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")
 def test_tiny_benchmark_makes_exactly_the_round_trips_it_should() -> None:
     bench = load_bench()
-    plan, apply, sdk = bench.bench_plan_apply(n=20, latency_ms=0, runs=1, parallelism=8)
+    plan, saved, apply, sdk = bench.bench_plan_apply(n=20, latency_ms=0, runs=1, parallelism=8)
     # plan: one list page and nothing else; apply: one list page and one write per changed assistant.
-    assert plan.requests == {"GET /assistants": 1}
+    assert plan.requests == saved.requests == {"GET /assistants": 1}
     assert apply.requests == {"GET /assistants": 1, "POST /assistants/{assistant_id}": 20}
     # The naive SDK script retrieves every assistant one by one on top of the list.
     assert sdk.requests == {"GET /assistants": 1, "GET /assistants/{assistant_id}": 20,
