@@ -134,6 +134,7 @@ def entry() -> NoReturn:
     # here: in-process callers (tests, the openai SDK's pydantic) keep them.
     for unused in ("numpy", "pydantic"):
         sys.modules.setdefault(unused, None)  # type: ignore[arg-type]  # None: "not importable"
+    _whole_writes()
     try:
         main()
     except SystemExit as done:
@@ -149,6 +150,19 @@ def entry() -> NoReturn:
     except (OSError, ValueError):  # a closed pipe: the interpreter would say so and exit 120
         code = code or 120
     os._exit(code or 0)
+
+
+def _whole_writes() -> None:
+    """Where PYTHONUNBUFFERED (or -u) leaves stdout and stderr writing straight to their file descriptors, as in
+    many CI images, a write a pipe takes only in part (its reader gone, a signal meanwhile) silently loses the
+    rest, and a plan cut short would look whole. A BufferedWriter writes everything or raises; flushed at
+    every line, output appears as soon as before (click.echo flushes every message anyway)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if isinstance(stream, io.TextIOWrapper) and isinstance(stream.buffer, io.FileIO):
+            raw = io.FileIO(stream.fileno(), "w", closefd=False)  # the original stream keeps the descriptor
+            setattr(sys, name, io.TextIOWrapper(io.BufferedWriter(raw), encoding=stream.encoding,
+                                                errors=stream.errors, line_buffering=True))
 
 
 def main() -> None:
