@@ -125,7 +125,8 @@ def _create(desired: DesiredAssistant, managed: JsonObject, wanted: Mapping[str,
 
 
 def _field_changes(wanted: Mapping[str, Any], live: JsonObject) -> list[FieldChange]:
-    record = decode_record((live.get("metadata") or {}).get(STATE_KEY))
+    metadata = live.get("metadata")  # a map from any sane server; anything else simply holds no record
+    record = decode_record(metadata.get(STATE_KEY) if isinstance(metadata, dict) else None)
     changes = []
     for name in (f for f in API_FIELDS if f in wanted):
         want = wanted[name]
@@ -156,8 +157,9 @@ def plan_assistant(desired: DesiredAssistant, live: JsonObject | None, strict: b
     body = None
     if action != "no-op":
         user = wanted["metadata"] if "metadata" in wanted else user_metadata(live.get("metadata"))
-        if len(user) + len(RESERVED_METADATA_KEYS) > METADATA_MAX_PAIRS:
-            return (f"{live_id} has {len(user)} metadata pairs; assistantsync needs "
+        pairs = len(user) if isinstance(user, dict) else 0  # no map (a broken server's): replaced by one
+        if pairs + len(RESERVED_METADATA_KEYS) > METADATA_MAX_PAIRS:
+            return (f"{live_id} has {pairs} metadata pairs; assistantsync needs "
                     f"{len(RESERVED_METADATA_KEYS)} of the {METADATA_MAX_PAIRS} for its own keys")
         body = {c.path: managed[c.path] for c in changes}
         body["metadata"] = _metadata_body(desired.key, managed.get("metadata", user), wanted)

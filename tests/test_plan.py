@@ -232,3 +232,11 @@ def test_a_saved_plan_keeps_the_fingerprints_of_unchanged_assistants() -> None:
     assert saved == {"object": plan.changes[0].fingerprint.object,  # type: ignore[union-attr]
                      "fields": dict(sorted(plan.changes[0].fingerprint.fields.items()))}  # type: ignore[union-attr]
     assert plan_from_json(plan_to_json(plan), "plan.json") == plan
+
+
+@pytest.mark.parametrize("metadata", [None, ["not", "a", "map"], "text", 5])
+def test_a_live_metadata_that_is_no_map_holds_no_record_and_is_adopted(metadata: Any) -> None:
+    live = {**server_object("asst_1", key=None), "metadata": metadata}
+    result = plan_assistant(desired("bot", pin="asst_1", model="gpt-4o"), live)
+    assert isinstance(result, Change) and result.action == "adopt"
+    assert result.body is not None and result.body["metadata"][IDENTITY_KEY] == "bot"

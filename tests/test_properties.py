@@ -25,8 +25,11 @@ from hypothesis import strategies as st
 from assistantsync.desired import DesiredAssistant, load_desired
 from assistantsync.errors import Location, ValidationFailed
 from assistantsync.normalise import API_DEFAULTS, API_FIELDS, WRITE_ONLY_FIELDS, align_resolved, normalise_field
-from assistantsync.plan import Change, plan_assistant, same_value
+from assistantsync.plan import Change, make_plan, plan_assistant, same_value
+from assistantsync.plan_file import plan_from_json, plan_to_json
 from assistantsync.record import decode_record, digest, encode_record
+from assistantsync.render import render_plan_text
+from assistantsync.render_markdown import render_plan_markdown
 from assistantsync.reserved import IDENTITY_KEY, RESERVED_METADATA_KEYS, STATE_KEY
 from assistantsync.safe_text import shown
 from assistantsync.sandbox.core import Settings, handle
@@ -213,6 +216,20 @@ odd_tools = st.lists(st.fixed_dictionaries({"type": st.sampled_from(["file_searc
 def test_normalising_any_live_value_never_raises_and_is_idempotent(field: str, value: Any) -> None:
     once = normalise_field(field, value)
     assert normalise_field(field, once) == once
+
+
+@FAST
+@example(fields={"model": "gpt-4o"}, live={"metadata": 1.5})
+@example(fields={"model": "gpt-4o"}, live={"metadata": ["not", "a", "map"]})
+@given(fields=documents, live=st.dictionaries(st.sampled_from(API_FIELDS), json_values | odd_tools))
+def test_any_live_object_is_planned_rendered_and_saved_without_raising(fields: dict[str, Any],
+                                                                      live: dict[str, Any]) -> None:
+    pinned = DesiredAssistant("bot", "asst_1", Location("bot.yaml", 1, 1), fields)
+    plan = make_plan([pinned], [{"id": "asst_1", "object": "assistant", **live}])
+    assert len(plan.changes) + len(plan.errors) == 1
+    render_plan_text(plan)
+    render_plan_markdown(plan)
+    assert plan_from_json(plan_to_json(plan), "plan.json") == plan
 
 
 # ---------------------------------------------------------------- the loader never crashes
