@@ -54,40 +54,69 @@ def _change_to_json(change: Change) -> JsonObject:
 
 
 def plan_from_json(text: str, source: str) -> Plan:
-    """Read a saved plan back; anything that is not a plan this version wrote is refused."""
+    """Read a saved plan back; anything that is not a plan this version wrote is refused, naming what is wrong:
+    a plan file is an input like any other, and every later step (show, the stale check, apply) trusts its types."""
     try:
-        document = json.loads(text)
+        document = _typed(json.loads(text), dict, "the document")
         if document.get("format_version") != FORMAT_VERSION:
             raise AssistantSyncError(
                 f"{source}: plan format_version {document.get('format_version')!r} is not supported "
                 f"(this assistantsync reads {FORMAT_VERSION}); run plan again"
             )
-        options = document["options"]
-        changes = tuple(_change_from_json(c) for c in document["changes"])
-        errors = tuple((str(e["key"]), str(e["message"])) for e in document.get("errors", []))
-        target = (document.get("target") or {}).get("base_url")  # absent from older plans: not checked
-        if target is not None and not isinstance(target, str):
-            raise ValueError("target.base_url is not a string")
-        warnings = tuple((str(w["key"]), str(w["message"])) for w in document.get("warnings", []))
-        return Plan(changes, errors, bool(options["strict"]), bool(options["prune"]), target, warnings)
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        options = _typed(document.get("options"), dict, "options")
+        changes = tuple(_change_from_json(_typed(change, dict, f"changes[{n}]"), f"changes[{n}]")
+                        for n, change in enumerate(_typed(document.get("changes"), list, "changes")))
+        target = _typed(document.get("target") or {}, dict, "target").get("base_url")  # absent from older plans
+        return Plan(changes, _notes(document, "errors"), _typed(options.get("strict"), bool, "options.strict"),
+                    _typed(options.get("prune"), bool, "options.prune"),
+                    _typed(target, (str, type(None)), "target.base_url"), _notes(document, "warnings"))
+    except (ValueError, RecursionError) as error:  # json's errors too, nesting deeper than it decodes among them
         raise AssistantSyncError(f"{source}: not a plan file written by assistantsync ({error})") from error
 
 
-def _change_from_json(data: Any) -> Change:
-    if data["action"] not in ACTIONS:
-        raise ValueError(f"unknown action {data['action']!r}")
-    fp = data["fingerprint"]
+def _typed(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+    if not isinstance(value, kind):
+        raise ValueError(f"{where} is {type(value).__name__}, not what a plan holds there")
+    return value
+
+
+def _notes(document: JsonObject, name: str) -> tuple[tuple[str, str], ...]:
+    """`errors` or `warnings`: (key, message) pairs; absent from older plans."""
+    notes = []
+    for n, note in enumerate(_typed(document.get(name, []), list, name)):
+        where = f"{name}[{n}]"
+        note = _typed(note, dict, where)
+        notes.append((_typed(note.get("key"), str, f"{where}.key"),
+                      _typed(note.get("message"), str, f"{where}.message")))
+    return tuple(notes)
+
+
+def _change_from_json(data: JsonObject, where: str) -> Change:
+    action = data.get("action")
+    if action not in ACTIONS:
+        raise ValueError(f"{where}.action {action!r} is not one of {', '.join(ACTIONS)}")
+    fp = _typed(data.get("fingerprint"), (dict, type(None)), f"{where}.fingerprint")
+    fields = []
+    for n, field in enumerate(_typed(data.get("fields"), list, f"{where}.fields")):
+        at = f"{where}.fields[{n}]"
+        field = _typed(field, dict, at)
+        details = _typed(field.get("details", []), list, f"{at}.details")
+        fields.append(FieldChange(_typed(field.get("path"), str, f"{at}.path"), field.get("before"), field.get("after"),
+                                  _typed(field.get("drift"), bool, f"{at}.drift"),
+                                  _typed(field.get("write_only"), bool, f"{at}.write_only"),
+                                  tuple(_typed(d, str, f"{at}.details[]") for d in details)))
+    fingerprint = None
+    if fp is not None:
+        at = f"{where}.fingerprint"
+        digests = {_typed(name, str, f"{at}.fields"): _typed(value, str, f"{at}.fields.{name}")
+                   for name, value in _typed(fp.get("fields"), dict, f"{at}.fields").items()}
+        fingerprint = Fingerprint(_typed(fp.get("object"), str, f"{at}.object"), digests)
     return Change(
-        key=str(data["key"]),
-        id=data["id"],
-        action=data["action"],
-        source=data["source"],
-        fields=tuple(
-            FieldChange(f["path"], f["before"], f["after"], bool(f["drift"]), bool(f["write_only"]),
-                        tuple(f.get("details", ())))
-            for f in data["fields"]
-        ),
-        fingerprint=None if fp is None else Fingerprint(str(fp["object"]), dict(fp["fields"])),
-        body=data["body"],
+        key=_typed(data.get("key"), str, f"{where}.key"),
+        id=_typed(data.get("id"), (str, type(None)), f"{where}.id"),
+        action=action,
+        source=_typed(data.get("source"), (str, type(None)), f"{where}.source"),
+        fields=tuple(fields),
+        fingerprint=fingerprint,
+        body=_typed(data.get("body"), (dict, type(None)), f"{where}.body"),
     )
