@@ -35,7 +35,12 @@ with httpx.Client(transport=SandboxTransport(path), base_url=BASE_URL, headers={
 
 
 def record(n: int) -> StoredAssistant:
-    return StoredAssistant({"id": f"asst_{n}", "object": "assistant", "created_at": n}, {"reasoning_effort": "low"})
+    """A stored assistant as the sandbox holds one."""
+    return StoredAssistant({"id": f"asst_{n}", "object": "assistant", "created_at": n, "name": None,
+                            "description": None, "model": "gpt-4o", "instructions": None, "tools": [],
+                            "tool_resources": {}, "metadata": {}, "temperature": 1.0, "top_p": 1.0,
+                            "response_format": "auto"},
+                           {"reasoning_effort": "low"})
 
 
 def create_many(path: Path, count: int, tag: str) -> None:
@@ -65,12 +70,27 @@ def test_a_missing_file_is_an_empty_store(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"format": "other"}',
-                                     '{"format": "assistantsync-sandbox/1", "assistants": [{"assistant": {}}]}'])
+                                     '{"format": "assistantsync-sandbox/1", "assistants": [{"assistant": {}}]}',
+                                     '{"format": "assistantsync-sandbox/1", "assistants": 1.5}'])
 def test_a_foreign_file_is_refused_with_a_fix(tmp_path: Path, content: str) -> None:
     path = tmp_path / "sandbox.json"
     path.write_text(content)
     with pytest.raises(SandboxStateError, match="delete it to start from an empty sandbox"):
         StateFile(path).load()
+
+
+def test_a_stored_assistant_the_sandbox_cannot_rank_is_refused_by_name(tmp_path: Path) -> None:
+    # The sandbox ranks stored objects by created_at: an edited file must not make it answer with a crash.
+    state = StateFile(tmp_path / "sandbox.json")
+    with state.locked():
+        state.save(Store([record(1), record(2)]))
+    saved = json.loads(state.path.read_text())
+    saved["assistants"][1]["assistant"]["created_at"] = {"when": "yesterday"}
+    state.path.write_text(json.dumps(saved))
+    with pytest.raises(SandboxStateError) as refused:
+        state.load()
+    assert str(refused.value) == (f"{state.path}: not a sandbox state file (assistants[1].assistant.created_at "
+                                  "must be an integer (seconds)); delete it to start from an empty sandbox")
 
 
 def test_a_failed_save_leaves_the_old_file_whole_and_no_temp_file(tmp_path: Path,
