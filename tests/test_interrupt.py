@@ -162,9 +162,12 @@ def test_a_signal_starts_no_new_write_and_the_next_apply_converges(
 
 
 def test_a_second_sigint_waits_for_the_writes_in_flight(env: Harness, start: Callable[..., Running]) -> None:
-    # The second signal must land while writes are still in flight: slower than the others, so that a busy
-    # machine cannot let them all finish between the two signals.
-    env.sandbox.set_faults(latency_ms=5 * LATENCY_MS)
+    # The second signal must land while a write is still in flight. Of the first two creates, sent together,
+    # the second the sandbox sees is held ten times longer: when the first is answered (and the first signal
+    # sent), that one is surely in flight, however quickly the tool starts its next ones or does not.
+    held = {"kind": "slow", "method": "POST", "route": "/assistants", "every": 2, "times": 1,
+            "delay_ms": 10 * LATENCY_MS}
+    env.sandbox.set_faults(held, latency_ms=LATENCY_MS)
     running = start()
     wait_until(lambda: len(creates(env)) >= 1, "the sandbox to answer the first create")
     running.signal(signal.SIGINT)
