@@ -110,6 +110,32 @@ def test_a_failed_save_leaves_the_old_file_whole_and_no_temp_file(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sandbox.json", "sandbox.json.lock"]
 
 
+def test_a_store_kept_between_requests_follows_every_change_to_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "sandbox.json"
+    with httpx.Client(transport=SandboxTransport(path), base_url=BASE_URL, headers=BETA) as client:
+        def names() -> list[str]:
+            return [item["name"] for item in client.get("/assistants", params={"order": "asc"}).json()["data"]]
+
+        client.post("/assistants", json={"model": "m", "name": "first"}).raise_for_status()
+        create_many(path, 1, "other")  # another transport (as another process would) writes the file
+        assert names() == ["first", "other-0"]
+        edited = json.loads(path.read_text())  # edited by hand, in place
+        edited["assistants"][0]["assistant"]["name"] = "FIRST"
+        path.write_text(json.dumps(edited))
+        assert names() == ["FIRST", "other-0"]
+
+        def full_disk(source: str, target: str) -> None:
+            raise OSError("disk full")
+
+        monkeypatch.setattr(os, "replace", full_disk)
+        with pytest.raises(OSError, match="disk full"):
+            client.post("/assistants", json={"model": "m", "name": "lost"})
+        monkeypatch.undo()
+        assert names() == ["FIRST", "other-0"]  # what the file holds, not the change its save lost
+    assert saved_names(path) == ["FIRST", "other-0"]
+
+
 def test_reads_do_not_rewrite_the_file(tmp_path: Path) -> None:
     path = tmp_path / "sandbox.json"
     with httpx.Client(transport=SandboxTransport(path), base_url=BASE_URL, headers=BETA) as client:

@@ -38,6 +38,16 @@ def store_to_json(store: Store) -> JsonObject:
     }
 
 
+def _state_bytes(store: Store) -> bytes:
+    """`store_to_json` as the file holds it: one assistant per line, from each record's cached encoding. (An
+    indented json.dump runs the pure-Python encoder: 44 ms at 1,000 assistants, on every write.)"""
+    head = json.dumps({"format": STATE_FORMAT, "revision": store.revision}).encode("ascii")[:-1]
+    entries = b",\n".join(b'{"assistant": ' + record.encoded + b', "write_only": '
+                           + json.dumps(record.write_only).encode("ascii") + b"}"
+                           for record in store.in_creation_order())
+    return head + b', "assistants": [\n' + entries + b"\n]}\n"
+
+
 def store_from_json(data: Any) -> Store:
     """The inverse of `store_to_json`; raises ValueError on anything else.
 
@@ -69,6 +79,10 @@ class StateFile:
     def __init__(self, path: Path = DEFAULT_STATE_PATH) -> None:
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
+        # The store as last loaded or saved here, and the file it was: kept while the file is that file, so a
+        # request does not reparse every assistant (17 ms at 1,000) nor re-encode them to save (25 ms). Any
+        # save, here or by another process, replaces the file: a new inode, so a new identity.
+        self._kept: tuple[tuple[int, int, int], Store] | None = None
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -86,18 +100,28 @@ class StateFile:
         with self.locked():
             store = self.load()
             before = store.revision
-            yield store
-            if store.revision != before:
-                self.save(store)
+            try:
+                yield store
+                if store.revision != before:
+                    self.save(store)
+            except BaseException:
+                self._kept = None  # the store may hold changes the file does not
+                raise
 
     def load(self) -> Store:
         """The saved store, or an empty one when there is no file yet. Call under `locked()`."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            with open(self.path, encoding="utf-8") as handle:
+                identity = _identity(os.fstat(handle.fileno()))
+                if self._kept is not None and self._kept[0] == identity:
+                    return self._kept[1]
+                text = handle.read()
         except FileNotFoundError:
             return Store()
         try:
-            return store_from_json(json.loads(text))
+            store = store_from_json(json.loads(text))
+            self._kept = (identity, store)
+            return store
         except ValueError as error:  # JSONDecodeError included
             raise SandboxStateError(
                 f"{self.path}: not a sandbox state file ({error}); delete it to start from an empty sandbox"
@@ -109,12 +133,17 @@ class StateFile:
         handle, temp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
         replaced = False
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as temp:
-                json.dump(store_to_json(store), temp, indent=1)
+            with os.fdopen(handle, "wb") as temp:
+                temp.write(_state_bytes(store))
                 temp.flush()
                 os.fsync(temp.fileno())  # the data is on disk before the name points at it
             os.replace(temp_name, self.path)
             replaced = True
+            self._kept = (_identity(os.stat(self.path)), store)
         finally:
             if not replaced:
                 os.unlink(temp_name)
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_ino, info.st_size, info.st_mtime_ns
