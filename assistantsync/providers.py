@@ -147,9 +147,15 @@ def parse_headers(raw: Sequence[str]) -> dict[str, str]:
 
 
 def _checked_base_url(url: str, source: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        shown = url if "@" not in parts.netloc else "(a URL with credentials, not shown)"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port  # raises for a port that is no number, or one above 65535
+        usable = (parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query
+                  and not parts.fragment and port != 0)
+    except ValueError:  # an unclosed IPv6 bracket, a port that is no number
+        usable = False
+    if not usable:
+        shown = url if "@" not in url else "(a URL with credentials, not shown)"
         raise ConnectionConfigError(f"{source} must be an http(s) URL like https://api.openai.com/v1, not {shown!r}")
     return url.strip().rstrip("/")
 

@@ -174,7 +174,12 @@ def test_two_portkey_routes_at_once_are_refused() -> None:
 
 
 @pytest.mark.parametrize(("url", "shown"), [("ftp://x.test/v1", "'ftp://x.test/v1'"), ("api.openai.com/v1", None),
-                                            ("https://u:p@/v1", "'(a URL with credentials, not shown)'")])
+                                            ("https://u:p@/v1", "'(a URL with credentials, not shown)'"),
+                                            ("http://[::1/v1", "'http://[::1/v1'"),
+                                            ("http://x.test:99999/v1", "'http://x.test:99999/v1'"),
+                                            ("http://x.test:0/v1", "'http://x.test:0/v1'"),
+                                            ("http://x.test:port/v1", "'http://x.test:port/v1'"),
+                                            ("https://u:p@[::1/v1", "'(a URL with credentials, not shown)'")])
 def test_a_base_url_must_be_http(url: str, shown: str | None) -> None:
     with pytest.raises(ConnectionConfigError, match=r"^--base-url must be an http\(s\) URL") as caught:
         resolve("openai", {"OPENAI_API_KEY": KEY}, base_url=url)
