@@ -83,7 +83,7 @@ def openai_auth(env: Env, base_url: str | None, api_version: str | None) -> Auth
 def portkey_auth(env: Env, base_url: str | None, api_version: str | None) -> Auth:
     base = base_url or env.get("PORTKEY_BASE_URL") or PORTKEY_HOSTED_BASE_URL
     # The hosted service needs a Portkey key; a self-hosted gateway has no accounts, so there it is optional.
-    hosted = urlsplit(base).hostname == urlsplit(PORTKEY_HOSTED_BASE_URL).hostname
+    hosted = _hostname(base) == _hostname(PORTKEY_HOSTED_BASE_URL)
     portkey_key = env.require("PORTKEY_API_KEY") if hosted else env.get("PORTKEY_API_KEY")
     routes = [name for name in PORTKEY_ROUTES if env.get(name)]
     if len(routes) > 1:
@@ -173,3 +173,11 @@ def _inline_secrets(config: str) -> Iterator[str]:
                 yield value
             elif isinstance(value, (dict, list)):
                 stack.append(value)
+
+
+def _hostname(url: str) -> str | None:
+    """The URL's host, None when it has none or cannot be read (the base URL check words that)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # an unclosed IPv6 bracket
+        return None

@@ -187,6 +187,11 @@ def test_a_base_url_must_be_http(url: str, shown: str | None) -> None:
         assert caught.value.message.endswith(f"not {shown}")
 
 
+def test_a_portkey_base_url_that_cannot_be_read_gets_the_base_url_message() -> None:
+    with pytest.raises(ConnectionConfigError, match=r"^the base URL of --provider portkey must be an http\(s\) URL"):
+        resolve("portkey", {"PORTKEY_BASE_URL": "http://[::1", "PORTKEY_PROVIDER": "@openai-prod"})
+
+
 def test_an_unknown_provider_lists_the_known_ones() -> None:
     with pytest.raises(ConnectionConfigError, match="unknown provider 'nope'; choose azure-foundry, azure-openai,"):
         resolve("nope", {})
