@@ -79,7 +79,7 @@ def _walk(folder: Path, root: Path | None, problems: list[Problem]) -> list[Sour
     # name, and so is each file that is not itself a symlink. os.scandir tells files, folders and symlinks
     # apart without a system call per file; the order is os.walk's: a folder's files, then its subfolders.
     found: list[SourceFile] = []
-    pending = [(str(folder), _real(folder))]
+    pending = [(str(folder), root_real if root is None else _real(folder))]
     while pending:
         current, current_real = pending.pop()
         try:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from assistantsync.bulk import no_gc_pauses
 from assistantsync.config import find_sources
-from assistantsync.desired_files import FILE_ONLY_FIELDS, DesiredAssistant, FieldSources, FileResult, read_files
+from assistantsync.desired_files import DesiredAssistant, FileResult, read_files
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.safe_text import shown
 
-__all__ = ["FILE_ONLY_FIELDS", "DesiredAssistant", "FieldSources", "load_desired"]
+__all__ = ["DesiredAssistant", "load_desired"]
 
 
 def load_desired(paths: Sequence[Path], root: Path | None = None, *,

@@ -35,8 +35,8 @@ def _highlight_pair(removed: str, added: str, style: Style) -> tuple[str, str]:
     return "".join(out_old), "".join(out_new)
 
 
-def style_diff(lines: list[str], style: Style, highlight_words: bool) -> list[str]:
-    """Colour diff lines; when asked, changed words inside paired -/+ lines stand out."""
+def style_diff(lines: list[str], style: Style) -> list[str]:
+    """Colour diff lines; changed words inside paired -/+ lines stand out."""
     if style is plain:  # every branch below would return each line as it is
         return list(lines)
     out: list[str] = []
@@ -54,7 +54,7 @@ def style_diff(lines: list[str], style: Style, highlight_words: bool) -> list[st
             while index + 1 < len(lines) and lines[index + 1].startswith("+"):
                 index += 1
                 added.append(lines[index])
-            if highlight_words and len(removed) == len(added):
+            if len(removed) == len(added):
                 pairs = [_highlight_pair(r[1:], a[1:], style) for r, a in zip(removed, added, strict=True)]
                 out.extend(style("remove", "-") + old for old, _ in pairs)
                 out.extend(style("add", "+") + new for _, new in pairs)

@@ -24,7 +24,9 @@ from types import TracebackType
 
 _TOKEN = struct.Struct("<H")
 _LENGTH = struct.Struct("<I")  # before each message the child sends
-MAX_CHUNKS = 4096  # their tokens (2 bytes each) fit the smallest pipe buffer Linux allows, so writing never waits
+# Their tokens (2 bytes each) are written before the child runs: 4 KiB, one page, fit any pipe Linux makes, even
+# one shrunk to a page once a user holds too many, so writing them never waits.
+MAX_CHUNKS = 2048
 
 
 def forking_pays() -> bool:

@@ -36,7 +36,7 @@ def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
     if is_multiline(before) or is_multiline(after) or any(isinstance(v, (dict, list)) for v in (before, after)):
         # Content is escaped before styling: a file's text must never drive the reviewer's terminal.
         lines = shown_lines(value_diff(before, after))
-        return [head, *("    " + line for line in style_diff(lines, style, style is not plain))]
+        return [head, *("    " + line for line in style_diff(lines, style))]
     body = shown(f"{scalar(before)} -> {scalar(after)}")
     return [f"{head} {body}"] if not change.drift else [head, f"    {body}"]
 

@@ -103,10 +103,11 @@ def plain_documents(parser: Any, file: str, resolvers: Resolvers, limits: Limits
         get()  # the stream start
         documents: list[Plain] = []
         values = [0]
+        resolve = _resolve(resolvers)
         while not isinstance(event := get(), StreamEndEvent):
             if not isinstance(event, DocumentStartEvent) or len(documents) == limits.documents:
                 return None
-            documents.append(_document(get, file, event.start_mark, _resolve(resolvers), limits, values))
+            documents.append(_document(get, file, event.start_mark, resolve, limits, values))
             get()  # the document end
         return documents or None
     except (_GiveUp, yaml.YAMLError):
@@ -117,10 +118,12 @@ def plain_documents(parser: Any, file: str, resolvers: Resolvers, limits: Limits
 
 def _resolve(resolvers: Resolvers) -> Callable[[str], str]:
     """The loader's implicit tag of a plain scalar (as yaml.resolver.BaseResolver.resolve finds it)."""
-    wildcard = list(resolvers.get(None, []))
+    wildcard = tuple(resolvers.get(None, ()))
+    # Per first character, its patterns then the wildcard ones, joined once: resolve runs for every plain scalar.
+    by_first = {first: (*patterns, *wildcard) for first, patterns in resolvers.items() if first is not None}
 
     def resolve(value: str) -> str:
-        for tag, pattern in [*resolvers.get(value[:1], []), *wildcard]:
+        for tag, pattern in by_first.get(value[:1], wildcard):
             if pattern.match(value):
                 return tag
         return STR
@@ -161,6 +164,7 @@ def _document(get: Callable[[], Any], file: str, start: Any, resolve: Callable[[
             if kind is not ScalarEvent:
                 raise _GiveUp
             text = event.value
+            # flow_question_mark, written out: this runs for every key.
             if (not event.style and (resolve(text) != STR or (flow and "?" in text))) or text in container:
                 raise _GiveUp
             frame[2] = key = intern(text)  # the same few field names in every file: stored once
@@ -188,9 +192,8 @@ def _document(get: Callable[[], Any], file: str, start: Any, resolve: Callable[[
 
 
 def _scalar(event: ScalarEvent, resolve: Callable[[str], str], flow: int) -> object:
-    """A scalar's value, as SafeConstructor makes it; gives up where the full loader would report a problem."""
-    if event.style:  # quoted or block: always a string
-        return event.value
+    """A plain scalar's value, as SafeConstructor makes it; gives up where the full loader would report a problem.
+    (A quoted or block scalar is always a string: the caller takes its value as it is.)"""
     if flow_question_mark(event, flow):
         raise _GiveUp
     tag = resolve(event.value)

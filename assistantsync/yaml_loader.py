@@ -6,10 +6,10 @@ same line as a scalar value), a list item at the item, the document itself at it
 Three readers, fastest first, each giving up to the next (the results are the same; only speed differs):
 1. yaml_fast: a plain file composed straight from libyaml's events (nearly every file);
 2. yaml_compose.FastLoader: libyaml's events through the full composer and its checks (files with
-   anchors, tags, duplicate keys... or any problem to report);
-3. yaml_compose.Loader: PyYAML's pure-Python parser, for text libyaml reads differently, a syntax error
-   (libyaml words those its own way; PyYAML's words are the ones the tool has always shown), or when
-   libyaml is not installed.
+   anchors, aliases, duplicate keys... or any problem to report);
+3. yaml_compose.Loader: PyYAML's pure-Python parser, for text libyaml reads differently (tags among it),
+   a syntax error (libyaml words those its own way; PyYAML's words are the ones the tool has always
+   shown), or when libyaml is not installed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from assistantsync import yaml_compose
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.jsontypes import JsonObject, JsonPath
 from assistantsync.yaml_checks import text_problem
-from assistantsync.yaml_compose import Differs, Loader, Refused
+from assistantsync.yaml_compose import Loader, Refused
 from assistantsync.yaml_fast import Limits, Positions, libyaml_may_differ, plain_documents
 
 LIBYAML = yaml_compose.LIBYAML  # libyaml's C parser is installed (PyYAML's wheels include it)
@@ -69,8 +69,8 @@ def load_yaml(text: str, file: str) -> list[YamlDocument]:
         plain = plain_documents(CParser(text), file, Loader.yaml_implicit_resolvers, limits)
         if plain is not None:
             return [YamlDocument(*document) for document in plain]
-    documents, problems, error = _read(yaml_compose.FastLoader(text, file, limits)) if fast else ([], [], Differs())
-    if error is not None:  # libyaml words syntax errors its own way: PyYAML's words are the tool's
+    documents, problems, error = _read(yaml_compose.FastLoader(text, file, limits)) if fast else ([], [], None)
+    if not fast or error is not None:  # libyaml words syntax errors its own way: PyYAML's words are the tool's
         loader = Loader(text, file, limits)
         documents, problems, error = _read(loader)
         if isinstance(error, yaml.MarkedYAMLError):
