@@ -129,11 +129,10 @@ def entry() -> NoReturn:
     command that runs for long, turns it back on."""
     gc.disable()
     # deepdiff imports numpy and pydantic whenever they are installed (66 ms, on the diff worker while list
-    # pages are fetched), to compare their types; a plan only ever compares JSON. None makes those imports fail
-    # fast, which deepdiff expects (a test proves it on every CI run, which installs the newest deepdiff). Only
-    # here: in-process callers (tests, the openai SDK's pydantic) keep them.
-    for unused in ("numpy", "pydantic"):
-        sys.modules.setdefault(unused, None)  # type: ignore[arg-type]  # None: "not importable"
+    # pages are fetched), to compare their types; a plan only ever compares JSON. deepdiff expects them missing
+    # (a test proves it on every CI run, which installs the newest deepdiff). Only in the installed command:
+    # in-process callers of main() (tests, next to the openai SDK's pydantic) keep them.
+    _never_import("numpy", "pydantic")
     _whole_writes()
     try:
         main()
@@ -165,6 +164,12 @@ def _whole_writes() -> None:
                                                 errors=stream.errors, line_buffering=True))
 
 
+def _never_import(*modules: str) -> None:
+    """Make importing `modules` fail fast in this process (a None entry: "not importable"), unless imported."""
+    for module in modules:
+        sys.modules.setdefault(module, None)  # type: ignore[arg-type]
+
+
 def main() -> None:
     """Entry point: every error exits 1 (click's usage errors included); 2 is reserved for pending changes.
 
@@ -172,11 +177,10 @@ def main() -> None:
     `report_crash` (installed here as sys.excepthook) with its traceback.
     """
     sys.excepthook = report_crash
-    # This process never runs async code or httpx's own CLI, yet importing httpcore imports trio whenever it is
-    # installed (40 ms) and httpx imports its CLI's pygments (5 ms). A None entry makes those imports fail fast,
-    # which both libraries expect and handle. Only here, in our own process: never in library use.
-    for unused in ("trio", "httpx._main"):
-        sys.modules.setdefault(unused, None)  # type: ignore[arg-type]  # None: "not importable"
+    # The CLI never runs async code or httpx's own CLI, yet importing httpcore imports trio whenever it is
+    # installed (40 ms) and httpx imports its CLI's pygments (5 ms); both libraries expect them missing. Here,
+    # so in-process callers of main() (tests) go without them too; library use of the package keeps them.
+    _never_import("trio", "httpx._main")
     try:
         code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -124,9 +124,9 @@ class AssistantsClient:
             if page.get("has_more") is not True:
                 hand_over()
                 return items
-            cursor = data[-1].get("id") if data else None
-            if not isinstance(cursor, str):
+            if not data:  # every item has a string id (checked above): only an empty page gives no cursor
                 raise ApiError("GET", path, "the list response says has_more but its last item has no id")
+            cursor = data[-1]["id"]
             if cursor in seen_cursors:  # a server that ignores `after` would otherwise page forever
                 raise ApiError("GET", path, f"the server repeated page cursor {cursor!r}; stopped paging")
             seen_cursors.add(cursor)

@@ -13,7 +13,7 @@ from assistantsync.record import digests
 class Fingerprint:
     """Digests of the live object a change was computed from, to refuse a stale saved plan.
 
-    `of(live)` digests only when first read: only a saved plan and apply's freshness check read them, and
+    `fingerprint(live)` digests only when first read: only a saved plan and apply's freshness check read them, and
     digesting every unchanged assistant was more than half of the diff's CPU. The live object is JSON nobody
     mutates; it is kept until then.
     """
@@ -23,12 +23,6 @@ class Fingerprint:
     def __init__(self, object: str, fields: Mapping[str, str]) -> None:
         self._digests: tuple[str, Mapping[str, str]] | None = (object, fields)
         self._live: JsonObject | None = None
-
-    @classmethod
-    def of(cls, live: JsonObject) -> Fingerprint:
-        taken = cls.__new__(cls)
-        taken._digests, taken._live = None, live
-        return taken
 
     def compute(self) -> None:
         """Digest now, not when first read (the diff worker does, while the next page is in flight)."""
@@ -58,4 +52,7 @@ class Fingerprint:
 
 
 def fingerprint(live: JsonObject) -> Fingerprint:
-    return Fingerprint.of(live)
+    """The fingerprint of `live`, digested when first read."""
+    taken = Fingerprint.__new__(Fingerprint)
+    taken._digests, taken._live = None, live
+    return taken

@@ -84,14 +84,15 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
     from assistantsync.plan_file import plan_to_json
     from assistantsync.sync import plan_desired
 
+    saved = out_file is not None or output_format == "json"
     with build_client(**connection) as client:
         progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
-        result = plan_desired(desired, client, strict=strict, prune=prune,
-                              saved=out_file is not None or output_format == "json")
+        result = plan_desired(desired, client, strict=strict, prune=prune, fingerprints_early=saved)
+    as_json = plan_to_json(result) if saved else ""  # made once, for the file and for --format json
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)
-        out_file.write_text(plan_to_json(result), encoding="utf-8")
-    click.echo(render(result, output_format, no_color), nl=False)
+        out_file.write_text(as_json, encoding="utf-8")
+    click.echo(as_json if output_format == "json" else render(result, output_format, no_color), nl=False)
     if result.errors:
         sys.exit(EXIT_ERROR)
     if detailed_exitcode and result.has_changes:
@@ -165,7 +166,4 @@ def _confirm(count: int) -> None:
 @no_color_option
 def show(plan_file: Path, output_format: str, no_color: bool) -> None:
     """Render a saved plan (plan --out) without credentials or network, e.g. as a pull-request comment."""
-    from assistantsync.plan_file import plan_from_json
-
-    saved = plan_from_json(plan_file.read_text(encoding="utf-8"), str(plan_file))
-    click.echo(render(saved, output_format, no_color), nl=False)
+    click.echo(render(_saved_plan(plan_file), output_format, no_color), nl=False)

@@ -154,7 +154,7 @@ class Transfer:
     def _transport_failure(self, method: str, full_path: str, exc: httpx.RequestError, attempt: int) -> Failure:
         import httpx
 
-        host = _host(self._settings.base_url)
+        host = urlsplit(self._settings.target).netloc  # never a user:password@ part
         what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError))
         hint = ""
@@ -179,7 +179,3 @@ def _when_sent(then: Callable[[], None]) -> Callable[[str, Mapping[str, object]]
             then()
 
     return trace
-
-
-def _host(url: str) -> str:
-    return urlsplit(url).netloc.rpartition("@")[2] or url  # never show a user:password@ part
