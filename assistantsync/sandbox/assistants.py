@@ -1,6 +1,6 @@
-"""What the server keeps and fills in: the assistant store and the create / modify / list semantics.
+"""What the server keeps and fills in: the create / modify / delete semantics over a `records.Store`.
 
-Pure functions over a `Store`; bodies arrive already validated against the request schemas, but
+Pure functions over a `Store` (listing is paging.py's); bodies arrive already validated against the request schemas, but
 every access is still guarded so that a laxer schema can never turn into a crash.
 Behaviour follows shared/notes/api-behavior.md (§1-§5); choices the notes leave open are marked.
 """
@@ -27,7 +27,7 @@ NULL_RESETS: JsonObject = {
 }
 
 
-def create_assistant(store: Store, body: JsonObject, *, now: int, new_id: IdFactory) -> JsonObject:
+def create_assistant(store: Store, body: JsonObject, *, now: int, new_id: IdFactory) -> StoredAssistant:
     assistant_id = new_id("asst_")
     while assistant_id in store:  # only an injected, repeating id factory can get here
         assistant_id = new_id("asst_")
@@ -47,11 +47,12 @@ def create_assistant(store: Store, body: JsonObject, *, now: int, new_id: IdFact
         "metadata": _object(body.get("metadata")),
         "response_format": _or_default(body.get("response_format"), "auto"),
     }
-    store.put(StoredAssistant(public, _write_only({}, body)))
-    return copy.deepcopy(public)
+    record = StoredAssistant(public, _write_only({}, body))
+    store.put(record)
+    return record
 
 
-def modify_assistant(store: Store, assistant_id: str, body: JsonObject, *, new_id: IdFactory) -> JsonObject:
+def modify_assistant(store: Store, assistant_id: str, body: JsonObject, *, new_id: IdFactory) -> StoredAssistant:
     """Partial update: omitted fields stay; tools, tool_resources and metadata are replaced whole."""
     record = store.get(assistant_id)
     public = copy.deepcopy(record.public)  # a new dict: a stored record is replaced, never changed (records.py)
@@ -71,8 +72,9 @@ def modify_assistant(store: Store, assistant_id: str, body: JsonObject, *, new_i
     public["tools"] = _list(public.get("tools"))
     # Refilled after every write: the spec's modify example shows the container a new tool brings.
     public["tool_resources"] = _with_containers(_object(public.get("tool_resources")), public["tools"])
-    store.put(StoredAssistant(public, _write_only(record.write_only, body)))
-    return copy.deepcopy(public)
+    modified = StoredAssistant(public, _write_only(record.write_only, body))
+    store.put(modified)
+    return modified
 
 
 def delete_assistant(store: Store, assistant_id: str) -> JsonObject:

@@ -24,7 +24,7 @@ from assistantsync.jsontypes import JsonObject
 from assistantsync.sandbox.auth import AuthPolicy
 from assistantsync.sandbox.faults import FaultConfigError, FaultPlan
 from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse
-from assistantsync.sandbox.store import store_to_json
+from assistantsync.sandbox.store import state_bytes
 
 if TYPE_CHECKING:
     from assistantsync.sandbox.app import SandboxApp
@@ -91,7 +91,8 @@ def _auth(app: SandboxApp, request: SandboxRequest) -> JsonObject:
 
 def _state(app: SandboxApp, request: SandboxRequest) -> JsonObject:
     with app.lock:
-        saved: JsonObject = json.loads(json.dumps(store_to_json(app.store)))  # a copy, taken under the lock
+        encoded = state_bytes(app.store)  # taken under the lock; decoded into a copy after it
+    saved: JsonObject = json.loads(encoded)
     return saved
 
 

@@ -17,12 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from assistantsync.jsontypes import JsonObject
 from assistantsync.sandbox.assistants import IdFactory, create_assistant, delete_assistant, modify_assistant
 from assistantsync.sandbox.auth import AuthPolicy, check_auth
 from assistantsync.sandbox.paging import list_assistants
 from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse
-from assistantsync.sandbox.records import Store
+from assistantsync.sandbox.records import Store, StoredAssistant
 from assistantsync.sandbox.validation import (
     CREATE_REQUEST_SCHEMA,
     MODIFY_REQUEST_SCHEMA,
@@ -116,20 +115,20 @@ def _dispatch(store: Store, request: SandboxRequest, settings: Settings) -> Sand
     if route.template == COLLECTION:
         body = parse_object(request.body)
         check_body(settings.validate, CREATE_REQUEST_SCHEMA, body)
-        return _stored(store, create_assistant(store, body, now=settings.clock(), new_id=settings.new_id))
+        return _answer(create_assistant(store, body, now=settings.clock(), new_id=settings.new_id))
     if request.method == "GET":
-        record = store.get(assistant_id)  # the stored dict, uncopied: records are never mutated (records.py)
-        return SandboxResponse(200, record.public, encoded=record.encoded)
+        return _answer(store.get(assistant_id))
     if request.method == "DELETE":
         return SandboxResponse(200, delete_assistant(store, assistant_id))
     body = parse_object(request.body)
     check_body(settings.validate, MODIFY_REQUEST_SCHEMA, body)
-    return _stored(store, modify_assistant(store, assistant_id, body, new_id=settings.new_id))
+    return _answer(modify_assistant(store, assistant_id, body, new_id=settings.new_id))
 
 
-def _stored(store: Store, body: JsonObject) -> SandboxResponse:
-    """A create or modify answer: the caller's own copy, sent as the record's encoding (made once, reused by list)."""
-    return SandboxResponse(200, body, encoded=store.get(body["id"]).encoded)
+def _answer(record: StoredAssistant) -> SandboxResponse:
+    """One assistant, as stored: the dict uncopied (records are never mutated, records.py), sent as its
+    encoding (made once, reused by list)."""
+    return SandboxResponse(200, record.public, encoded=record.encoded)
 
 
 def _check_beta(value: str | None) -> None:

@@ -43,17 +43,8 @@ class Store:
 
     def __init__(self, records: Iterable[StoredAssistant] = (), revision: int = 0) -> None:
         self._records: dict[str, StoredAssistant] = {r.public["id"]: r for r in records}
-        self._ranking: Ranking | None = None
         self.revision = revision
-
-    @property
-    def revision(self) -> int:
-        return self._revision
-
-    @revision.setter
-    def revision(self, value: int) -> None:
-        self._revision = value
-        self._ranking = None  # every write moves the revision, so a cached ranking never outlives one
+        self._ranking: tuple[int, Ranking] | None = None  # and the revision it was made at: any write moves it
 
     def __len__(self) -> int:
         return len(self._records)
@@ -85,10 +76,10 @@ class Store:
 
     def ranking(self) -> Ranking:
         """Sorted once per revision: paging through N records costs O(N log N) once, not per page."""
-        if self._ranking is None:
+        if self._ranking is None or self._ranking[0] != self.revision:
             records = self.in_creation_order()
             pairs = sorted(enumerate(records), key=lambda pair: (pair[1].public["created_at"], pair[0]))
             ascending = tuple(record for _, record in pairs)
             position = {record.public["id"]: index for index, record in enumerate(ascending)}
-            self._ranking = Ranking(ascending, position)
-        return self._ranking
+            self._ranking = (self.revision, Ranking(ascending, position))
+        return self._ranking[1]
