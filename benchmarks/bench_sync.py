@@ -363,7 +363,7 @@ def to_markdown(rows: Sequence[Row], latency_ms: int, runs: int) -> str:
         "# Benchmarks", "",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()} ({platform.machine()}); "
         f"sandbox latency {latency_ms} ms per request; medians of {runs} runs (the SDK script: 1 run).",
-        "Produced by `python benchmarks/bench_sync.py`; wall times include the CLI's own start-up.", "",
+        "Produced by `python benchmarks/bench_sync.py`; the CLI rows' wall times include its own start-up.", "",
         "| What | Wall (s) | Lower bound (s) | Ratio | Requests | Note |",
         "| --- | ---: | ---: | ---: | --- | --- |",
     ]

@@ -40,7 +40,8 @@ class Result:
 
 @dataclass(frozen=True)
 class Harness:
-    """The working folder, the sandbox, and the CLI pointed at it (or at `base_url`, e.g. a proxy in front)."""
+    """The working folder, the sandbox, and the CLI pointed at it (or at `base_url`: the same server under
+    another name)."""
 
     root: Path
     sandbox: ServedSandbox

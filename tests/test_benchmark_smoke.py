@@ -35,6 +35,14 @@ def test_tiny_benchmark_makes_exactly_the_round_trips_it_should() -> None:
     assert plan.bound == 0 and apply.bound == 0  # latency 0: the bound is zero round-trip time
 
 
+def test_tiny_engine_run_makes_the_same_round_trips_in_process() -> None:
+    # bench_engine calls load_desired, build_client, plan_desired and apply_checked directly: this keeps it in
+    # step with their signatures.
+    validate, plan, apply = load_bench().bench_engine(n=20, latency_ms=0, runs=1, parallelism=8)
+    assert validate.requests == {} and plan.requests == {"GET /assistants": 1}
+    assert apply.requests == {"GET /assistants": 1, "POST /assistants/{assistant_id}": 20}
+
+
 def test_markdown_table_names_machine_and_rows() -> None:
     bench = load_bench()
     table = bench.to_markdown([bench.Row("plan, N=1, 0 changes", 0.5, 0.25, {"GET /assistants": 1})], 50, 3)

@@ -652,6 +652,8 @@ def test_the_cli_process_never_imports_trio_or_httpx_cli(tmp_path: Path) -> None
             "sys.argv = ['assistantsync', 'plan', sys.argv[1], '--provider', 'sandbox', "
             "'--sandbox-state', sys.argv[2]]; "
             "cli.main()")
-    done = subprocess.run([sys.executable, "-c", code, "examples/assistants", str(tmp_path / "state.json")],
+    examples = Path(__file__).resolve().parents[1] / "examples" / "assistants"
+    done = subprocess.run([sys.executable, "-c", code, str(examples), str(tmp_path / "state.json")],
                           capture_output=True, text=True, check=False)
+    assert "to create" in done.stdout and done.returncode == 0, done.stdout + done.stderr  # the plan ran, over httpx
     assert done.stdout.endswith("[]\n"), done.stdout + done.stderr

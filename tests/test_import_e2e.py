@@ -21,8 +21,6 @@ from assistantsync.import_command import import_assistants, schema_reference
 from assistantsync.reserved import IDENTITY_KEY
 from assistantsync.schema import schema_path
 
-ENV = CLEAN_ENV
-
 HANDBOOK = """\
 # HR assistant
 
@@ -262,7 +260,6 @@ def test_usage_errors_exit_1_through_the_entry_point(
         args: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setitem(cli.commands, "import", import_assistants)  # what cli.py will register
     monkeypatch.setattr(sys, "argv", ["assistantsync", "import", *args])
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
     with pytest.raises(SystemExit) as exited:
@@ -294,13 +291,13 @@ def test_examples_applied_then_imported_plan_as_no_ops_on_the_embedded_sandbox(t
     examples = Path(__file__).resolve().parent.parent / "examples" / "assistants"
     connection = ["--provider", "sandbox", "--sandbox-state", str(tmp_path / "state.json")]
     runner = CliRunner()
-    applied = runner.invoke(cli, ["apply", str(examples), "--auto-approve", *connection], env=ENV)
+    applied = runner.invoke(cli, ["apply", str(examples), "--auto-approve", *connection], env=CLEAN_ENV)
     assert applied.exit_code == 0, applied.output
     out = tmp_path / "imported"
-    done = runner.invoke(import_assistants, ["--all", "--out", str(out), *connection], env=ENV)
+    done = runner.invoke(import_assistants, ["--all", "--out", str(out), *connection], env=CLEAN_ENV)
     assert done.exit_code == 0, done.stderr
     assert set(snapshot(out)) == {"hr-helper.yaml", "invoice-extractor.yaml", "support-analyst.yaml",
                                   "support-kb.yaml", "support-triage.yaml", "weather.yaml", "prompts/hr-helper.md"}
     assert snapshot(out)["prompts/hr-helper.md"] == (examples / "prompts" / "hr-helper.md").read_bytes()
-    planned = runner.invoke(cli, ["plan", str(out), "--detailed-exitcode", *connection], env=ENV)
+    planned = runner.invoke(cli, ["plan", str(out), "--detailed-exitcode", *connection], env=CLEAN_ENV)
     assert (planned.exit_code, planned.stdout) == (0, "No changes. 6 assistants up to date.\n")
