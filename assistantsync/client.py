@@ -20,7 +20,7 @@ from assistantsync import retry
 from assistantsync.apierror import AmbiguousWriteError, ApiError, NotedApiError
 from assistantsync.connection import ConnectionSettings, http_client
 from assistantsync.jsontypes import JsonObject
-from assistantsync.transfer import Failure, Transfer
+from assistantsync.transfer import Failure, JsonBody, Transfer
 
 if TYPE_CHECKING:
     import httpx
@@ -94,39 +94,33 @@ class AssistantsClient:
 
     def list_all(self) -> list[JsonObject]:
         """Every assistant, oldest first, following `after` cursors until `has_more` is false."""
+        from assistantsync.list_pages import Pages, list_tail
+
         path = self._transfer.full_path("/assistants")
-        items: list[JsonObject] = []
+        # A page whose tail gives its cursor away is settled (decoded, checked, handed to the observers) once the
+        # next page's request is on the wire (see list_pages.py). Not before: work the observers start at once
+        # would hold the interpreter lock while this thread sends, delaying every other page by 1-3 ms.
+        pages = Pages(path, tuple(self._page_observers))
         params = {"limit": str(PAGE_SIZE), "order": LIST_ORDER}
         seen_cursors: set[str] = set()
-        # Observers get a page once the next page's request is on the wire, not before: work they start at
-        # once would hold the interpreter lock while this thread sends, delaying every other page by 1-3 ms.
-        held: list[list[JsonObject]] = []  # at most the one page received last
-
-        def hand_over() -> None:
-            if held:
-                page = held.pop()
-                for observer in self._page_observers:
-                    observer(page)
-
         while True:
-            page = self._call("GET", "/assistants", params=params, on_sent=hand_over)
-            hand_over()  # a transport that does not report sending (the embedded sandbox): now
-            data = page.get("data")
-            if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-                raise ApiError("GET", path, "the list response has no `data` array of objects")
-            # Identity matching indexes assistants by id: one without would otherwise crash it later, unexplained.
-            without_id = next(
-                (n for n, item in enumerate(data) if not (isinstance(item.get("id"), str) and item["id"])), None)
-            if without_id is not None:
-                raise ApiError("GET", path, f"item {without_id} of the list response has no string `id`")
-            items.extend(data)
-            held.append(data)
-            if page.get("has_more") is not True:
-                hand_over()
-                return items
-            if not data:  # every item has a string id (checked above): only an empty page gives no cursor
-                raise ApiError("GET", path, "the list response says has_more but its last item has no id")
-            cursor = data[-1]["id"]
+            body = self._send("GET", "/assistants", params=params, on_sent=pages.settle)
+            pages.settle()  # a transport that does not report sending (the embedded sandbox): now
+            if pages.guessed_wrong:  # this answers a cursor the previous page did not give: thrown away
+                pages.guessed_wrong = False
+                cursor = pages.cursor
+            else:
+                if not isinstance(body, JsonBody):  # only a DELETE or a create may answer with an object it has
+                    raise TypeError("a list request answered with an object already decoded")
+                tail = list_tail(body.content)
+                pages.add(body, tail.cursor if tail is not None and tail.has_more else None)
+                if tail is not None and tail.has_more:
+                    cursor = tail.cursor  # the page is settled while the next one is in flight
+                else:
+                    pages.settle()
+                    cursor = pages.cursor
+            if cursor is None:
+                return pages.items
             if cursor in seen_cursors:  # a server that ignores `after` would otherwise page forever
                 raise ApiError("GET", path, f"the server repeated page cursor {cursor!r}; stopped paging")
             seen_cursors.add(cursor)
@@ -171,15 +165,31 @@ class AssistantsClient:
         path: str,
         *,
         body: JsonObject | None = None,
+        is_create: bool = False,
+        find_existing: FindExisting | None = None,
+        gone: JsonObject | None = None,
+        stop: threading.Event | None = None,
+    ) -> JsonObject:
+        """Send with retries. `gone`: what a DELETE returns when a retry finds the assistant already deleted."""
+        answer = self._send(method, path, body=body, is_create=is_create, find_existing=find_existing, gone=gone,
+                            stop=stop)
+        return answer if isinstance(answer, dict) else answer.decode()
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: JsonObject | None = None,
         params: Mapping[str, str] | None = None,
         is_create: bool = False,
         find_existing: FindExisting | None = None,
         gone: JsonObject | None = None,
         stop: threading.Event | None = None,
         on_sent: Callable[[], None] | None = None,
-    ) -> JsonObject:
-        """Send with retries. `gone`: what a DELETE returns when a retry finds the assistant already deleted.
-        `on_sent`: run when an attempt's request is on the wire (see Transfer.attempt)."""
+    ) -> JsonBody | JsonObject:
+        """_call's retry loop, answering with the body still undecoded (or an object it already has: `gone`, or
+        the assistant an ambiguous create did store). `on_sent`: run when an attempt's request is on the wire."""
         maybe_written = False
         attempt = 0
         while True:

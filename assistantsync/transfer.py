@@ -7,6 +7,7 @@ acts on those answers lives in client.py.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,35 @@ class Failure:
     cause: BaseException | None = None  # the httpx exception, for `raise ... from`
     # No answer in time: the server may still be working on it, so a lookup now cannot prove it never will.
     may_still_be_running: bool = False
+
+
+@dataclass(frozen=True)
+class JsonBody:
+    """A successful response's body, decoded when asked, so that a list page (half a megabyte) can be decoded
+    while the next page is already in flight."""
+
+    method: str
+    full_path: str
+    status: int
+    reason: str
+    content: bytes = field(repr=False)
+    encoding: str
+    secrets: frozenset[str] = field(repr=False)
+
+    def decode(self) -> JsonObject:
+        """The body's JSON object (as httpx's `Response.json` reads it), else an ApiError naming the request."""
+        try:
+            data = json.loads(self.content)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+            raise self._not_an_object() from exc
+        if not isinstance(data, dict):
+            raise self._not_an_object()
+        return data
+
+    def _not_an_object(self) -> ApiError:
+        shown = excerpt(self.content.decode(self.encoding, errors="replace")) or "(empty body)"
+        detail = f"{self.status} {self.reason}: the response is not a JSON object: {shown}"
+        return ApiError(self.method, self.full_path, detail, status=self.status, secrets=self.secrets)
 
 
 class Transfer:
@@ -76,7 +106,7 @@ class Transfer:
         params: Mapping[str, str] | None,
         attempt: int,
         on_sent: Callable[[], None] | None = None,
-    ) -> JsonObject | Failure:
+    ) -> JsonBody | Failure:
         """One attempt. `on_sent` runs once the request is on the wire (when the transport reports it, as
         httpcore's trace does over HTTP/1.1), while the response is awaited."""
         import httpx
@@ -100,27 +130,14 @@ class Transfer:
         )
         try:
             if response.is_success:
-                return self._json_object(method, full_path, response)
+                return JsonBody(method, full_path, response.status_code, response.reason_phrase, response.content,
+                                response.encoding or "utf-8", self._settings.secrets)
             return self._status_failure(method, path, full_path, response, attempt)
         finally:
             # httpx binds a response's stream back to the response: a reference cycle that would keep the body
             # (half a megabyte for a list page) until the cyclic garbage collector happens to run. Unbound, the
             # response and its body go as soon as this returns.
             response.stream = httpx.ByteStream(b"")
-
-    def _json_object(self, method: str, full_path: str, response: httpx.Response) -> JsonObject:
-        try:
-            data = response.json()
-        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
-            raise self._not_an_object(method, full_path, response) from exc
-        if not isinstance(data, dict):
-            raise self._not_an_object(method, full_path, response)
-        return data
-
-    def _not_an_object(self, method: str, full_path: str, response: httpx.Response) -> ApiError:
-        shown = excerpt(response.text) or "(empty body)"
-        detail = f"{response.status_code} {response.reason_phrase}: the response is not a JSON object: {shown}"
-        return ApiError(method, full_path, detail, status=response.status_code, secrets=self._settings.secrets)
 
     def _status_failure(
         self, method: str, path: str, full_path: str, response: httpx.Response, attempt: int

@@ -1,0 +1,46 @@
+"""list_tail: the cursor a list body gives away in its last bytes, or None where it cannot be told for sure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistantsync.list_pages import Tail, list_tail
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b'{"object":"list","data":[{"id":"asst_1"}],"first_id":"asst_1","last_id":"asst_1","has_more":true}',
+     Tail("asst_1", True)),
+    (b'{"data": [], "last_id": "asst_9", "has_more": false}', Tail("asst_9", False)),
+    (b'{"data": [],\n  "last_id" : "asst_9" ,\r\n  "has_more" :\ttrue\n}\n', Tail("asst_9", True)),
+    ('{"data": [], "last_id": "asst_\u00e9", "has_more": true}'.encode(), Tail("asst_\u00e9", True)),
+    # Not the top level's last two members, or not a plain cursor: decoded first, as any list.
+    (b'{"data": [], "has_more": true, "last_id": "asst_9"}', None),
+    (b'{"data": [], "last_id": null, "has_more": false}', None),
+    (b'{"data": [], "last_id": "asst_\\"9", "has_more": true}', None),
+    (b'{"data": [], "last_id": "", "has_more": true}', None),
+    (b'{"data": [], "last_id": "asst_9", "has_more": "yes"}', None),
+    (b'{"data": [{"last_id": "asst_9", "has_more": true}]}', None),
+    (b'{"data": [{"x": "a\\", \\"last_id\\": \\"asst_9\\", \\"has_more\\": true}"}]}', None),
+    (b'{"last_id": "asst_9", "has_more": true}', None),  # no comma before: not a list page's shape
+    (b'{"data": [], "last_id": "asst_\xff", "has_more": true}', None),  # not UTF-8
+    (b'', None),
+    (b'not json at all', None),
+])
+def test_the_tail_of_a_list_body(body: bytes, expected: Tail | None) -> None:
+    assert list_tail(body) == expected
+
+
+def test_a_tail_found_is_what_decoding_the_whole_body_gives() -> None:
+    body = json.dumps({"object": "list", "data": [{"id": "asst_1", "instructions": '", "last_id": "x'}],
+                       "first_id": "asst_1", "last_id": "asst_1", "has_more": True}, indent=2).encode()
+    decoded = json.loads(body)
+    assert list_tail(body) == Tail(decoded["last_id"], decoded["has_more"])
+
+
+def test_only_the_last_bytes_are_searched() -> None:
+    padding = b" " * 600
+    assert list_tail(b'{"data": [], "last_id": "asst_9", "has_more": true' + padding + b"}") is None
+    assert list_tail(b'{"data": [' + b"0," * 10_000 + b'0], "last_id": "asst_9", "has_more": true}') == \
+        Tail("asst_9", True)
