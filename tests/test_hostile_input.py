@@ -3,8 +3,9 @@
 Each case folder holds what a hostile or careless pull request could send, and `expected.txt`: the exact
 problem lines that `assistantsync validate <case>`, run in tests/hostile, prints. What cannot be committed
 (megabytes, symlinks, a FIFO, file names git or some file systems refuse) SETUP makes in a copy of the case.
-`validate` and `plan` must both exit 1 with exactly those lines, in bounded time, and plan must stop before
-any request: a socket connect or name lookup fails the test.
+`validate` and `plan` must both exit 1 with exactly those lines, and plan must stop before any request: a
+socket connect or name lookup fails the test. No speed is asserted (that is benchmarks/' job); a case that
+hung would stop the subprocess test below at its 60 s timeout.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,7 +38,6 @@ CASES = sorted(path.name for path in HOSTILE.iterdir() if path.is_dir())
 ENV: dict[str, str | None] = {"OPENAI_API_KEY": "sk-hostile-input-fake", "OPENAI_BASE_URL": None,
                               "ASSISTANTSYNC_PROVIDER": None, "ASSISTANTSYNC_BASE_URL": None, "NO_COLOR": "1"}
 UNREACHABLE = "http://127.0.0.1:9/v1"  # the discard port: nothing may even try it
-SECONDS = 3.0  # per command and case; the slowest, 50,001 values in one file, takes about one
 
 
 
@@ -143,17 +142,15 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
     yield attempts
 
 
-def run(args: list[str]) -> tuple[int, list[str], float]:
-    started = time.perf_counter()
+def run(args: list[str]) -> tuple[int, list[str]]:
     result = CliRunner().invoke(cli, args, env=ENV)
-    elapsed = time.perf_counter() - started
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines, "no message"
     count = len(lines) - 1
     assert lines[-1] == f"{count} problem{'s' if count != 1 else ''} found"
-    return result.exit_code, lines[:-1], elapsed
+    return result.exit_code, lines[:-1]
 
 
 def test_every_case_has_its_expected_lines() -> None:
@@ -170,9 +167,8 @@ def test_validate_refuses_with_located_problems(case: str, tmp_path: Path, monke
                                                 offline: list[object]) -> None:
     make_case(tmp_path, case)
     monkeypatch.chdir(tmp_path)
-    code, lines, elapsed = run(["validate", case])
+    code, lines = run(["validate", case])
     assert (code, lines) == (1, expected(case))
-    assert elapsed < SECONDS
     assert offline == []
 
 
@@ -181,9 +177,8 @@ def test_plan_refuses_before_any_request(case: str, tmp_path: Path, monkeypatch:
                                          offline: list[object]) -> None:
     make_case(tmp_path, case)
     monkeypatch.chdir(tmp_path)
-    code, lines, elapsed = run(["plan", "--provider", "openai", "--base-url", UNREACHABLE, case])
+    code, lines = run(["plan", "--provider", "openai", "--base-url", UNREACHABLE, case])
     assert (code, lines) == (1, expected(case))
-    assert elapsed < SECONDS
     assert offline == []
 
 

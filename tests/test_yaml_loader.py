@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import math
-import time
 import tracemalloc
 
 import pytest
@@ -79,17 +78,15 @@ def test_aliases_and_merge_keys_work_within_bounds() -> None:
     assert document.positions[("c", "x")] == Location("f.yaml", 1, 11)  # where the merged value was written
 
 
-def test_billion_laughs_fails_fast_and_small() -> None:
+def test_billion_laughs_stops_at_the_alias_limit_in_little_memory() -> None:
+    # Stopped at the limit, the expansion never happens: the memory it took shows that without timing anything.
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         problems = problems_of(BILLION_LAUGHS)
     finally:
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     assert problems == [f"f.yaml:5:8: aliases expand to more than {MAX_ALIAS_NODES} values; write the values out"]
-    assert elapsed < 0.5
     assert peak < 5_000_000
 
 
