@@ -8,7 +8,7 @@ import random
 from typing import Any
 
 import pytest
-from test_plan import desired, server_object
+from plan_inputs import desired, server_object
 
 from assistantsync.errors import AssistantSyncError
 from assistantsync.plan import make_plan

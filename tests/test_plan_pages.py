@@ -6,10 +6,10 @@ import random
 from typing import Any
 
 import pytest
+from fake_api import Scripted, reply, rig
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_client import Scripted, reply, rig
-from test_plan import desired, server_object
+from plan_inputs import desired, server_object
 
 from assistantsync.desired import DesiredAssistant
 from assistantsync.normalise import API_FIELDS
