@@ -34,6 +34,9 @@ class Outcome:
     id: str | None
     ok: bool
     message: str
+    # Surely not applied because the run was stopping (never started, or not retried after a failure that left
+    # nothing applied): not a failure, the next apply makes it.
+    not_applied: bool = False
 
 
 def stale_reasons(plan: Plan, live: Sequence[JsonObject]) -> list[str]:
@@ -136,7 +139,8 @@ def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[
         else:
             returned = client.modify(str(change.id), body, stop=stop)
     except RetryInterrupted as error:
-        return Outcome(change.key, change.action, change.id, False, interrupted_message(error))
+        return Outcome(change.key, change.action, change.id, False, interrupted_message(error),
+                       not_applied=not error.maybe_written)
     except AssistantSyncError as error:
         return Outcome(change.key, change.action, change.id, False, error.message)
     new_id = str(returned.get("id", change.id))
@@ -168,7 +172,7 @@ def apply_plan(
 
     def run(change: Change) -> Outcome:
         if halt.is_set():
-            outcome = Outcome(change.key, change.action, change.id, False, NOT_APPLIED)
+            outcome = Outcome(change.key, change.action, change.id, False, NOT_APPLIED, not_applied=True)
         else:
             outcome = _execute(change, client, find_existing, halt)
         if on_done is not None:

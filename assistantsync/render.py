@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistantsync.apply import NOT_APPLIED, Outcome
+from assistantsync.apply import Outcome
 from assistantsync.diffstyle import Style, plain, style_diff
 from assistantsync.plan import Change, FieldChange, Plan
 from assistantsync.safe_text import shown, shown_lines
@@ -101,7 +101,7 @@ def render_outcomes_text(outcomes: Sequence[Outcome], color: bool = False) -> st
         ident = f" {outcome.id}" if outcome.id else ""
         lines.append(f"{mark:>6}  {outcome.action} {outcome.key}{shown(ident)}: {shown(outcome.message)}")
     # Changes an interruption kept from starting did not fail: the next apply makes them.
-    skipped = sum(not o.ok and o.message.startswith(NOT_APPLIED) for o in outcomes)
+    skipped = sum(o.not_applied for o in outcomes)
     failed = sum(not o.ok for o in outcomes) - skipped
     tail = f", {skipped} not applied (interrupted)" if skipped else ""
     lines.append(f"Apply: {len(outcomes) - failed - skipped} succeeded, {failed} failed{tail}.")

@@ -8,8 +8,9 @@ import pytest
 from plan_samples import PLANS, change, field
 from snapshot_check import assert_snapshot
 
+from assistantsync.apply import Outcome
 from assistantsync.plan import Plan
-from assistantsync.render import field_lines, render_plan_text
+from assistantsync.render import field_lines, render_outcomes_text, render_plan_text
 from assistantsync.textdiff import NO_NEWLINE, item_diff, unified_lines, whitespace_only
 
 GREEN, RED = "\x1b[32m", "\x1b[31m"
@@ -92,3 +93,20 @@ def test_warnings_come_after_errors_and_before_the_changes_escaped() -> None:
     assert lines[:2] == ["error: broken: bad", "warning: bot: named 'W\\x1b[31m'"]
     assert render_plan_text(replace(plan, errors=()), color=True).startswith(
         "\x1b[1;33mwarning: bot: named 'W\\x1b[31m'\x1b[0m\n")
+
+
+def test_the_apply_summary_counts_what_an_interruption_kept_from_applying_apart_from_failures() -> None:
+    outcomes = [
+        Outcome("a", "update", "asst_1", True, "updated"),
+        Outcome("b", "create", None, False, "not applied: interrupted", not_applied=True),
+        # A server may word its own error alike: only the flag says the change surely was not applied.
+        Outcome("c", "update", "asst_3", False, "not applied: interrupted by the gateway (503)"),
+        Outcome("d", "update", "asst_4", False, "interrupted before a retry; the failed attempt may have been applied"),
+    ]
+    assert render_outcomes_text(outcomes).splitlines() == [
+        "    ok  update a asst_1: updated",
+        "FAILED  create b: not applied: interrupted",
+        "FAILED  update c asst_3: not applied: interrupted by the gateway (503)",
+        "FAILED  update d asst_4: interrupted before a retry; the failed attempt may have been applied",
+        "Apply: 1 succeeded, 2 failed, 1 not applied (interrupted).",
+    ]
