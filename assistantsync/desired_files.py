@@ -13,7 +13,7 @@ from pathlib import Path
 from assistantsync.config import SourceFile, load_file
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.forked import MAX_CHUNKS, Chunks, Forked, forking_pays
-from assistantsync.formats import KEY_PATTERN
+from assistantsync.formats import KEY_PATTERN, slug
 from assistantsync.jsontypes import JsonObject, format_path
 from assistantsync.references import Reading, Resolved, resolve_references
 from assistantsync.schema import validate_assistant
@@ -209,7 +209,7 @@ def _key(entry: _Entry, problems: list[Problem]) -> str:
     stem = entry.source.path.stem
     if re.fullmatch(KEY_PATTERN, stem):
         return stem
-    suggestion = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-")[:64] or "my-assistant"
+    suggestion = slug(stem) or "my-assistant"  # as import would name it
     problems.append(Problem(start, "key", f"the file name '{stem}' cannot be the key (1-64 lowercase letters, "
                                           f"digits, '.', '_' or '-'): set one, e.g. `key: {suggestion}`"))
     return ""

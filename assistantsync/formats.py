@@ -6,8 +6,29 @@ a no-op for ECMA-262 regexes, which editors use.
 
 from __future__ import annotations
 
+import re
+
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ASSISTANT_SCHEMA = "assistant.schema.json"
 KEY_PATTERN = r"^[a-z0-9._-]{1,64}$(?!\n)"
 ID_PATTERN = r"^asst_[A-Za-z0-9_-]+$(?!\n)"
 NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$(?!\n)"  # function and json_schema names: a rule the spec gives in prose only
+KEY_MAX_CHARS = 64
+# Letters that NFKD does not split into a base letter and an accent.
+_SPELLED_OUT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+                              "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH"})
+
+
+def slug(text: object) -> str:
+    """A key made of `text`: accents dropped, lowercase, runs of other characters as `-`, at most 64 characters.
+
+    It never starts or ends with `.`, `_` or `-` (a file named `.x.yaml` would be hidden); "" when nothing is left.
+    """
+    import unicodedata  # only import and a file name's key suggestion need it
+
+    if not isinstance(text, str):
+        return ""
+    spelled = unicodedata.normalize("NFKD", text.translate(_SPELLED_OUT))
+    ascii_text = spelled.encode("ascii", "ignore").decode("ascii")
+    dashed = re.sub(r"[^a-z0-9._-]+", "-", ascii_text.lower())
+    return dashed.strip("-._")[:KEY_MAX_CHARS].rstrip("-._")

@@ -6,18 +6,12 @@ taking precedence. And what to say when live assistants claim one key between th
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
-from assistantsync.formats import KEY_PATTERN
+from assistantsync.formats import KEY_MAX_CHARS, KEY_PATTERN, slug
 from assistantsync.identity import claimed_key, claims_by_key
 from assistantsync.jsontypes import JsonObject
 from assistantsync.reserved import IDENTITY_KEY
-
-KEY_MAX_CHARS = 64
-# Letters that NFKD does not split into a base letter and an accent.
-_SPELLED_OUT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
-                              "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH"})
 
 
 def assign_keys(assistants: Sequence[JsonObject]) -> list[str]:
@@ -49,19 +43,6 @@ def claim_conflicts(assistants: Iterable[JsonObject]) -> list[str]:
             conflicts.append(f"{who} claim key '{key}' in metadata {IDENTITY_KEY}; the files give them different "
                              f"keys, but plan refuses them until you clear {IDENTITY_KEY} on all but one")
     return conflicts
-
-
-def slug(text: object) -> str:
-    """A key made of `text`: accents dropped, lowercase, runs of other characters as `-`, at most 64 characters.
-
-    It never starts or ends with `.`, `_` or `-` (a file named `.x.yaml` would be hidden); "" when nothing is left.
-    """
-    if not isinstance(text, str):
-        return ""
-    spelled = unicodedata.normalize("NFKD", text.translate(_SPELLED_OUT))
-    ascii_text = spelled.encode("ascii", "ignore").decode("ascii")
-    dashed = re.sub(r"[^a-z0-9._-]+", "-", ascii_text.lower())
-    return dashed.strip("-._")[:KEY_MAX_CHARS].rstrip("-._")
 
 
 def _usable_key(key: str) -> bool:

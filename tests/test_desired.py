@@ -89,6 +89,18 @@ def test_assistants_come_sorted_by_key(in_tmp: Path) -> None:
     assert [a.key for a in load_desired([Path("a"), Path("b")])] == ["alpha", "mid", "zeta"]
 
 
+@pytest.mark.parametrize(("stem", "suggestion"), [
+    ("Café Støre_Bot", "cafe-store_bot"),  # accents dropped, as import names its files
+    ("-Über-", "uber"),
+    ("???", "my-assistant"),
+    ("x" * 70, "x" * 64),
+])
+def test_a_file_name_that_cannot_be_the_key_suggests_the_key_import_would_choose(in_tmp: Path, stem: str,
+                                                                                  suggestion: str) -> None:
+    write(in_tmp / f"{stem}.yaml", "model: gpt-4o\n")
+    assert problems([in_tmp])[0].endswith(f"set one, e.g. `key: {suggestion}`")
+
+
 def test_a_symlink_leading_outside_the_root_is_refused(in_tmp: Path) -> None:
     write(in_tmp / "secret.txt", "password")
     write(in_tmp / "assistants/a.yaml", "model: x\ninstructions_file: prompts/p.md\n")

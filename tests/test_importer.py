@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from assistantsync.desired import DesiredAssistant
 from assistantsync.errors import AssistantSyncError, Location
-from assistantsync.import_keys import assign_keys, claim_conflicts, slug
+from assistantsync.formats import slug
+from assistantsync.import_keys import assign_keys, claim_conflicts
 from assistantsync.importer import FIELD_ORDER, ImportedFile, assistant_files, import_files
 from assistantsync.plan import plan_assistant
 from assistantsync.reserved import IDENTITY_KEY, STATE_KEY
