@@ -742,3 +742,47 @@ def test_cli_max_retries_0_and_a_wrong_key_fail_with_one_request_and_no_key(serv
     assert refused.stderr.splitlines()[-1].endswith("; check OPENAI_API_KEY")
     assert_no_secret(limited.output, refused.output, refused.stderr)
     assert served.count("GET", COLLECTION) == 1
+
+
+class PagesServer(ThreadingHTTPServer):
+    """Answers each GET with the next of `bodies`, exactly those bytes, and notes the query it was asked."""
+
+    daemon_threads = True
+
+    def __init__(self, bodies: list[bytes]) -> None:
+        super().__init__(("127.0.0.1", 0), _PagesHandler)
+        self.bodies = bodies
+        self.queries: list[str] = []
+
+
+class _PagesHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: PagesServer
+
+    def do_GET(self) -> None:
+        self.server.queries.append(self.path.partition("?")[2])
+        body = self.server.bodies.pop(0)
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+def test_a_bad_page_found_while_the_next_is_in_flight_fails_the_list_over_real_http() -> None:
+    # The first page's tail gives its cursor away, so it is checked only once the second request is on the wire,
+    # inside httpcore's send: the error must come out as it is, and the client must stay usable.
+    bad = b'{"object": "list", "data": [{"name": "no id"}], "last_id": "asst_1", "has_more": true}'
+    good = b'{"object": "list", "data": [{"id": "asst_9"}], "last_id": "asst_9", "has_more": false}'
+    server = PagesServer([bad, good, good])
+    with in_background(server):
+        settings, _ = resolve_connection("openai", {"OPENAI_API_KEY": OPENAI_KEY},
+                                         base_url=f"http://127.0.0.1:{server.server_address[1]}/v1")
+        with AssistantsClient(settings) as client:
+            with pytest.raises(ApiError, match=r"^GET /v1/assistants: item 0 of the list response has no string `id`$"):
+                client.list_all()
+            assert client.list_all() == [{"id": "asst_9"}]
+    assert server.queries == ["limit=100&order=asc", "limit=100&order=asc&after=asst_1", "limit=100&order=asc"]

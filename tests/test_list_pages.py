@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistantsync.list_pages import Tail, list_tail
 
@@ -44,3 +46,26 @@ def test_only_the_last_bytes_are_searched() -> None:
     assert list_tail(b'{"data": [], "last_id": "asst_9", "has_more": true' + padding + b"}") is None
     assert list_tail(b'{"data": [' + b"0," * 10_000 + b'0], "last_id": "asst_9", "has_more": true}') == \
         Tail("asst_9", True)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.sampled_from(["asst_1", "asst_\u00e9"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10)
+_member = st.tuples(st.sampled_from(["data", "last_id", "has_more", "first_id", 'has_more"', "x"]), _json)
+_tail = st.lists(st.tuples(st.sampled_from(["last_id", "has_more"]), _json), max_size=3)
+
+
+@settings(max_examples=500)
+@given(members=st.lists(_member, max_size=5), tail=_tail, space=st.sampled_from(["", " ", "\n  "]),
+       ascii_only=st.booleans())
+def test_a_tail_found_in_any_json_object_is_what_decoding_gives(members: list[tuple[str, object]],
+                                                                 tail: list[tuple[str, object]], space: str,
+                                                                 ascii_only: bool) -> None:
+    # Written member by member, so a key may repeat (json.loads keeps the last) and any order occurs.
+    pairs = [f"{json.dumps(key)}:{space}{json.dumps(value, ensure_ascii=ascii_only)}" for key, value in members + tail]
+    body = ("{" + space + f",{space}".join(pairs) + space + "}").encode()
+    found = list_tail(body)
+    if found is not None:
+        decoded = json.loads(body)
+        assert (decoded["last_id"], decoded["has_more"]) == (found.cursor, found.has_more)
