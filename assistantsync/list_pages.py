@@ -20,7 +20,9 @@ from assistantsync.transfer import JsonBody
 
 # Anchored at the body's end, after a comma: in valid JSON this can only be the top-level object's last two
 # members (a quote inside a string is escaped, and the cursor may hold no escape), the ones json.loads keeps.
-_TAIL = re.compile(rb',\s*"last_id"\s*:\s*"([^"\\\x00-\x1f]+)"\s*,\s*"has_more"\s*:\s*(true|false)\s*\}\s*\Z')
+_SPACE = rb"[ \t\r\n]*"  # JSON's own whitespace, no other
+_TAIL = re.compile(rb',%s"last_id"%s:%s"([^"\\\x00-\x1f]+)"%s,%s"has_more"%s:%s(true|false)%s\}%s\Z'
+                   % ((_SPACE,) * 9))
 _TAIL_BYTES = 512  # far more than a cursor needs; the search never looks further back
 
 

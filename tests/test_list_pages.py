@@ -23,6 +23,7 @@ from assistantsync.list_pages import Tail, list_tail
     (b'{"data": [], "last_id": "asst_\\"9", "has_more": true}', None),
     (b'{"data": [], "last_id": "", "has_more": true}', None),
     (b'{"data": [], "last_id": "asst_9", "has_more": "yes"}', None),
+    (b'{"data": [], "last_id": "asst_9",\x0c"has_more": true}', None),  # a form feed is no JSON whitespace
     (b'{"data": [{"last_id": "asst_9", "has_more": true}]}', None),
     (b'{"data": [{"x": "a\\", \\"last_id\\": \\"asst_9\\", \\"has_more\\": true}"}]}', None),
     (b'{"last_id": "asst_9", "has_more": true}', None),  # no comma before: not a list page's shape
