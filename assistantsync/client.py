@@ -20,6 +20,7 @@ from assistantsync import retry
 from assistantsync.apierror import AmbiguousWriteError, ApiError, NotedApiError
 from assistantsync.connection import ConnectionSettings, http_client
 from assistantsync.jsontypes import JsonObject
+from assistantsync.list_pages import Pages, list_tail
 from assistantsync.transfer import Failure, JsonBody, Transfer
 
 if TYPE_CHECKING:
@@ -94,8 +95,6 @@ class AssistantsClient:
 
     def list_all(self) -> list[JsonObject]:
         """Every assistant, oldest first, following `after` cursors until `has_more` is false."""
-        from assistantsync.list_pages import Pages, list_tail
-
         path = self._transfer.full_path("/assistants")
         # A page whose tail gives its cursor away is settled (decoded, checked, handed to the observers) once the
         # next page's request is on the wire (see list_pages.py). Not before: work the observers start at once
@@ -106,14 +105,14 @@ class AssistantsClient:
         while True:
             body = self._send("GET", "/assistants", params=params, on_sent=pages.settle)
             pages.settle()  # a transport that does not report sending (the embedded sandbox): now
-            if pages.guessed_wrong:  # this answers a cursor the previous page did not give: thrown away
-                pages.guessed_wrong = False
+            if pages.cursor != params.get("after"):
+                # Sent with a cursor guessed from the previous page's tail, which that page, decoded, contradicts:
+                # this answer is thrown away, and the right page asked for (if there is one).
                 cursor = pages.cursor
             else:
-                if not isinstance(body, JsonBody):  # only a DELETE or a create may answer with an object it has
-                    raise TypeError("a list request answered with an object already decoded")
+                assert isinstance(body, JsonBody)  # only a DELETE or a create may answer with an object it has
+                pages.add(body)
                 tail = list_tail(body.content)
-                pages.add(body, tail.cursor if tail is not None and tail.has_more else None)
                 if tail is not None and tail.has_more:
                     cursor = tail.cursor  # the page is settled while the next one is in flight
                 else:

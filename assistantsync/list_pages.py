@@ -48,31 +48,27 @@ class Pages:
 
     def __init__(self, full_path: str, observers: Sequence[Callable[[list[JsonObject]], object]]) -> None:
         self.items: list[JsonObject] = []
-        self.has_more = True
-        self.cursor: str | None = None  # the last settled page's last item id, when it has more
-        self.guessed_wrong = False  # the last settled page's cursor is not the one guessed from its tail
+        self.cursor: str | None = None  # the last settled page's last item id; None once a page has no more
         self._full_path = full_path
         self._observers = observers
-        self._pending: tuple[JsonBody, str | None] | None = None
+        self._pending: JsonBody | None = None
 
-    def add(self, body: JsonBody, guess: str | None) -> None:
-        """A page received, to settle later; `guess` is the cursor the next request was sent with, if any."""
-        self._pending = (body, guess)
+    def add(self, body: JsonBody) -> None:
+        """A page received, to settle later."""
+        self._pending = body
 
     def settle(self) -> None:
         """Decode and check the pending page, if any (raises ApiError for a malformed one), and hand it over."""
         if self._pending is None:
             return
-        body, guess = self._pending
+        page = self._pending.decode()
         self._pending = None
-        page = body.decode()
         data = self._checked(page.get("data"))
         self.items.extend(data)
-        self.has_more = page.get("has_more") is True
-        if self.has_more and not data:  # every item has a string id (checked): only an empty page gives no cursor
+        has_more = page.get("has_more") is True
+        if has_more and not data:  # every item has a string id (checked): only an empty page gives no cursor
             raise ApiError("GET", self._full_path, "the list response says has_more but its last item has no id")
-        self.cursor = data[-1]["id"] if self.has_more else None
-        self.guessed_wrong = guess is not None and self.cursor != guess
+        self.cursor = data[-1]["id"] if has_more else None
         for observer in self._observers:
             observer(data)
 
