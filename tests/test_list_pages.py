@@ -54,19 +54,26 @@ _json = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=10)
 _member = st.tuples(st.sampled_from(["data", "last_id", "has_more", "first_id", 'has_more"', "x"]), _json)
-_tail = st.lists(st.tuples(st.sampled_from(["last_id", "has_more"]), _json), max_size=3)
+_CURSORS = ["asst_1", "asst_\u00e9", 'asst_"q', "asst 2"]
+_tails = st.lists(st.tuples(st.sampled_from(["last_id", "has_more"]), _json), max_size=3) | st.tuples(
+    st.sampled_from(_CURSORS), st.booleans()).map(lambda pair: [("last_id", pair[0]), ("has_more", pair[1])])
 
 
 @settings(max_examples=500)
-@given(members=st.lists(_member, max_size=5), tail=_tail, space=st.sampled_from(["", " ", "\n  "]),
+@given(members=st.lists(_member, max_size=5), tail=_tails, space=st.sampled_from(["", " ", "\n  "]),
        ascii_only=st.booleans())
 def test_a_tail_found_in_any_json_object_is_what_decoding_gives(members: list[tuple[str, object]],
                                                                  tail: list[tuple[str, object]], space: str,
                                                                  ascii_only: bool) -> None:
     # Written member by member, so a key may repeat (json.loads keeps the last) and any order occurs.
-    pairs = [f"{json.dumps(key)}:{space}{json.dumps(value, ensure_ascii=ascii_only)}" for key, value in members + tail]
-    body = ("{" + space + f",{space}".join(pairs) + space + "}").encode()
+    encoded = [(key, json.dumps(value, ensure_ascii=ascii_only)) for key, value in members + tail]
+    body = ("{" + space + f",{space}".join(f"{json.dumps(key)}:{space}{value}" for key, value in encoded)
+            + space + "}").encode()
     found = list_tail(body)
     if found is not None:
         decoded = json.loads(body)
         assert (decoded["last_id"], decoded["has_more"]) == (found.cursor, found.has_more)
+    # A list page's own ending, after other members, with a cursor written without escapes: always found.
+    if members and [key for key, _ in tail] == ["last_id", "has_more"] and tail[0][1] in _CURSORS \
+            and isinstance(tail[1][1], bool) and "\\" not in encoded[-2][1]:
+        assert found == Tail(str(tail[0][1]), tail[1][1])
