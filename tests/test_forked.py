@@ -6,6 +6,7 @@ import os
 import select
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,8 +39,11 @@ def test_received_never_waits_and_rest_gets_the_remainder() -> None:
 
     with Forked(task) as child:
         got: list[bytes] = []
-        while not got:  # the first one arrives; received() returns at once either way
+        for _ in range(30_000):  # the first one arrives; received() returns at once either way (a hang guard)
             got += child.received()
+            if got:
+                break
+            time.sleep(0.001)
         assert got == [b"first"] and child.received() == []
         os.write(write_end, b"!")
         assert child.rest() == [b"second"]
@@ -130,6 +134,7 @@ def test_files_read_in_a_child_give_the_same_results(tmp_path: Path, monkeypatch
     write(tmp_path / "b/bad.yaml", "model: a: b\n")
     expected = _problems([Path("a"), Path("b")])
     monkeypatch.setattr(desired_files, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(desired_files, "forking_pays", lambda: sys.platform.startswith("linux"))  # even on 1 core
     assert [(a.key, a.fields, a.source, dict(a.field_sources)) for a in load_desired([Path("a")])] == serial
     assert "z-params" not in [key for key, *_ in serial]  # a parameters file is data, whichever half read it
     assert _problems([Path("a"), Path("b")]) == expected and len(expected) == 6
@@ -145,18 +150,22 @@ def test_what_a_failed_child_took_and_never_sent_is_read_by_the_parent(
     serial = [(a.key, a.fields) for a in load_desired([Path("a")])]
     parent, packed = os.getpid(), desired_files._packed
     sent: list[int] = []
+    failed = tmp_path / "the child failed"  # the child's own memory is not the parent's: it leaves a file
 
     def failing_after_one_chunk(files: list[desired_files.FileResult]) -> list[desired_files._PackedFile]:
         if os.getpid() != parent:
             sent.append(1)
             if len(sent) > 1:  # the child's second chunk: a bug
+                failed.touch()
                 raise RuntimeError("a bug in the child")
         return packed(files)
 
     monkeypatch.setattr(desired_files, "PARALLEL_FILES", 2)
     monkeypatch.setattr(desired_files, "CHUNK_FILES", 2)
+    monkeypatch.setattr(desired_files, "forking_pays", lambda: True)  # even on a machine with one core
     monkeypatch.setattr(desired_files, "_packed", failing_after_one_chunk)
     assert [(a.key, a.fields) for a in load_desired([Path("a")])] == serial
+    assert failed.exists()
 
 
 @linux_only
@@ -167,10 +176,14 @@ def test_files_are_read_alone_when_no_child_can_be_forked(tmp_path: Path, monkey
     serial = [(a.key, a.fields) for a in load_desired([Path("a")])]
     monkeypatch.setattr(desired_files, "PARALLEL_FILES", 2)
 
+    tried: list[int] = []
+
     def no_fork() -> int:
+        tried.append(1)
         raise BlockingIOError(11, "Resource temporarily unavailable")  # what fork says at a process limit
 
+    monkeypatch.setattr(desired_files, "forking_pays", lambda: True)  # even on a machine with one core
     monkeypatch.setattr(os, "fork", no_fork)
     ran: list[int] = []
     assert [(a.key, a.fields) for a in load_desired([Path("a")], meanwhile=lambda: ran.append(1))] == serial
-    assert ran == [1]
+    assert ran == [1] and tried == [1]

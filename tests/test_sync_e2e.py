@@ -660,7 +660,8 @@ def test_invalid_files_fail_before_any_request(env: Harness) -> None:
 
 def test_many_files_read_by_two_processes_still_fail_before_any_request(env: Harness) -> None:
     # From PARALLEL_FILES files a forked child shares the reading while the HTTP client is imported: still no
-    # request until every file is valid, and the problems of both processes' files are all reported.
+    # request until every file is valid, and the problems of both processes' files are all reported. (On a
+    # machine with one core nothing is forked; tests/test_forked.py forces the forked reading itself.)
     from assistantsync.desired_files import PARALLEL_FILES
 
     count = PARALLEL_FILES + 50
