@@ -23,7 +23,7 @@ from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.jsontypes import JsonObject, JsonPath
 from assistantsync.yaml_checks import text_problem
 from assistantsync.yaml_compose import Loader, Refused
-from assistantsync.yaml_fast import Limits, Positions, libyaml_may_differ, plain_documents
+from assistantsync.yaml_fast import Limits, Positions, libyaml_may_differ, plain_documents, scalar_resolver
 
 LIBYAML = yaml_compose.LIBYAML  # libyaml's C parser is installed (PyYAML's wheels include it)
 if LIBYAML:
@@ -35,6 +35,7 @@ MAX_ALIAS_NODES = 10_000  # nodes that aliases may add to one document: billion 
 # (libyaml reads them ten times as fast, but a file it cannot parse is read again in pure Python).
 MAX_DOCUMENTS = 1_000
 MAX_VALUES = 50_000
+_RESOLVE = scalar_resolver(Loader.yaml_implicit_resolvers)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def load_yaml(text: str, file: str) -> list[YamlDocument]:
     limits = Limits(MAX_DEPTH, MAX_ALIAS_NODES, MAX_DOCUMENTS, MAX_VALUES)  # read at each call: tests lower them
     fast = LIBYAML and not libyaml_may_differ(text)
     if fast:
-        plain = plain_documents(CParser(text), file, Loader.yaml_implicit_resolvers, limits)
+        plain = plain_documents(CParser(text), file, _RESOLVE, limits)
         if plain is not None:
             return [YamlDocument(*document) for document in plain]
     documents, problems, error = _read(yaml_compose.FastLoader(text, file, limits)) if fast else ([], [], None)
