@@ -57,17 +57,18 @@ class Forked:
     def __init__(self, task: Callable[[Callable[[bytes], None]], object]) -> None:
         for stream in (sys.stdout, sys.stderr):  # a child must not inherit and later repeat buffered output
             stream.flush()
-        self._file: int | None = _shared_file()
+        shared = _shared_file()
+        self._file: int | None = shared  # None once closed
         try:
             self.pid = os.fork()
         except OSError:  # a process limit: the caller does the work alone
-            os.close(self._file)
+            os.close(shared)
             raise
         if self.pid == 0:
             status = 1
             try:
                 def send(message: bytes) -> None:
-                    _append(self._file, _LENGTH.pack(len(message)) + message)
+                    _append(shared, _LENGTH.pack(len(message)) + message)
 
                 task(send)
                 status = 0
@@ -130,8 +131,7 @@ class Forked:
         self.close()
 
 
-def _append(file: int | None, data: bytes) -> None:
-    assert file is not None
+def _append(file: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(file, view):]
