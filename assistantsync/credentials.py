@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from assistantsync.errors import AssistantSyncError
 from assistantsync.redaction import is_sensitive_header
+from assistantsync.safe_text import join_words
 
 SANDBOX_BASE_URL = "http://sandbox.local/v1"  # any host works: the embedded transport answers everything
 PORTKEY_HOSTED_BASE_URL = "https://api.portkey.ai/v1"
@@ -149,13 +150,6 @@ def azure_identity_token(scope: str) -> str | None:
     except failure as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ConnectionConfigError(f"--provider azure-foundry: Azure sign-in failed: {first_line}") from error
-
-
-def join_words(words: Sequence[str], conjunction: str) -> str:
-    """`A`, `A and B`, `A, B and C`."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def _inline_secrets(config: str) -> Iterator[str]:

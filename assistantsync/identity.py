@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assistantsync.desired import DesiredAssistant
 from assistantsync.jsontypes import JsonObject
 from assistantsync.reserved import IDENTITY_KEY
+from assistantsync.safe_text import join_words
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,7 @@ def _duplicate_claims(key: str, ids: list[str]) -> str:
     if len(ids) == 2:
         return (f"live assistants {ids[0]} and {ids[1]} both claim key '{key}' in metadata {IDENTITY_KEY}; "
                 f"delete one or clear its {IDENTITY_KEY}, then plan again")
-    listed = f"{', '.join(ids[:-1])} and {ids[-1]}"
-    return (f"live assistants {listed} all claim key '{key}' in metadata {IDENTITY_KEY}; "
+    return (f"live assistants {join_words(ids, 'and')} all claim key '{key}' in metadata {IDENTITY_KEY}; "
             f"delete all but one or clear their {IDENTITY_KEY}, then plan again")
 
 

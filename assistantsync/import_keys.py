@@ -12,6 +12,7 @@ from assistantsync.formats import KEY_MAX_CHARS, KEY_PATTERN, slug
 from assistantsync.identity import claimed_key, claims_by_key
 from assistantsync.jsontypes import JsonObject
 from assistantsync.reserved import IDENTITY_KEY
+from assistantsync.safe_text import join_words
 
 
 def assign_keys(assistants: Sequence[JsonObject]) -> list[str]:
@@ -39,7 +40,7 @@ def claim_conflicts(assistants: Iterable[JsonObject]) -> list[str]:
     for key, found in sorted(claims_by_key(assistants).items()):
         ids = sorted({str(live.get("id")) for live in found})
         if len(ids) > 1:
-            who = f"{ids[0]} and {ids[1]} both" if len(ids) == 2 else f"{', '.join(ids[:-1])} and {ids[-1]} all"
+            who = f"{join_words(ids, 'and')} {'both' if len(ids) == 2 else 'all'}"
             conflicts.append(f"{who} claim key '{key}' in metadata {IDENTITY_KEY}; the files give them different "
                              f"keys, but plan refuses them until you clear {IDENTITY_KEY} on all but one")
     return conflicts

@@ -24,12 +24,12 @@ from assistantsync.credentials import (
     azure_foundry_auth,
     azure_identity_token,
     azure_openai_auth,
-    join_words,
     openai_auth,
     portkey_auth,
     sandbox_auth,
 )
 from assistantsync.redaction import is_sensitive_header
+from assistantsync.safe_text import join_words
 
 if TYPE_CHECKING:
     import httpx

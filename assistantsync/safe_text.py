@@ -9,6 +9,7 @@ differently than it is. `shown` escapes all of them; `hidden_character` finds th
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 # Control characters, lone surrogates (undecodable bytes in a file name), line and paragraph separators, and
 # format characters: invisible ones such as U+200B and U+FEFF, and the bidirectional controls ("Trojan Source").
@@ -46,3 +47,10 @@ def describe(char: str) -> str:
     """`U+000A` and, when Unicode names it, its name: for messages about one character."""
     name = unicodedata.name(char, "")
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def join_words(words: Sequence[str], conjunction: str) -> str:
+    """`A`, `A and B`, `A, B and C`."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
