@@ -113,6 +113,8 @@ def name_twins(matching: Matching, live: Sequence[JsonObject]) -> tuple[tuple[st
     renamed in its file or stripped from its metadata. A warning, not an error: two assistants may share a
     display name on purpose. Pinning the id (`id:` in the file) adopts the existing one instead.
     """
+    if all(match.live is not None for match in matching.matches):
+        return ()  # nothing to be created: no index of the live names needed
     described = {id(match.live) for match in matching.matches if match.live is not None}
     by_name: defaultdict[str, list[JsonObject]] = defaultdict(list)
     for item in live:

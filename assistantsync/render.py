@@ -44,7 +44,7 @@ def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
 def _created_lines(change: Change, style: Style) -> list[str]:
     """What a create sends, as YAML-like lines (long text in a block, structures per key)."""
     lines = declared_lines([(field.path, field.after) for field in change.fields])
-    return [style("add", shown(line)) for line in lines]
+    return [style("add", line) for line in shown_lines(lines)]
 
 
 def change_heading(change: Change) -> str:
