@@ -19,7 +19,7 @@ from assistantsync.jsontypes import JsonObject
 from assistantsync.normalise import align_resolved, normalise_field
 from assistantsync.plan import Action, Change, Plan, same_value
 from assistantsync.record import canonical_json
-from assistantsync.reserved import RESERVED_METADATA_KEYS
+from assistantsync.reserved import RESERVED_METADATA_KEYS, live_metadata
 
 if TYPE_CHECKING:
     from assistantsync.client import AssistantsClient, RetryInterrupted
@@ -95,8 +95,7 @@ def readback_problems(change: Change, returned: JsonObject) -> list[str]:
             shown = normalise_field(name, returned.get(name))  # canonical: metadata without the reserved keys
             problems.append(f"{name} did not take effect: the server returned {_short(shown)}")
     sent = (change.body or {}).get("metadata") or {}
-    returned_metadata = returned.get("metadata")
-    got = returned_metadata if isinstance(returned_metadata, dict) else {}
+    got = live_metadata(returned)
     # Checked on every write: an assistant whose reserved keys were dropped is no longer matched to
     # its file, and the next apply would create a second one.
     for key in (k for k in RESERVED_METADATA_KEYS if got.get(k) != sent.get(k)):

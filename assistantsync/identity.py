@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from assistantsync.desired import DesiredAssistant
 from assistantsync.jsontypes import JsonObject
-from assistantsync.reserved import IDENTITY_KEY
+from assistantsync.reserved import IDENTITY_KEY, live_metadata
 from assistantsync.safe_text import join_words
 
 
@@ -33,8 +33,7 @@ class Matching:
 
 def claimed_key(live: JsonObject) -> str | None:
     """The identity key a live assistant carries in its metadata, if any."""
-    metadata = live.get("metadata")
-    value = metadata.get(IDENTITY_KEY) if isinstance(metadata, dict) else None
+    value = live_metadata(live).get(IDENTITY_KEY)
     return value if isinstance(value, str) and value else None
 
 

@@ -24,7 +24,13 @@ from assistantsync.normalise import (
     user_metadata,
 )
 from assistantsync.record import canonical_json, decode_record, digest, encode_record
-from assistantsync.reserved import IDENTITY_KEY, METADATA_MAX_PAIRS, RESERVED_METADATA_KEYS, STATE_KEY
+from assistantsync.reserved import (
+    IDENTITY_KEY,
+    METADATA_MAX_PAIRS,
+    RESERVED_METADATA_KEYS,
+    STATE_KEY,
+    live_metadata,
+)
 
 Action = Literal["create", "update", "adopt", "no-op", "delete"]
 ACTIONS: tuple[Action, ...] = ("create", "update", "adopt", "delete", "no-op")
@@ -125,8 +131,7 @@ def _create(desired: DesiredAssistant, managed: JsonObject, wanted: Mapping[str,
 
 
 def _field_changes(wanted: Mapping[str, Any], live: JsonObject) -> list[FieldChange]:
-    metadata = live.get("metadata")  # a map from any sane server; anything else simply holds no record
-    record = decode_record(metadata.get(STATE_KEY) if isinstance(metadata, dict) else None)
+    record = decode_record(live_metadata(live).get(STATE_KEY))
     changes = []
     for name in (f for f in API_FIELDS if f in wanted):
         want = wanted[name]
@@ -156,10 +161,9 @@ def plan_assistant(desired: DesiredAssistant, live: JsonObject | None, strict: b
     action: Action = "adopt" if adopting else ("update" if changes else "no-op")
     body = None
     if action != "no-op":
-        user = wanted["metadata"] if "metadata" in wanted else user_metadata(live.get("metadata"))
-        pairs = len(user) if isinstance(user, dict) else 0  # no map (a broken server's): replaced by one
-        if pairs + len(RESERVED_METADATA_KEYS) > METADATA_MAX_PAIRS:
-            return (f"{live_id} has {pairs} metadata pairs; assistantsync needs "
+        user = wanted["metadata"] if "metadata" in wanted else user_metadata(live_metadata(live))
+        if len(user) + len(RESERVED_METADATA_KEYS) > METADATA_MAX_PAIRS:
+            return (f"{live_id} has {len(user)} metadata pairs; assistantsync needs "
                     f"{len(RESERVED_METADATA_KEYS)} of the {METADATA_MAX_PAIRS} for its own keys")
         body = {c.path: managed[c.path] for c in changes}
         body["metadata"] = _metadata_body(desired.key, managed.get("metadata", user), wanted)
