@@ -138,8 +138,6 @@ def entry() -> NoReturn:
         main()
     except SystemExit as done:
         code = done.code
-    else:  # main() always ends in sys.exit
-        code = 0
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what the interpreter does with a message given to sys.exit
         code = EXIT_ERROR
@@ -170,7 +168,7 @@ def _never_import(*modules: str) -> None:
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]
 
 
-def main() -> None:
+def main() -> NoReturn:
     """Entry point: every error exits 1 (click's usage errors included); 2 is reserved for pending changes.
 
     Errors the tool raises on purpose print one message; anything else is a bug and reaches

@@ -38,7 +38,7 @@ def _highlight_pair(removed: str, added: str, style: Style) -> tuple[str, str]:
 def style_diff(lines: list[str], style: Style) -> list[str]:
     """Colour diff lines; changed words inside paired -/+ lines stand out."""
     if style is plain:  # every branch below would return each line as it is
-        return list(lines)
+        return lines
     out: list[str] = []
     index = 0
     while index < len(lines):
