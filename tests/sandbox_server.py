@@ -3,6 +3,7 @@
 `serve_sandbox()` starts `python -m assistantsync.sandbox serve --port 0`, reads the base URL
 from its first stdout line, and stops the process on exit. The handle's methods wrap
 `/__sandbox/...` (faults, auth, stats, request log, reset) with httpx.
+`wait_until` polls for what a test waits on (a request still on its way, a line a process prints).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import selectors
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +22,11 @@ from typing import Any
 import httpx
 from sandbox_checks import check_httpx_response
 
+from assistantsync.reserved import IDENTITY_KEY
+
 START_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 10
+WAIT_SECONDS = 30  # a guard against a hang, never a timing
 BETA_HEADERS = {"OpenAI-Beta": "assistants=v2"}
 
 
@@ -73,12 +78,27 @@ class ServedSandbox:
     def reset(self) -> None:
         self._call("POST", "/reset")
 
+    def identity_keys(self) -> list[str]:
+        """The identity key of every stored assistant, one entry per assistant (duplicates stay visible)."""
+        return sorted(str(item["assistant"]["metadata"].get(IDENTITY_KEY)) for item in self.state()["assistants"])
+
+    def wait_for_requests(self, total: int) -> None:
+        """Until the sandbox has seen `total` requests: one a client gave up on may still be on its way."""
+        wait_until(lambda: self.stats()["total"] >= total, f"the sandbox to see {total} requests")
+
     def _call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
         response = self._control.request(method, f"/__sandbox{path}", json=body)
         response.raise_for_status()
         data = response.json()
         assert isinstance(data, dict)
         return data
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.01)
 
 
 @contextmanager

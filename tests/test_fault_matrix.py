@@ -24,7 +24,6 @@ itself is tested in test_retry.py); a 429 waits what its `retry-after-ms` says, 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,7 +40,6 @@ from assistantsync.reserved import IDENTITY_KEY
 
 LIST = ("GET", "/assistants")
 ITEM = "/assistants/{assistant_id}"
-SETTLE_SECONDS = 10
 TIMEOUT = "0.2"  # seconds: far above a loaded machine's answer time, far below SLOW_MS
 SLOW_MS = 400
 
@@ -215,18 +213,6 @@ def sent_requests(result: Result) -> int:
     return sum(line.startswith("-> ") for line in result.err.splitlines())
 
 
-def settle(env: Harness, before: int, result: Result) -> None:
-    """Wait until the sandbox has seen every request the run sent: a timed-out one may still be on its way."""
-    expected = before + sent_requests(result)
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while env.sandbox.stats()["total"] < expected:
-        assert time.monotonic() < deadline, "the sandbox never saw every request the run sent"
-        time.sleep(0.01)
-
-
-def keys_live(env: Harness) -> list[str]:
-    """The identity key of every stored assistant, one entry per assistant (duplicates stay visible)."""
-    return sorted(str(item["assistant"]["metadata"].get(IDENTITY_KEY)) for item in env.sandbox.state()["assistants"])
 
 
 @contextmanager
@@ -244,7 +230,7 @@ def run_faulted(env: Harness, operation: Operation, fault: Fault) -> Result:
     before = env.sandbox.stats()["total"]
     with faulted(env, operation, fault):
         result = env.cli(*operation.command, "-v", "--max-retries", str(fault.retries), *timeout)
-    settle(env, before, result)
+    env.sandbox.wait_for_requests(before + sent_requests(result))  # a timed-out one may still be on its way
     return result
 
 
@@ -305,7 +291,7 @@ def test_fault_matrix(env: Harness, op_name: str, fault_name: str) -> None:
     assert result.code == code, result
     check_reported(result, operation, fault, ids, code)
     assert "Traceback" not in result.out + result.err
-    live = keys_live(env)
+    live = env.sandbox.identity_keys()
     assert len(live) == len(set(live)), f"duplicates: {live}"
     if operation.name == "import" and code != operation.ok:  # it fetches everything before writing anything
         assert not (env.root / "imported").exists(), "a failed import left files behind"
@@ -324,7 +310,7 @@ def test_fault_matrix(env: Harness, op_name: str, fault_name: str) -> None:
         assert again.out.startswith("No changes.") == nothing_left, again
         settled = env.plan("--prune", "--detailed-exitcode")
     assert (settled.code, settled.err) == (0, ""), settled
-    assert keys_live(env) == sorted(operation.present)
+    assert env.sandbox.identity_keys() == sorted(operation.present)
     check_requests(env, mark, operation, ids)
 
 

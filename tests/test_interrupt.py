@@ -18,7 +18,6 @@ import re
 import signal
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 import pytest
 from cli_harness import API_KEY, Harness, Result, module_command
 from leakcheck import assert_no_secrets
-from sandbox_server import ServedSandbox
+from sandbox_server import ServedSandbox, wait_until
 
 from assistantsync.apply import NOT_APPLIED, interrupted_message
 from assistantsync.client import AssistantsClient, RetryInterrupted
@@ -97,20 +96,9 @@ def start(env: Harness, tmp_path: Path) -> Iterator[Callable[..., Running]]:
             running.process.wait()
 
 
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.01)
-
-
 def creates(env: Harness) -> list[int | None]:
     """The status of every create the sandbox has answered, in order."""
     return [r["status"] for r in env.sandbox.requests() if r["method"] == "POST" and r["route"] == "/assistants"]
-
-
-def keys_live(env: Harness) -> list[str]:
-    return sorted(str(a["assistant"]["metadata"].get(IDENTITY_KEY)) for a in env.sandbox.state()["assistants"])
 
 
 def outcomes(result: Result) -> dict[str, tuple[bool, str]]:
@@ -129,7 +117,7 @@ def check_stopped(env: Harness, result: Result, answered_at_ack: int) -> list[st
     reported = outcomes(result)
     applied = sorted(key for key, (ok, _) in reported.items() if ok)
     missing = sorted(key for key, (ok, _) in reported.items() if not ok)
-    assert keys_live(env) == applied  # every create the tool reports was stored, once; no other was
+    assert env.sandbox.identity_keys() == applied  # every create the tool reports was stored, once; no other was
     assert missing, "the signal came too late to stop anything"
     assert all(reported[key][1].startswith(NOT_APPLIED) for key in missing), result.out
     summary = f"Apply: {len(applied)} succeeded, 0 failed, {len(missing)} not applied (interrupted).\n"
@@ -142,7 +130,7 @@ def check_converges(env: Harness, missing: list[str]) -> None:
     again = env.apply("--auto-approve")
     assert again.code == 0, again
     assert again.out.endswith(f"Apply: {len(missing)} succeeded, 0 failed.\n")
-    assert keys_live(env) == KEYS
+    assert env.sandbox.identity_keys() == KEYS
     settled = env.plan("--detailed-exitcode")
     assert (settled.code, settled.out) == (0, f"No changes. {COUNT} assistants up to date.\n")
 

@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -110,10 +109,7 @@ def test_latency_delays_requests(sandbox_server: ServedSandbox) -> None:
             client.get("/assistants", timeout=httpx.Timeout(5, read=0.02))
         assert client.get("/assistants").status_code == 200
     # The timed-out request is still handled by the server; wait for it so it can't leak into the next test.
-    for _ in range(500):
-        if sandbox_server.stats()["total"] == 2:
-            break
-        time.sleep(0.01)
+    sandbox_server.wait_for_requests(2)
     assert sandbox_server.stats()["requests"] == {"GET /assistants": 2}
 
 
@@ -124,10 +120,7 @@ def test_a_slow_rule_holds_only_its_requests_and_still_handles_them(sandbox_serv
         with pytest.raises(httpx.ReadTimeout):  # held 300 ms: the client gives up
             client.post("/assistants", json={"model": "gpt-4o", "name": "late"}, timeout=httpx.Timeout(5, read=0.02))
         assert client.post("/assistants", json={"model": "gpt-4o", "name": "on time"}).status_code == 200
-    for _ in range(500):  # the held request is still handled, after its delay
-        if sandbox_server.stats()["total"] == 3:
-            break
-        time.sleep(0.01)
+    sandbox_server.wait_for_requests(3)  # the held request is still handled, after its delay
     assert sorted(item["assistant"]["name"] for item in sandbox_server.state()["assistants"]) == ["late", "on time"]
     (rule,) = sandbox_server.faults()["rules"]
     assert (rule["kind"], rule["delay_ms"], rule["seen"], rule["fired"]) == ("slow", 300, 2, 1)
