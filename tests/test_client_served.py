@@ -779,9 +779,8 @@ def test_a_bad_page_found_while_the_next_is_in_flight_fails_the_list_over_real_h
     good = b'{"object": "list", "data": [{"id": "asst_9"}], "last_id": "asst_9", "has_more": false}'
     server = PagesServer([bad, good, good])
     with in_background(server):
-        settings, _ = resolve_connection("openai", {"OPENAI_API_KEY": OPENAI_KEY},
-                                         base_url=f"http://127.0.0.1:{server.server_address[1]}/v1")
-        with AssistantsClient(settings) as client:
+        with rig("openai", {"OPENAI_API_KEY": OPENAI_KEY},
+                 base_url=f"http://127.0.0.1:{server.server_address[1]}/v1").client as client:
             with pytest.raises(ApiError, match=r"^GET /v1/assistants: item 0 of the list response has no string `id`$"):
                 client.list_all()
             assert client.list_all() == [{"id": "asst_9"}]

@@ -12,8 +12,9 @@ from assistantsync.identity import claimed_key, match_assistants, name_twins
 from assistantsync.reserved import IDENTITY_KEY
 
 
-def want(key: str, pin: str | None = None) -> DesiredAssistant:
-    return DesiredAssistant(key, pin, Location(f"{key}.yaml", 1, 1), {"model": "gpt-4o"})
+def want(key: str, pin: str | None = None, name: str | None = None) -> DesiredAssistant:
+    fields = {"model": "gpt-4o", **({"name": name} if name is not None else {})}
+    return DesiredAssistant(key, pin, Location(f"{key}.yaml", 1, 1), fields)
 
 
 def live(ident: str, key: str | None = None, **metadata: str) -> dict[str, Any]:
@@ -98,11 +99,6 @@ def test_claimed_key(metadata: Any, key: str | None) -> None:
     assert claimed_key({"id": "asst_1", "metadata": metadata}) == key
 
 
-def named(key: str, name: str | None, pin: str | None = None) -> DesiredAssistant:
-    fields = {"model": "gpt-4o", **({"name": name} if name is not None else {})}
-    return DesiredAssistant(key, pin, Location(f"{key}.yaml", 1, 1), fields)
-
-
 def live_named(ident: str, name: str | None, key: str | None = None) -> dict[str, Any]:
     return {**live(ident, key), "name": name}
 
@@ -114,22 +110,22 @@ RENAMED = ("will create a second assistant named 'Weather': asst_2 has that name
 
 # (id, files, live, expected warnings)
 TWIN_CASES: list[tuple[str, list[DesiredAssistant], list[dict[str, Any]], list[tuple[str, str]]]] = [
-    ("a dashboard-made assistant with the create's name", [named("weather", "Weather")],
+    ("a dashboard-made assistant with the create's name", [want("weather", name="Weather")],
      [live_named("asst_1", "Weather")], [("weather", UNMANAGED + TWIN_HINT.format(id="asst_1"))]),
-    ("a key renamed in the file: the old one is an orphan with the same name", [named("weather", "Weather")],
+    ("a key renamed in the file: the old one is an orphan with the same name", [want("weather", name="Weather")],
      [live_named("asst_2", "Weather", "old-weather")], [("weather", RENAMED + TWIN_HINT.format(id="asst_2"))]),
-    ("both at once: each named, the first id in the hint", [named("weather", "Weather")],
+    ("both at once: each named, the first id in the hint", [want("weather", name="Weather")],
      [live_named("asst_2", "Weather", "old-weather"), live_named("asst_1", "Weather")],
      [("weather", UNMANAGED + "; " + RENAMED.split(": ", 1)[1] + TWIN_HINT.format(id="asst_1"))]),
-    ("the same name on an assistant another file describes: two on purpose", [named("a", "Weather"),
-     named("b", "Weather")], [live_named("asst_1", "Weather", "a")], []),
-    ("an update is no duplicate", [named("weather", "Weather")], [live_named("asst_1", "Weather", "weather"),
+    ("the same name on an assistant another file describes: two on purpose", [want("a", name="Weather"),
+     want("b", name="Weather")], [live_named("asst_1", "Weather", "a")], []),
+    ("an update is no duplicate", [want("weather", name="Weather")], [live_named("asst_1", "Weather", "weather"),
      live_named("asst_9", "Weather")], []),
-    ("a pinned adopt is no duplicate", [named("weather", "Weather", pin="asst_1")],
+    ("a pinned adopt is no duplicate", [want("weather", pin="asst_1", name="Weather")],
      [live_named("asst_1", "Weather")], []),
-    ("no name declared, or another name, or a live one without a name", [named("a", None), named("b", "B")],
+    ("no name declared, or another name, or a live one without a name", [want("a", name=None), want("b", name="B")],
      [live_named("asst_1", None), live_named("asst_2", "Weather")], []),
-    ("names are compared exactly", [named("weather", "weather")], [live_named("asst_1", "Weather")], []),
+    ("names are compared exactly", [want("weather", name="weather")], [live_named("asst_1", "Weather")], []),
 ]
 
 
