@@ -12,7 +12,6 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -597,41 +596,3 @@ def test_only_a_client_that_may_use_tls_loads_the_ca_bundle(
         assert isinstance(verify, ssl.SSLContext)
         assert (verify.verify_mode, verify.check_hostname) == (ssl.CERT_REQUIRED, True)
         assert verify.cert_store_stats()["x509_ca"] == 0
-
-
-def test_the_installed_command_diffs_lists_without_numpy_or_pydantic(tmp_path: Path) -> None:
-    # deepdiff imports both when installed (66 ms); cli.entry() keeps them out, and deepdiff still works.
-    folder, state = tmp_path / "assistants", str(tmp_path / "state.json")
-    folder.mkdir()
-    (folder / "bot.yaml").write_text("model: gpt-4o\ntools:\n  - type: code_interpreter\n", encoding="utf-8")
-    sandbox = ["--provider", "sandbox", "--sandbox-state", state]
-    run = [sys.executable, "-m", "assistantsync"]
-    subprocess.run([*run, "apply", str(folder), "--auto-approve", *sandbox], capture_output=True, check=True)
-    (folder / "bot.yaml").write_text("model: gpt-4o\ntools:\n  - type: file_search\n", encoding="utf-8")
-    code = ("import sys; from assistantsync import cli; inner = cli.main\n"
-            "def main():\n"
-            "    try:\n"
-            "        inner()\n"
-            "    finally:\n"
-            "        print(sorted(m for m in ('deepdiff', 'numpy', 'pydantic') if sys.modules.get(m)))\n"
-            "cli.main = main\n"
-            "sys.argv = ['assistantsync', 'plan', *sys.argv[1:]]\n"
-            "cli.entry()")
-    done = subprocess.run([sys.executable, "-c", code, str(folder), *sandbox],
-                          capture_output=True, text=True, check=False)
-    assert "1 to update" in done.stdout and done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.endswith("['deepdiff']\n"), done.stdout + done.stderr
-
-
-def test_the_cli_process_never_imports_trio_or_httpx_cli(tmp_path: Path) -> None:
-    # httpcore imports trio when installed (40 ms); cli.main() keeps it out of the process.
-    code = ("import sys, atexit; from assistantsync import cli; "
-            "atexit.register(lambda: print(sorted(m for m in ('trio', 'httpx._main') if sys.modules.get(m)))); "
-            "sys.argv = ['assistantsync', 'plan', sys.argv[1], '--provider', 'sandbox', "
-            "'--sandbox-state', sys.argv[2]]; "
-            "cli.main()")
-    examples = Path(__file__).resolve().parents[1] / "examples" / "assistants"
-    done = subprocess.run([sys.executable, "-c", code, str(examples), str(tmp_path / "state.json")],
-                          capture_output=True, text=True, check=False)
-    assert "to create" in done.stdout and done.returncode == 0, done.stdout + done.stderr  # the plan ran, over httpx
-    assert done.stdout.endswith("[]\n"), done.stdout + done.stderr
