@@ -11,7 +11,7 @@ see markdown_fit for how the sections share the budget.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from assistantsync.markdown_fit import Block, Section, code_span, fit_sections
 from assistantsync.plan import Change, FieldChange, Plan
@@ -111,20 +111,21 @@ def _errors(plan: Plan, limit: int) -> str:
     if not plan.errors:
         return ""
     count = len(plan.errors)
-    items = [f"- {code_span(_short(key, MAX_NAME_CHARS))}: {code_span(_short(message, MAX_ERROR_CHARS))}"
-             for key, message in plan.errors]
-    shown = _capped(items, limit, lambda n: f"- … and {n:,} more (see the plan's text or JSON output)")
     return (f"**❌ {count:,} assistant{'s' if count != 1 else ''} could not be planned; "
-            "this plan cannot be applied:**\n" + "\n".join(shown) + "\n\n")
+            f"this plan cannot be applied:**\n{_notes(plan.errors, limit, 'JSON output')}\n\n")
+
+
+def _notes(notes: Sequence[tuple[str, str]], limit: int, json_name: str) -> str:
+    """(key, message) pairs as a list of at most `limit` items, then how many more the full plan holds."""
+    items = [f"- {code_span(_short(key, MAX_NAME_CHARS))}: {code_span(_short(message, MAX_ERROR_CHARS))}"
+             for key, message in notes]
+    return "\n".join(_capped(items, limit, lambda n: f"- … and {n:,} more (see the plan's text or {json_name})"))
 
 
 def _warnings(plan: Plan, limit: int) -> str:
     out = ""
     if plan.warnings:
-        items = [f"- {code_span(_short(key, MAX_NAME_CHARS))}: {code_span(_short(message, MAX_ERROR_CHARS))}"
-                 for key, message in plan.warnings]
-        listed = "\n".join(_capped(items, limit, lambda n: f"- … and {n:,} more (see the plan's text or JSON)"))
-        out += f"**⚠️ Worth a look before applying:**\n{listed}\n\n"
+        out += f"**⚠️ Worth a look before applying:**\n{_notes(plan.warnings, limit, 'JSON')}\n\n"
     deleted = [f"{code_span(_short(c.key, MAX_NAME_CHARS))} ({code_span(_short(c.id or '', MAX_NAME_CHARS))})"
                for c in plan.changes if c.action == "delete"]
     if deleted:
