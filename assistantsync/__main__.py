@@ -1,3 +1,3 @@
-from assistantsync.cli import entry
+from assistantsync.cli.main import entry
 
 entry()

@@ -211,9 +211,9 @@ def bench_engine(n: int, latency_ms: int, runs: int, parallelism: int) -> list[R
     """The same validate, plan and apply work in this process: the engine's time, without the interpreter's
     start-up, the imports and the rendering that the CLI rows include."""
     sys.path.insert(0, str(REPO))
-    from assistantsync.desired import load_desired
-    from assistantsync.options import build_client
-    from assistantsync.sync import apply_checked, plan_desired
+    from assistantsync.cli.options import build_client
+    from assistantsync.engine import apply_checked, plan_desired
+    from assistantsync.files.desired import load_desired
 
     latency = latency_ms / 1000
     pages = max(1, math.ceil(n / PAGE))
@@ -316,10 +316,10 @@ def timed_process(command: list[str]) -> float:
 
 def bench_diff_cpu(count: int = 1000) -> list[Row]:
     sys.path.insert(0, str(REPO))
-    from assistantsync.desired import DesiredAssistant
     from assistantsync.errors import Location
-    from assistantsync.plan import make_plan, plan_assistant
-    from assistantsync.reserved import IDENTITY_KEY
+    from assistantsync.files.desired import DesiredAssistant
+    from assistantsync.plan.changes import make_plan, plan_assistant
+    from assistantsync.plan.reserved import IDENTITY_KEY
 
     document = json.loads(assistant_yaml(0, False))
     key = document.pop("key")

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from leakcheck import leak_check, pytest_configure, pytest_runtest_makereport
-from sandbox_server import ServedSandbox, serve_sandbox
+from helpers.leakcheck import leak_check, pytest_configure, pytest_runtest_makereport
+from helpers.sandbox_server import ServedSandbox, serve_sandbox
 
 from assistantsync.sandbox.embedded import SandboxTransport
 

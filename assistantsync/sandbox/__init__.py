@@ -8,5 +8,5 @@ The live API is gone (OpenAI retired /v1/assistants on 2026-08-26), so this pack
 - `server` / `app` / `control` / `faults`: the same core over real HTTP, with deterministic fault injection;
 - `command`: the `sandbox serve` click command.
 
-Nothing is imported here, so `import assistantsync.sandbox.command` stays light.
+Nothing is imported here, so `import assistantsync.cli.sandbox` stays light.
 """

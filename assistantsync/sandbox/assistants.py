@@ -11,7 +11,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from assistantsync.jsontypes import JsonObject
+from assistantsync.json_value import JsonObject
 from assistantsync.sandbox.records import Store, StoredAssistant
 
 IdFactory = Callable[[str], str]  # prefix ("asst_", "vs_") -> a fresh id

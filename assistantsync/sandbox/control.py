@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from assistantsync.jsontypes import JsonObject
+from assistantsync.json_value import JsonObject
 from assistantsync.sandbox.auth import AuthPolicy
 from assistantsync.sandbox.faults import FaultConfigError, FaultPlan
 from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse

@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistantsync.jsontypes import JsonObject
+from assistantsync.json_value import JsonObject
 
 FAULT_KINDS = ("drop_before", "slow", "rate_limit", "server_error", "drop_after_write")
 RESPONSE_KINDS = ("rate_limit", "server_error")

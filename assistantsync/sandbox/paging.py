@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from assistantsync.jsontypes import JsonObject
+from assistantsync.json_value import JsonObject
 from assistantsync.sandbox.protocol import ErrorReply, SandboxResponse, encode_with
 from assistantsync.sandbox.records import Ranking, Store, StoredAssistant
 

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from assistantsync.jsontypes import JsonObject
+from assistantsync.json_value import JsonObject
 
 
 class Headers(Mapping[str, str]):

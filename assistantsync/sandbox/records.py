@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from assistantsync.jsontypes import JsonObject
+from assistantsync.json_value import JsonObject
 from assistantsync.sandbox.protocol import ErrorReply
 
 

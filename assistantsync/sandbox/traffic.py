@@ -13,7 +13,7 @@ from collections import Counter, deque
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from assistantsync.jsontypes import JsonObject
+from assistantsync.json_value import JsonObject
 from assistantsync.sandbox.core import route_template
 from assistantsync.sandbox.protocol import SandboxRequest
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from assistantsync.jsontypes import JsonObject, JsonPath, format_path
+from assistantsync.json_value import JsonObject, JsonPath, format_path
 from assistantsync.sandbox.protocol import ErrorReply
 
 CREATE_REQUEST_SCHEMA = "create-assistant-request.schema.json"
@@ -25,14 +25,14 @@ INVALID_JSON = (
     "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
     "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)"
 )
-# How assistantsync.schema words the issues that map to the API's specific codes.
+# How assistantsync.schema.validate words the issues that map to the API's specific codes.
 _UNKNOWN = re.compile(r"^unknown field '")
 _REQUIRED = re.compile(r"^required field '(?P<name>[^']*)' is missing")
 _WRONG_TYPE = re.compile(r", not (a string|an integer|a number|a boolean|a mapping|a list|null)$")
 
 
 class Issue(Protocol):
-    """What `assistantsync.schema.validate_instance` returns per problem (its `SchemaIssue`)."""
+    """What `assistantsync.schema.validate.validate_instance` returns per problem (its `SchemaIssue`)."""
 
     @property
     def path(self) -> JsonPath: ...
@@ -46,7 +46,7 @@ Validator = Callable[[str, object], Sequence[Issue]]
 
 def schema_validator(schema_name: str, instance: object) -> Sequence[Issue]:
     """The project's generated schemas; imported late so that the core's import stays cheap."""
-    from assistantsync.schema import validate_instance
+    from assistantsync.schema.validate import validate_instance
 
     return validate_instance(schema_name, instance)
 

@@ -1,0 +1,198 @@
+"""One attempt at one request: send it, log it, and turn the result into a JSON object or a Failure.
+
+This is where httpx exceptions become ApiError (once), and where we decide, per failure, whether it
+is worth retrying and whether the server may already have applied the request. The retry loop that
+acts on those answers lives in client.py.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from assistantsync.api import retry
+from assistantsync.api.errors import ApiError, excerpt, parse_error_body
+from assistantsync.api.redaction import masked_headers, redact
+from assistantsync.json_value import JsonObject
+
+if TYPE_CHECKING:
+    import httpx
+
+    from assistantsync.api.connection import ConnectionSettings
+
+RETIRED_HINT = (
+    "this server does not serve the Assistants API here; OpenAI and Azure OpenAI retired it on 2026-08-26 "
+    "(see --provider azure-foundry or --base-url for a server that still does)"
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An attempt that did not succeed, with what the retry loop needs to decide what to do next."""
+
+    error: ApiError
+    retryable: bool
+    may_have_written: bool  # the server may have applied the request before failing
+    headers: Mapping[str, str] = field(default_factory=dict)  # response headers, for retry-after
+    cause: BaseException | None = None  # the httpx exception, for `raise ... from`
+    # No answer in time: the server may still be working on it, so a lookup now cannot prove it never will.
+    may_still_be_running: bool = False
+
+
+@dataclass(frozen=True)
+class JsonBody:
+    """A successful response's body, decoded when asked, so that a list page (half a megabyte) can be decoded
+    while the next page is already in flight."""
+
+    method: str
+    full_path: str
+    status: int
+    reason: str
+    content: bytes = field(repr=False)
+    encoding: str
+    secrets: frozenset[str] = field(repr=False)
+
+    def decode(self) -> JsonObject:
+        """The body's JSON object (as httpx's `Response.json` reads it), else an ApiError naming the request."""
+        try:
+            data = json.loads(self.content)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+            raise self._not_an_object() from exc
+        if not isinstance(data, dict):
+            raise self._not_an_object()
+        return data
+
+    def _not_an_object(self) -> ApiError:
+        shown = excerpt(self.content.decode(self.encoding, errors="replace")) or "(empty body)"
+        detail = f"{self.status} {self.reason}: the response is not a JSON object: {shown}"
+        return ApiError(self.method, self.full_path, detail, status=self.status, secrets=self.secrets)
+
+
+class Transfer:
+    """Sends requests over one shared httpx.Client (thread-safe, so get_many shares it)."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        settings: ConnectionSettings,
+        base_path: str,
+        log: Callable[[str], None] | None,
+    ) -> None:
+        self._http = http
+        self._settings = settings
+        self._base_path = base_path
+        self._log = log
+
+    def close(self) -> None:
+        self._http.close()
+
+    def full_path(self, path: str) -> str:
+        """The URL path as the server sees it (e.g. /v1/assistants), for messages; never the query."""
+        return self._base_path + path
+
+    def log_line(self, text: str) -> None:
+        if self._log is not None:
+            self._log(redact(text, self._settings.secrets))
+
+    def attempt(
+        self,
+        method: str,
+        path: str,
+        body: JsonObject | None,
+        params: Mapping[str, str] | None,
+        attempt: int,
+        on_sent: Callable[[], None] | None = None,
+    ) -> JsonBody | Failure:
+        """One attempt. `on_sent` runs once the request is on the wire (when the transport reports it, as
+        httpcore's trace does over HTTP/1.1), while the response is awaited."""
+        import httpx
+
+        full_path = self.full_path(path)
+        tag = f"{method} {full_path} (attempt {attempt + 1}/{self._settings.max_retries + 1})"
+        extensions = None if on_sent is None else {"trace": _when_sent(on_sent)}
+        request = self._http.build_request(method, path, json=body, params=params, extensions=extensions)
+        self.log_line(f"-> {tag} {masked_headers(request.headers.items(), self._settings.secrets)}")
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request)
+        except httpx.RequestError as exc:
+            failure = self._transport_failure(method, full_path, exc, attempt)
+            self.log_line(f"<- {tag} failed after {time.perf_counter() - started:.2f}s: {failure.error.detail}")
+            return failure
+        request_id = response.headers.get("x-request-id")
+        self.log_line(
+            f"<- {tag} {response.status_code} {response.reason_phrase} in {time.perf_counter() - started:.2f}s"
+            + (f" x-request-id: {request_id}" if request_id else "")
+        )
+        try:
+            if response.is_success:
+                return JsonBody(method, full_path, response.status_code, response.reason_phrase, response.content,
+                                response.encoding or "utf-8", self._settings.secrets)
+            return self._status_failure(method, path, full_path, response, attempt)
+        finally:
+            # httpx binds a response's stream back to the response: a reference cycle that would keep the body
+            # (half a megabyte for a list page) until the cyclic garbage collector happens to run. Unbound, the
+            # response and its body go as soon as this returns.
+            response.stream = httpx.ByteStream(b"")
+
+    def _status_failure(
+        self, method: str, path: str, full_path: str, response: httpx.Response, attempt: int
+    ) -> Failure:
+        status = response.status_code
+        body = parse_error_body(response.text)
+        hint = ""
+        if status in (401, 403):
+            hint = self._settings.auth_hint
+        elif status == 404 and path == "/assistants":
+            hint = RETIRED_HINT
+        detail = f"{status} {response.reason_phrase}".rstrip()
+        described = body.describe()
+        error = ApiError(
+            method,
+            full_path,
+            f"{detail}: {described}" if described else detail,
+            status=status,
+            api_message=body.message,
+            api_code=body.code,
+            api_type=body.type,
+            request_id=response.headers.get("x-request-id"),
+            hint=hint,
+            attempts=attempt + 1,
+            secrets=self._settings.secrets,
+        )
+        retryable = retry.should_retry_status(status, response.headers, (body.code, body.type))
+        return Failure(error, retryable, retry.may_have_written(status), response.headers,
+                       may_still_be_running=retry.may_still_be_running(status))
+
+    def _transport_failure(self, method: str, full_path: str, exc: httpx.RequestError, attempt: int) -> Failure:
+        import httpx
+
+        host = urlsplit(self._settings.target).netloc  # never a user:password@ part
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError))
+        hint = ""
+        if never_sent:
+            detail = f"could not connect to {host} ({what})"
+        elif isinstance(exc, httpx.TimeoutException):
+            detail = f"no response from {host} within {self._settings.timeout:g}s ({what})"
+            hint = "raise --timeout if the server is just slow"
+        else:
+            detail = f"the connection to {host} failed ({what})"
+        # Our own bugs or a bad base URL: another attempt would fail the same way.
+        permanent = (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.DecodingError, httpx.TooManyRedirects)
+        error = ApiError(method, full_path, detail, hint=hint, attempts=attempt + 1, secrets=self._settings.secrets)
+        timed_out = isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout))  # sent (or partly), never answered
+        return Failure(error, not isinstance(exc, permanent), not never_sent, cause=exc,
+                       may_still_be_running=timed_out)
+
+
+def _when_sent(then: Callable[[], None]) -> Callable[[str, Mapping[str, object]], None]:
+    def trace(event: str, info: Mapping[str, object]) -> None:
+        if event.endswith("send_request_body.complete"):
+            then()
+
+    return trace

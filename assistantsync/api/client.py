@@ -1,0 +1,238 @@
+"""AssistantsClient: the five Assistants calls over one httpx.Client, with retries that never duplicate a create.
+
+The only module that sends requests and the only one that sees httpx exceptions: they become ApiError
+here, once. httpx is imported when a client is built, so `assistantsync --help` never loads it.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from types import TracebackType
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
+
+from assistantsync.api import retry
+from assistantsync.api.attempt import Failure, JsonBody, Transfer
+from assistantsync.api.connection import ConnectionSettings, http_client
+from assistantsync.api.errors import AmbiguousWriteError, ApiError, NotedApiError
+from assistantsync.api.pages import Pages, list_tail
+from assistantsync.json_value import JsonObject
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "FindExisting", "RetryInterrupted"]
+
+PAGE_SIZE = 100  # the API's maximum `limit`
+LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan
+CREATE_NOT_RETRIED = (
+    "the server may have stored the assistant before failing, so the create was not retried (that could "
+    "make a duplicate): list the assistants, e.g. with `assistantsync plan`, before applying again"
+)
+CREATE_STILL_RUNNING = (
+    "the server may still be storing the assistant (it was not there yet when looked up by its key), so "
+    "the create was not sent again (that could make a duplicate); the next apply finds it by its key"
+)
+
+FindExisting = Callable[[], "JsonObject | None"]
+
+
+class RetryInterrupted(NotedApiError):
+    """An attempt failed and was not retried because the run is stopping (SIGINT/SIGTERM)."""
+
+    def __init__(self, cause: ApiError, maybe_written: bool) -> None:
+        super().__init__(cause, "interrupted, so not retried")
+        self.cause = cause
+        self.maybe_written = maybe_written  # whether a failed attempt may still have been applied
+
+
+class AssistantsClient:
+    """GET/POST/DELETE on /assistants with paging, bounded parallel reads and safe retries."""
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        random_source: Callable[[], float] = random.random,
+        now: Callable[[], float] = time.time,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        base_path = urlsplit(settings.base_url).path.rstrip("/")
+        self._transfer = Transfer(http_client(settings, transport), settings, base_path, log)
+        self._sleep = sleep
+        self._random = random_source
+        self._now = now
+        self._page_observers: list[Callable[[list[JsonObject]], object]] = []
+
+    def close(self) -> None:
+        self._transfer.close()
+
+    def __enter__(self) -> AssistantsClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def observing_pages(self, observer: Callable[[list[JsonObject]], object]) -> Iterator[None]:
+        """While open, list_all hands each page of assistants to `observer` as the next page's request goes
+        out (the last page: when it arrives), so that work on it runs while the next page is in flight."""
+        self._page_observers.append(observer)
+        try:
+            yield
+        finally:
+            self._page_observers.remove(observer)
+
+    def list_all(self) -> list[JsonObject]:
+        """Every assistant, oldest first, following `after` cursors until `has_more` is false."""
+        path = self._transfer.full_path("/assistants")
+        # A page whose tail gives its cursor away is settled (decoded, checked, handed to the observers) once the
+        # next page's request is on the wire (see list_pages.py). Not before: work the observers start at once
+        # would hold the interpreter lock while this thread sends, delaying every other page by 1-3 ms.
+        pages = Pages(path, tuple(self._page_observers))
+        params = {"limit": str(PAGE_SIZE), "order": LIST_ORDER}
+        seen_cursors: set[str] = set()
+        while True:
+            body = self._send("GET", "/assistants", params=params, on_sent=pages.settle)
+            pages.settle()  # a transport that does not report sending (the embedded sandbox): now
+            if pages.cursor != params.get("after"):
+                # Sent with a cursor guessed from the previous page's tail, which that page, decoded, contradicts:
+                # this answer is thrown away, and the right page asked for (if there is one).
+                cursor = pages.cursor
+            else:
+                assert isinstance(body, JsonBody)  # only a DELETE or a create may answer with an object it has
+                pages.add(body)
+                tail = list_tail(body.content)
+                if tail is not None and tail.has_more:
+                    cursor = tail.cursor  # the page is settled while the next one is in flight
+                else:
+                    pages.settle()
+                    cursor = pages.cursor
+            if cursor is None:
+                return pages.items
+            if cursor in seen_cursors:  # a server that ignores `after` would otherwise page forever
+                raise ApiError("GET", path, f"the server repeated page cursor {cursor!r}; stopped paging")
+            seen_cursors.add(cursor)
+            params = {**params, "after": cursor}
+
+    def get(self, assistant_id: str) -> JsonObject:
+        return self._call("GET", _item_path(assistant_id))
+
+    def get_many(self, assistant_ids: Iterable[str]) -> dict[str, JsonObject | ApiError]:
+        """Each assistant or the error fetching it, in input order; at most `parallelism` in flight."""
+        ids = list(dict.fromkeys(assistant_ids))
+        if not ids:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(self.settings.parallelism, len(ids))) as pool:
+            return dict(zip(ids, pool.map(self._get_or_error, ids), strict=True))
+
+    # The writes take `stop`: once it is set, a failed attempt is not retried (RetryInterrupted), and a wait
+    # before a retry ends at once. The attempt in flight is never abandoned, and a create that failed
+    # ambiguously is still looked up (a read), so the summary can say whether it was stored.
+
+    def create(self, body: JsonObject, *, find_existing: FindExisting | None = None,
+               stop: threading.Event | None = None) -> JsonObject:
+        """POST /assistants. After an ambiguous failure, `find_existing` tells whether the create happened."""
+        return self._call("POST", "/assistants", body=body, is_create=True, find_existing=find_existing, stop=stop)
+
+    def modify(self, assistant_id: str, body: JsonObject, *, stop: threading.Event | None = None) -> JsonObject:
+        return self._call("POST", _item_path(assistant_id), body=body, stop=stop)  # same body twice: safe to retry
+
+    def delete(self, assistant_id: str, *, stop: threading.Event | None = None) -> JsonObject:
+        gone = {"id": assistant_id, "object": "assistant.deleted", "deleted": True}
+        return self._call("DELETE", _item_path(assistant_id), gone=gone, stop=stop)
+
+    def _get_or_error(self, assistant_id: str) -> JsonObject | ApiError:
+        try:
+            return self.get(assistant_id)
+        except ApiError as error:
+            return error
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: JsonObject | None = None,
+        is_create: bool = False,
+        find_existing: FindExisting | None = None,
+        gone: JsonObject | None = None,
+        stop: threading.Event | None = None,
+    ) -> JsonObject:
+        """Send with retries. `gone`: what a DELETE returns when a retry finds the assistant already deleted."""
+        answer = self._send(method, path, body=body, is_create=is_create, find_existing=find_existing, gone=gone,
+                            stop=stop)
+        return answer if isinstance(answer, dict) else answer.decode()
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: JsonObject | None = None,
+        params: Mapping[str, str] | None = None,
+        is_create: bool = False,
+        find_existing: FindExisting | None = None,
+        gone: JsonObject | None = None,
+        stop: threading.Event | None = None,
+        on_sent: Callable[[], None] | None = None,
+    ) -> JsonBody | JsonObject:
+        """_call's retry loop, answering with the body still undecoded (or an object it already has: `gone`, or
+        the assistant an ambiguous create did store). `on_sent`: run when an attempt's request is on the wire."""
+        maybe_written = False
+        attempt = 0
+        while True:
+            outcome = self._transfer.attempt(method, path, body, params, attempt, on_sent)
+            if not isinstance(outcome, Failure):
+                return outcome
+            error = outcome.error
+            if gone is not None and maybe_written and error.status == 404:
+                return gone  # our earlier, ambiguous attempt did delete it
+            if is_create and outcome.may_have_written:
+                found = self._recover_create(outcome, find_existing)
+                if found is not None:
+                    return found
+                if outcome.may_still_be_running:  # not stored *yet* is not proof it never will be
+                    raise AmbiguousWriteError(error, CREATE_STILL_RUNNING) from outcome.cause
+            # A create that got this far was looked up and is not there: it was not applied.
+            maybe_written = maybe_written or (outcome.may_have_written and not is_create)
+            if not outcome.retryable or attempt >= self.settings.max_retries:
+                raise error from outcome.cause
+            if stop is not None and stop.is_set():
+                raise RetryInterrupted(error, maybe_written) from outcome.cause
+            delay = retry.retry_delay(attempt, outcome.headers, jitter=self._random(), now=self._now())
+            self._transfer.log_line(f"   retrying {method} {error.path} in {delay:.2f}s after: {error.detail}")
+            if self._pause(delay, stop):
+                raise RetryInterrupted(error, maybe_written) from outcome.cause
+            attempt += 1
+
+    def _pause(self, seconds: float, stop: threading.Event | None) -> bool:
+        """Wait before a retry; True when `stop` was set meanwhile (a server may ask for up to a minute)."""
+        if stop is None:
+            self._sleep(seconds)
+            return False
+        return stop.wait(seconds)
+
+    def _recover_create(self, failed: Failure, find_existing: FindExisting | None) -> JsonObject | None:
+        """The assistant the failed create stored, None if it stored none; raise if we cannot tell."""
+        if find_existing is None:
+            raise AmbiguousWriteError(failed.error, CREATE_NOT_RETRIED) from failed.cause
+        try:
+            return find_existing()
+        except ApiError as check_error:
+            note = f"checking whether it was created failed too ({check_error}); {CREATE_NOT_RETRIED}"
+            raise AmbiguousWriteError(failed.error, note) from check_error
+
+
+def _item_path(assistant_id: str) -> str:
+    return "/assistants/" + quote(assistant_id, safe="")  # an odd id must not escape its path segment

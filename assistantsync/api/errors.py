@@ -1,0 +1,142 @@
+"""ApiError: every failed call to the API as one line saying what failed, why, and what to check.
+
+Error bodies come in many shapes: OpenAI's `{"error": {...}}`, Azure's without `message`, Portkey's
+gateway `{"status": "failure", "message": ...}`, FastAPI's `{"detail": ...}`, or a proxy's HTML page.
+All become the same message; secrets are scrubbed from it, since a gateway may echo the key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from assistantsync.api.redaction import redact
+from assistantsync.errors import AssistantSyncError
+
+EXCERPT_CHARS = 300
+_TAG = re.compile(r"<[^>]*>")
+
+
+class ApiError(AssistantSyncError):
+    """A request failed; `status` is None when no response came back (connection refused, timeout)."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        detail: str,
+        *,
+        status: int | None = None,
+        api_message: str | None = None,
+        api_code: str | None = None,
+        api_type: str | None = None,
+        request_id: str | None = None,
+        hint: str = "",
+        attempts: int = 1,
+        secrets: Collection[str] = (),
+    ) -> None:
+        self.method = method
+        self.path = path  # never the query string: it may hold secrets
+        self.detail = redact(detail, secrets)
+        self.status = status
+        # Every server-supplied field is scrubbed, not just the message: AmbiguousWriteError rebuilds its
+        # text from these fields without the secrets, so a raw one would carry an echoed key through.
+        self.api_message = _redacted(api_message, secrets)
+        self.api_code = _redacted(api_code, secrets)
+        self.api_type = _redacted(api_type, secrets)
+        self.request_id = _redacted(request_id, secrets)
+        self.hint = hint
+        self.attempts = attempts
+        text = f"{method} {path}: {self.detail}"
+        if request_id:
+            text += f" (request id {request_id})"
+        if attempts > 1:
+            text += f" (gave up after {attempts} attempts)"
+        if hint:
+            text += f"; {hint}"
+        super().__init__(redact(text, secrets))
+
+
+class NotedApiError(ApiError):
+    """An ApiError restated with a note on what it means for the run (the cause's fields kept as they are)."""
+
+    def __init__(self, cause: ApiError, note: str) -> None:
+        super().__init__(
+            cause.method,
+            cause.path,
+            cause.detail,
+            status=cause.status,
+            api_message=cause.api_message,
+            api_code=cause.api_code,
+            api_type=cause.api_type,
+            request_id=cause.request_id,
+            hint="; ".join(part for part in (cause.hint, note) if part),
+            attempts=cause.attempts,
+        )
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    """What an error response body says, whatever its shape."""
+
+    message: str | None = None
+    code: str | None = None
+    param: str | None = None
+    type: str | None = None
+
+    def describe(self) -> str:
+        extras = ", ".join(f"{name}: {value}" for name, value in (("code", self.code), ("param", self.param)) if value)
+        message = self.message or self.type or ""
+        if extras:
+            return f"{message} ({extras})" if message else f"({extras})"
+        return message
+
+
+def parse_error_body(text: str) -> ErrorBody:
+    """Read an error body of any known shape; unknown JSON and plain text become a short excerpt."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ErrorBody(message=excerpt(text) or None)
+    if isinstance(data, dict):
+        error = data.get("error")
+        if isinstance(error, dict):
+            return ErrorBody(
+                message=_as_text(error.get("message")),
+                code=_as_text(error.get("code")),
+                param=_as_text(error.get("param")),
+                type=_as_text(error.get("type")),
+            )
+        for key in ("error", "message", "detail"):  # {"error": "text"}, Portkey's gateway, FastAPI
+            if data.get(key) is not None:
+                return ErrorBody(message=_as_text(data[key]))
+    return ErrorBody(message=excerpt(json.dumps(data)) if data else None)  # `{}` says nothing
+
+
+def excerpt(text: str) -> str:
+    """The first EXCERPT_CHARS characters of a body on one line; HTML tags dropped (proxy error pages)."""
+    if text.lstrip().startswith("<"):
+        text = _TAG.sub(" ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "..."
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(item, dict) and "msg" in item for item in value):
+        # FastAPI validation errors: [{"loc": ["body", "temperature"], "msg": "..."}]
+        return "; ".join(": ".join(filter(None, (".".join(map(str, item.get("loc", ()))), str(item["msg"]))))
+                         for item in value)
+    return excerpt(json.dumps(value))
+
+
+def _redacted(text: str | None, secrets: Collection[str]) -> str | None:
+    return redact(text, secrets) if text is not None else None
+
+
+class AmbiguousWriteError(NotedApiError):
+    """A create failed in a way that may have happened after the server stored the assistant."""

@@ -1,0 +1,169 @@
+"""`plan` and `apply`: options, terminal I/O and exit codes around sync.py. No domain decisions here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from assistantsync.api.connection import preload
+from assistantsync.cli.options import build_client, connection_options
+from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
+
+if TYPE_CHECKING:
+    from assistantsync.plan.changes import Plan
+
+DEFAULT_PATHS = (Path("assistants"),)
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+no_color_option = click.option("--no-color", is_flag=True, help="Plain output even on a terminal (also: NO_COLOR).")
+
+
+def use_color(no_color: bool) -> bool:
+    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def progress(message: str) -> None:
+    """Progress for long work, on stderr and only for a person at a terminal: never in pipes or CI logs."""
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        click.echo(message, err=True)
+
+
+# What plan and apply import once the files are valid: imported while a forked child reads files (load_desired's
+# `meanwhile`) rather than before, with the HTTP client's modules. Everything imported before the fork is wall
+# time; after it, the child reads files meanwhile.
+_AFTER_VALIDATION = ("assistantsync.api.client", "assistantsync.engine", "assistantsync.plan.saved",
+                     "assistantsync.render.text", "assistantsync.render.markdown", "assistantsync.apply.runtime")
+
+
+def preload_the_rest() -> None:
+    preload(*_AFTER_VALIDATION)
+
+
+def _saved_plan(path: Path) -> Plan:
+    from assistantsync.plan.saved import plan_from_json
+
+    return plan_from_json(path.read_text(encoding="utf-8"), str(path))
+
+
+def render(plan: Plan, output_format: str, no_color: bool) -> str:
+    from assistantsync.plan.saved import plan_to_json
+    from assistantsync.render.markdown import render_plan_markdown
+    from assistantsync.render.text import render_plan_text
+
+    if output_format == "json":
+        return plan_to_json(plan)
+    if output_format == "markdown":
+        return render_plan_markdown(plan)
+    return render_plan_text(plan, color=use_color(no_color))
+
+
+format_option = click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
+                             default="text", show_default=True,
+                             help="text for a terminal, markdown for a pull-request comment, json (public format).")
+
+
+@click.command()
+@paths_argument
+@click.option("--strict", is_flag=True, help="Also manage fields the files omit, as their API defaults.")
+@click.option("--prune", is_flag=True, help="Plan deleting managed assistants that no file describes.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan as JSON.")
+@format_option
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has any change (0: none, 1: error).")
+@no_color_option
+@connection_options
+def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
+         detailed_exitcode: bool, no_color: bool, **connection: Any) -> None:
+    """Show what apply would change, without changing anything."""
+    from assistantsync.files.desired import load_desired
+
+    # Before credentials: a fork's PR still sees its file errors. The HTTP client's imports happen meanwhile.
+    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload_the_rest)
+    from assistantsync.engine import plan_desired
+    from assistantsync.plan.saved import plan_to_json
+
+    saved = out_file is not None or output_format == "json"
+    with build_client(**connection) as client:
+        progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
+        result = plan_desired(desired, client, strict=strict, prune=prune, fingerprints_early=saved)
+    as_json = plan_to_json(result) if saved else ""  # made once, for the file and for --format json
+    if out_file is not None:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        out_file.write_text(as_json, encoding="utf-8")
+    click.echo(as_json if output_format == "json" else render(result, output_format, no_color), nl=False)
+    if result.errors:
+        sys.exit(EXIT_ERROR)
+    if detailed_exitcode and result.has_changes:
+        sys.exit(EXIT_CHANGES)
+
+
+@click.command()
+@paths_argument
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Apply exactly this saved plan (refused whole if the live state moved since).")
+@click.option("--auto-approve", is_flag=True, help="Do not ask; required when there is no terminal.")
+@click.option("--strict", is_flag=True, help="Also manage fields the files omit, as their API defaults.")
+@click.option("--prune", is_flag=True, help="Delete managed assistants that no file describes.")
+@no_color_option
+@connection_options
+def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
+          no_color: bool, **connection: Any) -> None:
+    """Make the live assistants match the files (or a saved plan)."""
+    from assistantsync.files.desired import load_desired
+
+    if plan_file is not None and (paths or strict or prune):
+        raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict or --prune with it")
+    color = use_color(no_color)
+    saved = None if plan_file is None else _saved_plan(plan_file)
+    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload_the_rest) if saved is None else ()
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistantsync.apply.runtime import HeldProgress, prompt_handoffs, stop_on_signals
+    from assistantsync.engine import apply_checked, plan_desired
+    from assistantsync.render.text import render_outcomes_text, render_plan_text
+
+    with build_client(**connection) as client:
+        if saved is None:
+            progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
+        result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune)
+        if not result.has_changes and not result.errors:
+            click.echo(render_plan_text(result, color=color), nl=False)
+            return
+        ask = not auto_approve and not result.errors  # a plan with errors is refused without asking
+        # Approved in advance: the writes start at once and the plan is rendered while they are in flight. Its
+        # text still comes first, as always; with -v each write's log line would come before it, so not then.
+        overlap = not ask and not connection["verbose"]
+        if not overlap:
+            click.echo(render_plan_text(result, color=color), nl=False)
+        if ask:
+            _confirm(len(result.pending))
+        gate = HeldProgress(len(result.pending), progress)
+        with stop_on_signals() as stop, prompt_handoffs(), ThreadPoolExecutor(max_workers=1) as runner:
+            writing = runner.submit(apply_checked, result, client, saved=plan_file is not None, stop=stop,
+                                    on_done=gate.report)
+            if overlap:
+                click.echo(render_plan_text(result, color=color), nl=False)
+            gate.release()
+            outcomes = writing.result()
+            # Still guarded: a signal now must not lose the summary of what was written.
+            click.echo(render_outcomes_text(outcomes, color=color), nl=False)
+    if not all(outcome.ok for outcome in outcomes):
+        sys.exit(EXIT_ERROR)
+
+
+def _confirm(count: int) -> None:
+    if not sys.stdin.isatty():
+        raise AssistantSyncError("no terminal to confirm on: pass --auto-approve to apply unattended")
+    if not click.confirm(f"Apply {count} change{'s' if count != 1 else ''}?", default=False):
+        raise AssistantSyncError("apply cancelled; nothing was changed")
+
+
+@click.command()
+@click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@format_option
+@no_color_option
+def show(plan_file: Path, output_format: str, no_color: bool) -> None:
+    """Render a saved plan (plan --out) without credentials or network, e.g. as a pull-request comment."""
+    click.echo(render(_saved_plan(plan_file), output_format, no_color), nl=False)

@@ -1,0 +1,102 @@
+"""The two jobs end to end, each as one call: make a plan from files and live state, apply it safely.
+
+Everything here composes the pipeline's pure steps with the client; the CLI only adds terminal I/O.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from assistantsync.apply.execute import Outcome, apply_plan, stale_reasons
+from assistantsync.bulk import no_gc_pauses
+from assistantsync.errors import AssistantSyncError
+from assistantsync.files.desired import DesiredAssistant
+from assistantsync.json_value import JsonObject
+from assistantsync.plan.changes import Plan, PlanBuilder
+
+if TYPE_CHECKING:
+    from assistantsync.api.client import AssistantsClient
+
+
+class StalePlan(AssistantSyncError):
+    """The live state moved since the saved plan was made; nothing was written."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        lines = "\n".join(f"  {reason}" for reason in reasons)
+        super().__init__(f"the saved plan is stale; nothing was applied. Run plan again.\n{lines}")
+
+
+class OtherTarget(AssistantSyncError):
+    """A saved plan made against another API than this apply connects to; nothing was written."""
+
+    def __init__(self, made_for: str, connected: str) -> None:
+        super().__init__(f"the saved plan was made against {made_for}, but this apply connects to {connected}; "
+                         "nothing was applied. Apply it with the --provider and --base-url it was made with, or "
+                         "run plan against this API")
+
+
+class PlanHasErrors(AssistantSyncError):
+    def __init__(self, plan: Plan) -> None:
+        lines = "\n".join(f"  {key}: {message}" for key, message in plan.errors)
+        super().__init__(f"the plan has errors; nothing was applied:\n{lines}")
+
+
+def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, *, strict: bool,
+                 prune: bool, fingerprints_early: bool = False) -> Plan:
+    """Fetch everything live (one paginated list) and diff it with the validated files.
+
+    `fingerprints_early`: the plan will be saved or shown as JSON, so its fingerprints will be read: they are
+    digested while list pages are fetched rather than when read (either way the plan is the same)."""
+    if prune and not desired:
+        # An empty or mistyped folder would otherwise plan deleting every assistant the tool manages.
+        raise AssistantSyncError("refusing to --prune with no assistant files loaded: it would delete every "
+                                 "managed assistant; check the PATHs given")
+    builder = PlanBuilder(desired, strict=strict, prune=prune, fingerprints_early=fingerprints_early)
+    # Each page is diffed by a worker while the next one is in flight, so the diffs cost no wall time but
+    # the last page's. The worker only fills a store that `finish` falls back from: its errors are its own.
+    with no_gc_pauses():
+        with ThreadPoolExecutor(max_workers=1) as worker, \
+                client.observing_pages(lambda page: worker.submit(builder.add_page, page)):
+            live = client.list_all()
+        return dataclasses.replace(builder.finish(live), target=client.settings.target)
+
+
+def _live_now(plan: Plan, client: AssistantsClient) -> list[JsonObject]:
+    """The current live objects the plan touches; the whole list when it gives out identity keys (create,
+    adopt), since another assistant may have claimed one of those keys since the plan was made."""
+    if any(change.action in ("create", "adopt") for change in plan.pending):
+        return client.list_all()
+    found = client.get_many(change.id for change in plan.pending if change.id)
+    live = []
+    for result in found.values():
+        if isinstance(result, AssistantSyncError):
+            if getattr(result, "status", None) == 404:
+                continue  # gone: stale_reasons names it
+            raise result
+        live.append(result)
+    return live
+
+
+def apply_checked(
+    plan: Plan,
+    client: AssistantsClient,
+    *,
+    saved: bool,
+    stop: threading.Event | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Apply a plan; a saved plan is first checked against the live state and refused whole if stale."""
+    if plan.errors:
+        raise PlanHasErrors(plan)
+    if saved:
+        # A create-only plan would pass the freshness check anywhere: the key it creates is free on any account.
+        if plan.target is not None and plan.target != client.settings.target:
+            raise OtherTarget(plan.target, client.settings.target)
+        reasons = stale_reasons(plan, _live_now(plan, client))
+        if reasons:
+            raise StalePlan(reasons)
+    return apply_plan(plan, client, stop=stop, on_done=on_done)

@@ -1,0 +1,215 @@
+"""Each YAML file on its own: load it, resolve its references, check every document and make it a
+DesiredAssistant. With many files, a forked child shares the work (see forked.py), chunk by chunk.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistantsync.errors import Location, Problem, ValidationFailed
+from assistantsync.files.file_format import KEY_PATTERN, slug
+from assistantsync.files.forked import MAX_CHUNKS, Chunks, Forked, forking_pays
+from assistantsync.files.references import Reading, Resolved, resolve_references
+from assistantsync.files.sources import SourceFile, load_file
+from assistantsync.files.yaml_read import YamlDocument
+from assistantsync.json_value import JsonObject, format_path
+from assistantsync.schema.validate import validate_assistant
+
+FILE_ONLY_FIELDS = ("key", "id")  # the file format's own fields; never sent to the API
+PARALLEL_FILES = 200  # from here, sharing the files with a forked child saves more than forking costs
+CHUNK_FILES = 20  # files per chunk taken at a time
+_RENAMED = {"instructions_file": "instructions"}  # top-level references and the API field they become
+
+
+@dataclass(frozen=True)
+class DesiredAssistant:
+    """One assistant as the files declare it; `fields` holds only the API fields the document declares."""
+
+    key: str
+    id: str | None
+    source: Location  # the start of its document
+    fields: JsonObject
+    field_sources: Mapping[str, Location] = field(default_factory=dict, compare=False)
+
+
+class FieldSources(Mapping[str, Location]):
+    """Where each field of a document was written, kept as one flat tuple and made into Locations when asked
+    for: a dict of Locations per assistant cost 13 MB of a plan's memory at 10,000 assistants."""
+
+    __slots__ = ("_file", "_flat")
+
+    def __init__(self, file: str, places: Iterable[tuple[str, int, int]]) -> None:
+        self._file = file
+        self._flat = tuple(part for place in places for part in place)  # name, line, column, name, ...
+
+    def __getitem__(self, name: str) -> Location:
+        for index in range(0, len(self._flat), 3):
+            if self._flat[index] == name:
+                return Location(self._file, int(self._flat[index + 1]), int(self._flat[index + 2]))
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(name) for name in self._flat[::3])
+
+    def __len__(self) -> int:
+        return len(self._flat) // 3
+
+    def places(self) -> list[tuple[str, int, int]]:
+        return [(str(self._flat[i]), int(self._flat[i + 1]), int(self._flat[i + 2]))
+                for i in range(0, len(self._flat), 3)]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One YAML file, read and checked on its own (its documents are not kept): what the checks across
+    files need of it."""
+
+    source: SourceFile
+    assistants: Sequence[tuple[DesiredAssistant, Location, Location]]  # each with where its key and id are
+    problems: Sequence[Problem]  # of the file and of each of its documents
+    parameter_files: frozenset[Path]  # where its function tools' parameters_file references point
+    has_model: bool  # some document declares a model
+
+
+@dataclass(frozen=True)
+class _Entry:
+    source: SourceFile
+    document: YamlDocument
+    resolved: Resolved
+    documents_in_file: int
+
+
+def read_files(sources: Sequence[SourceFile], meanwhile: Callable[[], object]) -> list[FileResult]:
+    """Every file read; with many files, shared with a forked child, chunk by chunk, while `meanwhile` runs."""
+    reading = Reading()
+
+    def alone() -> list[FileResult]:
+        files = [_read(source, reading) for source in sources]
+        meanwhile()
+        return files
+
+    if len(sources) < PARALLEL_FILES or not forking_pays():
+        return alone()
+    size = max(CHUNK_FILES, -(-len(sources) // MAX_CHUNKS))
+    chunks = [sources[start:start + size] for start in range(0, len(sources), size)]
+    try:
+        queue = Chunks(len(chunks))
+    except OSError:  # out of file descriptors: one process reads them all
+        return alone()
+    read: dict[int, list[FileResult]] = {}
+
+    def take(messages: list[bytes]) -> None:  # the child's results, unpacked as they come
+        for message in messages:
+            number, files = pickle.loads(message)
+            read[number] = _unpacked(files, chunks[number])
+
+    def child_reads(send: Callable[[bytes], None]) -> None:
+        for number in queue:
+            files = _packed([_read(source, reading) for source in chunks[number]])
+            send(pickle.dumps((number, files), protocol=pickle.HIGHEST_PROTOCOL))
+
+    try:
+        try:
+            child = Forked(child_reads)
+        except OSError:  # no second process here (a process limit, a locked-down sandbox): read them all alone
+            return alone()
+        with child:
+            meanwhile()
+            for number in queue:
+                read[number] = [_read(source, reading) for source in chunks[number]]
+                take(child.received())
+            take(child.rest())
+    finally:
+        queue.close()
+    # What a failed child took and did not send is read here (a bug in it then shows here).
+    return [file for number, chunk in enumerate(chunks)
+            for file in read.get(number) or [_read(source, reading) for source in chunk]]
+
+
+# A file's results as plain tuples: unpickled and rebuilt in a third of the time the dataclasses take.
+_At = tuple[str, int, int]
+_PackedFile = tuple[list[tuple[str, str | None, _At, JsonObject, list[tuple[str, int, int]], _At, _At]],
+                    list[tuple[_At, str, str]], list[str], bool]
+
+
+def _packed(files: Sequence[FileResult]) -> list[_PackedFile]:
+    return [([(a.key, a.id, _at(a.source), a.fields, _places(a.field_sources), _at(key_at), _at(id_at))
+              for a, key_at, id_at in file.assistants],
+             [(_at(problem.location), problem.field, problem.message) for problem in file.problems],
+             [str(path) for path in file.parameter_files], file.has_model) for file in files]
+
+
+def _unpacked(packed: list[_PackedFile], sources: Sequence[SourceFile]) -> list[FileResult]:
+    return [FileResult(source,
+                       [(DesiredAssistant(key, pin, Location(*start), fields, FieldSources(start[0], field_sources)),
+                         Location(*key_at), Location(*id_at))
+                        for key, pin, start, fields, field_sources, key_at, id_at in assistants],
+                       [Problem(Location(*at), field, message) for at, field, message in problems],
+                       frozenset(Path(path) for path in parameter_files), has_model)
+            for source, (assistants, problems, parameter_files, has_model) in zip(sources, packed, strict=True)]
+
+
+def _at(location: Location) -> tuple[str, int, int]:
+    return location.path, location.line, location.column
+
+
+def _places(sources: Mapping[str, Location]) -> list[tuple[str, int, int]]:
+    if isinstance(sources, FieldSources):
+        return sources.places()
+    return [(name, at.line, at.column) for name, at in sources.items()]
+
+
+def _read(source: SourceFile, reading: Reading) -> FileResult:
+    """Load, resolve and check the documents of one file; a file that is a parameters_file is judged later."""
+    try:
+        documents = load_file(source)
+    except ValidationFailed as failed:
+        return FileResult(source, (), failed.problems, frozenset(), has_model=False)
+    problems: list[Problem] = []
+    assistants = []
+    parameter_files: set[Path] = set()
+    for document in documents:
+        resolved = resolve_references(document, source, reading)
+        parameter_files.update(target for reference, target in resolved.files.items()
+                               if reference[-1] == "parameters_file")
+        assistant = _check(_Entry(source, document, resolved, len(documents)), problems)
+        assistants.append((assistant, document.locate(("key",)), document.locate(("id",))))
+    return FileResult(source, assistants, problems, frozenset(parameter_files),
+                 has_model=any("model" in document.data for document in documents))
+
+
+def _check(entry: _Entry, problems: list[Problem]) -> DesiredAssistant:
+    """The document as a DesiredAssistant, reporting its schema, reference and key problems on the way."""
+    document, data = entry.document, entry.document.data
+    problems.extend(Problem(document.locate(issue.path), format_path(issue.path), issue.message)
+                    for issue in validate_assistant(data))
+    problems.extend(entry.resolved.problems)
+    key = _key(entry, problems)
+    pinned = data.get("id")
+    fields = {name: value for name, value in entry.resolved.data.items() if name not in FILE_ONLY_FIELDS}
+    sources = FieldSources(document.start.path, ((_RENAMED.get(name, name), at.line, at.column)
+                                                 for name in data if name not in FILE_ONLY_FIELDS
+                                                 for at in [document.locate((name,))]))
+    return DesiredAssistant(key, pinned if isinstance(pinned, str) else None, document.start, fields, sources)
+
+
+def _key(entry: _Entry, problems: list[Problem]) -> str:
+    """The declared key, else the file name's stem for a single-document file; "" when there is none."""
+    declared = entry.document.data.get("key")
+    if "key" in entry.document.data:
+        return declared if isinstance(declared, str) else ""  # the schema reports a malformed key
+    start = entry.document.start
+    if entry.documents_in_file > 1:
+        problems.append(Problem(start, "key", "required in a file that holds several documents: add `key: <name>`"))
+        return ""
+    stem = entry.source.path.stem
+    if re.fullmatch(KEY_PATTERN, stem):
+        return stem
+    suggestion = slug(stem) or "my-assistant"  # as import would name it
+    problems.append(Problem(start, "key", f"the file name '{stem}' cannot be the key (1-64 lowercase letters, "
+                                          f"digits, '.', '_' or '-'): set one, e.g. `key: {suggestion}`"))
+    return ""

@@ -1,0 +1,216 @@
+"""File references in assistant documents: `instructions_file` and a function tool's `parameters_file`.
+
+A reference is resolved against its YAML file's folder and must stay inside the root (see config),
+judged on real paths, so a pull request cannot make CI read arbitrary files into an assistant.
+Problems about a reference are located at its key in the YAML document.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistantsync.errors import Problem, ValidationFailed
+from assistantsync.files.sources import YAML_SUFFIXES, SourceFile, UnreadableFile, read_text
+from assistantsync.files.yaml_read import MAX_DEPTH, YamlDocument, load_yaml
+from assistantsync.json_value import JsonObject, JsonPath, format_path
+
+INSTRUCTIONS_MAX_CHARS = 256_000  # the API's maxLength for `instructions`, checked again once the file is read
+# What the references of one YAML file may read in all, repeats included: a 100 KB file naming one 1 MiB
+# schema in every tool of every document would otherwise make a run read, parse and plan gigabytes.
+REFERENCED_MAX_CHARS = 16 * 1024 * 1024
+Parse = Callable[[str, str], Any]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A document's data with each reference replaced by what it points to."""
+
+    data: JsonObject
+    problems: tuple[Problem, ...]
+    files: Mapping[JsonPath, Path]  # where each reference inside the root points (a real path)
+
+
+class Reading:
+    """The referenced files of one load: each read and parsed once, however often it is referenced, and at
+    most REFERENCED_MAX_CHARS characters read through the references of any one YAML file."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[Path, str, Parse], tuple[int, Any] | UnreadableFile] = {}
+        self._spent: dict[Path, int] = {}  # YAML file (real path) -> characters its references have read
+
+    def parsed(self, source: SourceFile, target: Path, reference: str, parse: Parse) -> Any:
+        """What `parse` makes of the file `target`; raises UnreadableFile, at most once per YAML file for the limit."""
+        key = (target, Path(reference).suffix.lower(), parse)  # the suffix decides how a parameter file is parsed
+        if key not in self._parsed:
+            try:
+                text = read_text(target)
+                self._parsed[key] = (len(text), parse(text, reference))
+            except UnreadableFile as error:
+                self._parsed[key] = error
+        found = self._parsed[key]
+        if isinstance(found, UnreadableFile):
+            raise UnreadableFile(found.reason, found.line, found.column)  # fresh: a raised one keeps its traceback
+        size, value = found
+        spent = self._spent.get(source.real, 0)
+        self._spent[source.real] = spent + size
+        if spent + size <= REFERENCED_MAX_CHARS:
+            return value
+        if spent <= REFERENCED_MAX_CHARS:  # the first reference past the limit is reported; the file is invalid
+            raise UnreadableFile(f"is not read: the files that one YAML file references may hold at most "
+                                 f"{REFERENCED_MAX_CHARS} characters in all")
+        return None
+
+
+def resolve_references(document: YamlDocument, source: SourceFile, reading: Reading | None = None) -> Resolved:
+    """Replace `instructions_file` by `instructions` and `parameters_file` by `parameters`, in place of the key."""
+    resolver = _Resolver(document, source, reading or Reading())
+    data = dict(document.data)
+    reference = data.get("instructions_file")
+    if isinstance(reference, str):
+        text = resolver.read(("instructions_file",), reference, _check_instructions)
+        data = _renamed(data, "instructions_file", "instructions", text)
+    tools = data.get("tools")
+    if isinstance(tools, list):
+        data["tools"] = [resolver.resolve_tool(index, tool) for index, tool in enumerate(tools)]
+    return Resolved(data, tuple(resolver.problems), resolver.files)
+
+
+class _Resolver:
+    def __init__(self, document: YamlDocument, source: SourceFile, reading: Reading) -> None:
+        self.document, self.source, self.reading = document, source, reading
+        self.problems: list[Problem] = []
+        self.files: dict[JsonPath, Path] = {}
+
+    def resolve_tool(self, index: int, tool: object) -> object:
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not (isinstance(tool, dict) and isinstance(function, dict)):
+            return tool
+        reference = function.get("parameters_file")
+        if not isinstance(reference, str):
+            return tool
+        path: JsonPath = ("tools", index, "function", "parameters_file")
+        parameters = self.read(path, reference, _parse_parameters)
+        return {**tool, "function": _renamed(function, "parameters_file", "parameters", parameters)}
+
+    def read(self, path: JsonPath, reference: str, parse: Parse) -> Any:
+        """The parsed content of the file `reference`, or None after reporting why it cannot be used."""
+        if not reference:  # the schema reports an empty path
+            return None
+        try:
+            target = self._target(reference)
+            self.files[path] = target
+            return self.reading.parsed(self.source, target, reference, parse)
+        except UnreadableFile as error:
+            self.problems.append(Problem(self.document.locate(path), format_path(path),
+                                         f"{reference!r} {error.reason}"))
+            return None
+
+    def _target(self, reference: str) -> Path:
+        if "\x00" in reference:
+            raise UnreadableFile("is not a file path")
+        if os.path.isabs(reference):
+            raise UnreadableFile("is an absolute path; write it relative to this YAML file")
+        folder, root = self.source.path.parent, self.source.root
+        target = Path(os.path.realpath(folder / reference))
+        if target.is_relative_to(root):
+            hidden = _hidden_part(target, root, Path(os.path.realpath(folder)))
+            if hidden is not None:  # .git/config may hold CI's token (actions/checkout puts it there); .env, secrets
+                raise UnreadableFile(f"leads into the hidden {hidden!r}: file references may not read hidden files "
+                                     "or folders")
+            return target
+        written = Path(os.path.normpath(Path(os.path.realpath(folder), reference)))
+        how = "leads" if not written.is_relative_to(root) else "is a symlink to a file"
+        raise UnreadableFile(f"{how} outside {self.source.root_label}: "
+                             "file references must stay inside the folder being loaded")
+
+
+def _hidden_part(target: Path, root: Path, folder: Path) -> str | None:
+    """The first hidden file or folder on the way from `root` to `target` that the YAML file is not itself in."""
+    current = root
+    for part in target.relative_to(root).parts:
+        current = current / part
+        if part.startswith(".") and not folder.is_relative_to(current):
+            return part
+    return None
+
+
+def _check_instructions(text: str, reference: str) -> str:
+    if len(text) > INSTRUCTIONS_MAX_CHARS:
+        raise UnreadableFile(f"holds {len(text)} characters; instructions may hold at most {INSTRUCTIONS_MAX_CHARS}")
+    return text
+
+
+def _parse_parameters(text: str, reference: str) -> JsonObject:
+    suffix = Path(reference).suffix.lower()
+    if suffix == ".json":
+        value = _parse_json(text)
+    elif suffix in YAML_SUFFIXES:
+        try:
+            documents = load_yaml(text, reference)
+        except ValidationFailed as failed:
+            first = failed.problems[0]
+            raise UnreadableFile(f"is not a usable parameter schema: line {first.location.line}, "
+                                 f"column {first.location.column}: {first.message}") from failed
+        if len(documents) != 1:
+            raise UnreadableFile("must hold exactly one YAML document")
+        value = documents[0].data
+    else:
+        raise UnreadableFile("must be a .json, .yaml or .yml file")
+    if not isinstance(value, dict):
+        raise UnreadableFile("must hold a JSON Schema object (a mapping)")
+    if _depth(value) > MAX_DEPTH:
+        raise UnreadableFile(f"is nested more than {MAX_DEPTH} levels deep")
+    return value
+
+
+def _parse_json(text: str) -> object:
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant,
+                          parse_float=_finite_float)
+    except json.JSONDecodeError as error:
+        raise UnreadableFile(f"is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})") from error
+    except ValueError as error:  # an integer of more than 4300 digits
+        raise UnreadableFile(f"is not usable JSON: {error}") from error
+    except RecursionError as error:
+        raise UnreadableFile(f"is nested more than {MAX_DEPTH} levels deep") from error
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> JsonObject:
+    mapping: JsonObject = {}
+    for key, value in pairs:
+        if key in mapping:  # json.loads would silently keep the last one
+            raise UnreadableFile(f"has the key '{key}' twice in one object")
+        mapping[key] = value
+    return mapping
+
+
+def _refuse_constant(name: str) -> float:
+    raise UnreadableFile(f"holds {name}, which is not valid JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise UnreadableFile(f"holds the number {text}, too large for JSON")
+    return value
+
+
+def _depth(value: object) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:  # a loop, not recursion: the data may be deep enough to exhaust the stack
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _renamed(mapping: JsonObject, old: str, new: str, value: object) -> JsonObject:
+    """`mapping` with the key `old` replaced by `new` (and its value), in the same place among the keys."""
+    return {(new if key == old else key): (value if key == old else item) for key, item in mapping.items()}

@@ -1,0 +1,135 @@
+"""`import`: fetch live assistants, turn them into files (importer.py), refuse to overwrite, write. Glue only."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from assistantsync.api.errors import ApiError
+from assistantsync.cli.options import build_client, connection_options
+from assistantsync.errors import AssistantSyncError, ValidationFailed
+
+if TYPE_CHECKING:
+    from assistantsync.api.client import AssistantsClient
+    from assistantsync.importer.convert import ImportedFile
+    from assistantsync.json_value import JsonObject
+
+SCHEMA_NAME = "assistant.schema.json"
+
+
+@click.command("import")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option("--all", "import_all", is_flag=True, help="Import every assistant these credentials can see.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write <key>.yaml files (and prompts/<key>.md) into.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist in the folder.")
+@connection_options
+def import_assistants(ids: tuple[str, ...], import_all: bool, out_dir: Path, force: bool, **connection: Any) -> None:
+    """Write live assistants as files, ready to commit: adopt them, or back them up."""
+    from assistantsync.importer.convert import import_files
+    from assistantsync.importer.keys import claim_conflicts
+
+    if import_all == bool(ids):
+        raise click.UsageError("give either --all or assistant IDs, not both" if import_all
+                               else "nothing to import: give --all or one or more assistant IDs")
+    with build_client(**connection) as client:
+        live = client.list_all() if import_all else _fetch(client, ids)
+    if not live:
+        click.echo("No assistants to import.", err=True)
+        return
+    files = import_files(live, schema_ref=schema_reference(out_dir))
+    _refuse_to_overwrite(out_dir, files, force)
+    for file in files:
+        _write(out_dir / file.path, file.text)
+        click.echo(str(out_dir / file.path))
+    prompts = sum(1 for file in files if file.path.suffix == ".md")
+    click.echo(f"Imported {len(live)} assistant{'s' if len(live) != 1 else ''} into {out_dir} "
+               f"({len(files) - prompts} YAML, {prompts} prompt file{'s' if prompts != 1 else ''}).", err=True)
+    for conflict in claim_conflicts(live):
+        click.echo(f"warning: {conflict}", err=True)
+    _check_written(out_dir)
+
+
+def _fetch(client: AssistantsClient, ids: Sequence[str]) -> list[JsonObject]:
+    """The assistants with these ids, in the order given; every missing id is reported at once."""
+    found = client.get_many(ids)
+    errors = [result for result in found.values() if isinstance(result, ApiError)]
+    for error in errors:
+        if error.status != 404:
+            raise error
+    if errors:
+        missing = ", ".join(ident for ident, result in found.items() if isinstance(result, ApiError))
+        raise AssistantSyncError(f"no assistant with id {missing} (or these credentials cannot see it): check the "
+                                 "ids, or list what you can see with `--all`. Nothing was written.")
+    return [result for result in found.values() if not isinstance(result, ApiError)]
+
+
+def schema_reference(out_dir: Path) -> str:
+    """The schema path for the files' first comment line.
+
+    Relative from `out_dir` to `schemas/assistant.schema.json` in the nearest folder above it that has one,
+    looking no higher than the repository root (the first folder with a `.git`); else the installed schema.
+    """
+    from assistantsync.schema.validate import schema_path
+
+    here = Path(os.path.realpath(out_dir))
+    for folder in (here, *here.parents):
+        candidate = folder / "schemas" / SCHEMA_NAME
+        if candidate.is_file():
+            return Path(os.path.relpath(candidate, here)).as_posix()
+        if (folder / ".git").exists():
+            break
+    return schema_path(SCHEMA_NAME).as_posix()
+
+
+def _refuse_to_overwrite(out_dir: Path, files: Sequence[ImportedFile], force: bool) -> None:
+    targets = [out_dir / file.path for file in files]
+    folders = {str(target) for target in targets if target.is_dir()}
+    not_folders = {str(target.parent) for target in targets if target.parent.exists() and not target.parent.is_dir()}
+    if folders or not_folders:
+        raise AssistantSyncError("these paths are in the way of the files to write: "
+                                 f"{', '.join(sorted(folders | not_folders))}; move them or choose another --out. "
+                                 "Nothing was written.")
+    existing = [path for path in targets if path.exists() or path.is_symlink()]
+    if existing and not force:
+        lines = "".join(f"\n  {path}" for path in existing)
+        raise AssistantSyncError(f"{len(existing)} file{'s' if len(existing) != 1 else ''} already exist; "
+                                 f"nothing was written. Pass --force to overwrite them, or choose another --out:"
+                                 f"{lines}")
+
+
+def _write(path: Path, text: str) -> None:
+    """Write exactly these bytes; replace atomically, so a reader never sees half a file, and never through a link."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+        os.chmod(temporary, 0o666 & ~_umask())  # what open() would have made, not mkstemp's 0600
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):  # gone once replaced; left behind only by a failure
+            os.unlink(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
+
+
+def _check_written(out_dir: Path) -> None:
+    """Load the folder as plan would; warn (the files stay written) when it does not validate."""
+    from assistantsync.files.desired import load_desired
+
+    try:
+        load_desired([out_dir])
+    except ValidationFailed as failed:
+        click.echo(f"warning: {out_dir} does not validate yet; fix these before running plan:", err=True)
+        click.echo(failed.message, err=True)

@@ -1,0 +1,58 @@
+"""A change's fingerprint: digests of the live object it was computed from, to refuse a stale saved plan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from assistantsync.json_value import JsonObject
+from assistantsync.plan.normalise import API_FIELDS
+from assistantsync.plan.record import digests
+
+
+class Fingerprint:
+    """Digests of the live object a change was computed from, to refuse a stale saved plan.
+
+    `fingerprint(live)` digests only when first read: only a saved plan and apply's freshness check read them, and
+    digesting every unchanged assistant was more than half of the diff's CPU. The live object is JSON nobody
+    mutates; it is kept until then.
+    """
+
+    __slots__ = ("_digests", "_live")
+
+    def __init__(self, object: str, fields: Mapping[str, str]) -> None:
+        self._digests: tuple[str, Mapping[str, str]] | None = (object, fields)
+        self._live: JsonObject | None = None
+
+    def compute(self) -> None:
+        """Digest now, not when first read (the diff worker does, while the next page is in flight)."""
+        self._taken()
+
+    def _taken(self) -> tuple[str, Mapping[str, str]]:
+        if self._digests is None:
+            assert self._live is not None
+            self._digests, self._live = digests(self._live, API_FIELDS), None
+        return self._digests
+
+    @property
+    def object(self) -> str:
+        return self._taken()[0]
+
+    @property
+    def fields(self) -> Mapping[str, str]:
+        return self._taken()[1]
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, Fingerprint) and self._taken() == other._taken()
+
+    __hash__ = None  # type: ignore[assignment]  # like the dataclass it replaced: equal by value, unhashable
+
+    def __repr__(self) -> str:
+        return f"Fingerprint(object={self.object!r}, fields={dict(self.fields)!r})"
+
+
+def fingerprint(live: JsonObject) -> Fingerprint:
+    """The fingerprint of `live`, digested when first read."""
+    taken = Fingerprint.__new__(Fingerprint)
+    taken._digests, taken._live = None, live
+    return taken

@@ -1,0 +1,122 @@
+"""The public JSON form of a plan (`plan --out FILE`, `--format json`, `apply --plan FILE`).
+
+Versioned with `format_version`; documented in the README. It holds assistant fields and digests
+only, never credentials.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from assistantsync import __version__
+from assistantsync.errors import AssistantSyncError
+from assistantsync.json_value import JsonObject
+from assistantsync.plan.changes import ACTIONS, Change, FieldChange, Plan
+from assistantsync.plan.fingerprint import Fingerprint
+
+FORMAT_VERSION = 1
+
+
+def plan_to_document(plan: Plan) -> JsonObject:
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": "assistantsync", "version": __version__},
+        "options": {"strict": plan.strict, "prune": plan.prune},
+        "target": {"base_url": plan.target},
+        "summary": plan.summary(),
+        "errors": [{"key": key, "message": message} for key, message in plan.errors],
+        "warnings": [{"key": key, "message": message} for key, message in plan.warnings],
+        "changes": [_change_to_json(c) for c in plan.changes],
+    }
+
+
+def plan_to_json(plan: Plan) -> str:
+    return json.dumps(plan_to_document(plan), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def _change_to_json(change: Change) -> JsonObject:
+    fp = change.fingerprint
+    return {
+        "key": change.key,
+        "id": change.id,
+        "action": change.action,
+        "source": change.source,
+        "drift": change.drift,
+        "fields": [
+            {"path": f.path, "before": f.before, "after": f.after, "drift": f.drift, "write_only": f.write_only,
+             "details": list(f.details)}
+            for f in change.fields
+        ],
+        "fingerprint": None if fp is None else {"object": fp.object, "fields": dict(sorted(fp.fields.items()))},
+        "body": change.body,
+    }
+
+
+def plan_from_json(text: str, source: str) -> Plan:
+    """Read a saved plan back; anything that is not a plan this version wrote is refused, naming what is wrong:
+    a plan file is an input like any other, and every later step (show, the stale check, apply) trusts its types."""
+    try:
+        document = _typed(json.loads(text), dict, "the document")
+        if document.get("format_version") != FORMAT_VERSION:
+            raise AssistantSyncError(
+                f"{source}: plan format_version {document.get('format_version')!r} is not supported "
+                f"(this assistantsync reads {FORMAT_VERSION}); run plan again"
+            )
+        options = _typed(document.get("options"), dict, "options")
+        changes = tuple(_change_from_json(_typed(change, dict, f"changes[{n}]"), f"changes[{n}]")
+                        for n, change in enumerate(_typed(document.get("changes"), list, "changes")))
+        target = _typed(document.get("target") or {}, dict, "target").get("base_url")  # absent from older plans
+        return Plan(changes, _notes(document, "errors"), _typed(options.get("strict"), bool, "options.strict"),
+                    _typed(options.get("prune"), bool, "options.prune"),
+                    _typed(target, (str, type(None)), "target.base_url"), _notes(document, "warnings"))
+    except (ValueError, RecursionError) as error:  # json's errors too, nesting deeper than it decodes among them
+        raise AssistantSyncError(f"{source}: not a plan file written by assistantsync ({error})") from error
+
+
+def _typed(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+    if not isinstance(value, kind):
+        raise ValueError(f"{where} is {type(value).__name__}, not what a plan holds there")
+    return value
+
+
+def _notes(document: JsonObject, name: str) -> tuple[tuple[str, str], ...]:
+    """`errors` or `warnings`: (key, message) pairs; absent from older plans."""
+    notes = []
+    for n, note in enumerate(_typed(document.get(name, []), list, name)):
+        where = f"{name}[{n}]"
+        note = _typed(note, dict, where)
+        notes.append((_typed(note.get("key"), str, f"{where}.key"),
+                      _typed(note.get("message"), str, f"{where}.message")))
+    return tuple(notes)
+
+
+def _change_from_json(data: JsonObject, where: str) -> Change:
+    action = data.get("action")
+    if action not in ACTIONS:
+        raise ValueError(f"{where}.action {action!r} is not one of {', '.join(ACTIONS)}")
+    fp = _typed(data.get("fingerprint"), (dict, type(None)), f"{where}.fingerprint")
+    fields = []
+    for n, field in enumerate(_typed(data.get("fields"), list, f"{where}.fields")):
+        at = f"{where}.fields[{n}]"
+        field = _typed(field, dict, at)
+        details = _typed(field.get("details", []), list, f"{at}.details")
+        fields.append(FieldChange(_typed(field.get("path"), str, f"{at}.path"), field.get("before"), field.get("after"),
+                                  _typed(field.get("drift"), bool, f"{at}.drift"),
+                                  _typed(field.get("write_only"), bool, f"{at}.write_only"),
+                                  tuple(_typed(d, str, f"{at}.details[]") for d in details)))
+    fingerprint = None
+    if fp is not None:
+        at = f"{where}.fingerprint"
+        digests = {_typed(name, str, f"{at}.fields"): _typed(value, str, f"{at}.fields.{name}")
+                   for name, value in _typed(fp.get("fields"), dict, f"{at}.fields").items()}
+        fingerprint = Fingerprint(_typed(fp.get("object"), str, f"{at}.object"), digests)
+    return Change(
+        key=_typed(data.get("key"), str, f"{where}.key"),
+        id=_typed(data.get("id"), (str, type(None)), f"{where}.id"),
+        action=action,
+        source=_typed(data.get("source"), (str, type(None)), f"{where}.source"),
+        fields=tuple(fields),
+        fingerprint=fingerprint,
+        body=_typed(data.get("body"), (dict, type(None)), f"{where}.body"),
+    )

@@ -1,0 +1,108 @@
+"""Plans and apply results as text for a terminal. Pure: returns strings; only the CLI prints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistantsync.apply.execute import Outcome
+from assistantsync.plan.changes import Change, FieldChange, Plan
+from assistantsync.render.colour import Style, plain, style_diff
+from assistantsync.render.value_diff import is_multiline, value_diff, whitespace_only
+from assistantsync.render.values import declared_lines, scalar
+from assistantsync.safe_text import shown, shown_lines
+
+SYMBOLS = {"create": "+", "update": "~", "adopt": "~", "delete": "-", "no-op": " "}
+GROUPS = ("create", "update", "adopt", "delete")
+_ANSI = {"add": "32", "remove": "31", "hunk": "36", "word_add": "1;42;30", "word_remove": "1;41;37",
+         "drift": "1;33", "heading": "1", "error": "1;31"}
+
+
+def ansi(role: str, text: str) -> str:
+    code = _ANSI.get(role)
+    return f"\x1b[{code}m{text}\x1b[0m" if code and text else text
+
+
+def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
+    """How one field's change reads: `before -> after`, a line diff, or an item-by-item diff."""
+    name = change.path
+    note = "  (whitespace only)" if whitespace_only(change.before, change.after) else ""
+    if change.drift:
+        head = style("drift", f"! {name}: changed outside git since the last apply; this apply overwrites it") + note
+    else:
+        head = f"{name}:{note}"
+    if change.write_only:
+        return [f"{name}: (write-only, not readable) -> {shown(scalar(change.after))}"]
+    before, after = change.before, change.after
+    if is_multiline(before) or is_multiline(after) or any(isinstance(v, (dict, list)) for v in (before, after)):
+        # Content is escaped before styling: a file's text must never drive the reviewer's terminal.
+        lines = shown_lines(value_diff(before, after))
+        return [head, *("    " + line for line in style_diff(lines, style))]
+    body = shown(f"{scalar(before)} -> {scalar(after)}")
+    return [f"{head} {body}"] if not change.drift else [head, f"    {body}"]
+
+
+def _created_lines(change: Change, style: Style) -> list[str]:
+    """What a create sends, as YAML-like lines (long text in a block, structures per key)."""
+    lines = declared_lines([(field.path, field.after) for field in change.fields])
+    return [style("add", line) for line in shown_lines(lines)]
+
+
+def change_heading(change: Change) -> str:
+    where = f"  ({change.source})" if change.source else ""
+    ident = f" {change.id}" if change.id else ""
+    note = "  [takes over: adds assistantsync metadata]" if change.action == "adopt" else ""
+    return f"{SYMBOLS[change.action]} {change.action} {change.key}{ident}{where}{note}"
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.summary()
+    adopt = f", {counts['adopt']} to adopt" if counts["adopt"] else ""
+    return (f"Plan: {counts['create']} to create, {counts['update']} to update{adopt}, "
+            f"{counts['delete']} to delete.")
+
+
+def render_plan_text(plan: Plan, color: bool = False) -> str:
+    style: Style = ansi if color else plain
+    out: list[str] = []
+    for key, message in plan.errors:
+        out.append(style("error", shown(f"error: {key}: {message}")))
+    for key, message in plan.warnings:
+        out.append(style("drift", shown(f"warning: {key}: {message}")))
+    drifted = [c.key for c in plan.changes if c.drift]
+    if drifted:
+        names = ", ".join(drifted)
+        out.append(style("drift", f"Changed outside git since the last apply (will be overwritten): {names}"))
+    for action in GROUPS:
+        for change in (c for c in plan.changes if c.action == action):
+            out.append("")
+            out.append(style("heading", change_heading(change)))
+            body = _created_lines(change, style) if action == "create" else [
+                line for f in change.fields for line in field_lines(f, style)]
+            out.extend("    " + line for line in body)
+    if out:
+        out.append("")
+    unchanged = plan.summary()["no-op"]
+    if plan.errors:
+        count = len(plan.errors)
+        out.append(f"Plan failed: {count} assistant{'s' if count != 1 else ''} could not be planned; "
+                   "nothing will be applied until the errors are fixed.")
+    elif not plan.has_changes:
+        out.append(f"No changes. {unchanged} assistant{'s' if unchanged != 1 else ''} up to date.")
+    else:
+        out.append(summary_line(plan))
+    return "\n".join(out) + "\n"
+
+
+def render_outcomes_text(outcomes: Sequence[Outcome], color: bool = False) -> str:
+    style: Style = ansi if color else plain
+    lines = []
+    for outcome in outcomes:
+        mark = "ok" if outcome.ok else style("error", "FAILED")
+        ident = f" {outcome.id}" if outcome.id else ""
+        lines.append(f"{mark:>6}  {outcome.action} {outcome.key}{shown(ident)}: {shown(outcome.message)}")
+    # Changes an interruption kept from starting did not fail: the next apply makes them.
+    skipped = sum(o.not_applied for o in outcomes)
+    failed = sum(not o.ok for o in outcomes) - skipped
+    tail = f", {skipped} not applied (interrupted)" if skipped else ""
+    lines.append(f"Apply: {len(outcomes) - failed - skipped} succeeded, {failed} failed{tail}.")
+    return "\n".join(lines) + "\n"

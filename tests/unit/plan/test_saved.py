@@ -1,0 +1,91 @@
+"""Reading a saved plan back: a plan file is input like any other, so anything malformed is refused by name."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from typing import Any
+
+import pytest
+from helpers.plan_inputs import desired, server_object
+
+from assistantsync.errors import AssistantSyncError
+from assistantsync.plan.changes import make_plan
+from assistantsync.plan.saved import plan_from_json, plan_to_json
+from assistantsync.render.markdown import render_plan_markdown
+from assistantsync.render.text import render_plan_text
+
+PLAN = make_plan([desired("bot", model="gpt-4o", tools=[{"type": "code_interpreter"}]),
+                  desired("two", pin="asst_2", model="gpt-4o", name="Two")],
+                 [server_object("asst_2", key="two", name="Old")])
+SAVED = json.loads(plan_to_json(PLAN))
+
+
+def edited(path: tuple[Any, ...], value: Any) -> str:
+    document = copy.deepcopy(SAVED)
+    node = document
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    return json.dumps(document)
+
+
+def change_at(key: str) -> int:
+    return next(n for n, change in enumerate(SAVED["changes"]) if change["key"] == key)
+
+
+@pytest.mark.parametrize(("text", "reason"), [  # named by where the reason points
+    ("{", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+    ("[]", "the document is list, not what a plan holds there"),
+    ("[" * 100_000, "maximum recursion depth exceeded while decoding a JSON array from a unicode string"),
+    (edited(("options", "strict"), "yes"), "options.strict is str, not what a plan holds there"),
+    (edited(("changes",), {}), "changes is dict, not what a plan holds there"),
+    (edited(("changes", 0, "key"), 5), "changes[0].key is int, not what a plan holds there"),
+    (edited(("changes", 0, "action"), "explode"),
+     "changes[0].action 'explode' is not one of create, update, adopt, delete, no-op"),
+    (edited(("changes", change_at("two"), "fields", 0, "path"), ["name"]),
+     f"changes[{change_at('two')}].fields[0].path is list, not what a plan holds there"),
+    (edited(("changes", change_at("two"), "fingerprint", "fields", "model"), 1),
+     f"changes[{change_at('two')}].fingerprint.fields.model is int, not what a plan holds there"),
+    (edited(("changes", 0, "body"), []), "changes[0].body is list, not what a plan holds there"),
+    (edited(("warnings",), [{"key": "bot", "message": True}]),
+     "warnings[0].message is bool, not what a plan holds there"),
+    (edited(("target",), {"base_url": 5}), "target.base_url is int, not what a plan holds there"),
+], ids=lambda value: "" if value.startswith(("{", "[")) else value.split(" is ")[0].split(" '")[0][:30])
+def test_a_malformed_plan_file_is_refused_naming_what_is_wrong(text: str, reason: str) -> None:
+    with pytest.raises(AssistantSyncError) as refused:
+        plan_from_json(text, "plan.json")
+    assert str(refused.value) == f"plan.json: not a plan file written by assistantsync ({reason})"
+
+
+def test_an_unsupported_format_version_asks_for_a_new_plan() -> None:
+    with pytest.raises(AssistantSyncError, match=r"^plan.json: plan format_version 2 is not supported "
+                                                 r"\(this assistantsync reads 1\); run plan again$"):
+        plan_from_json(edited(("format_version",), 2), "plan.json")
+
+
+def test_whatever_a_plan_file_is_edited_into_it_loads_and_renders_or_is_refused() -> None:
+    rng = random.Random(9)  # fixed: the same 3,000 edits every run
+
+    def value(depth: int = 0) -> Any:
+        roll = rng.random()
+        if depth > 2 or roll < 0.5:
+            return rng.choice([None, True, 0, 1.5, "", "x", "create", [], {}])
+        if roll < 0.75:
+            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {rng.choice(["key", "id", "action", "fields", "path", "object"]): value(depth + 1)
+                for _ in range(rng.randint(0, 3))}
+
+    def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        inner = (node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ())
+        return [prefix, *(p for key, child in inner for p in paths(child, (*prefix, key)))]
+
+    every_path = paths(SAVED)[1:]
+    for _ in range(3_000):
+        try:
+            plan = plan_from_json(edited(rng.choice(every_path), value()), "plan.json")
+        except AssistantSyncError:
+            continue
+        render_plan_text(plan)
+        render_plan_markdown(plan)

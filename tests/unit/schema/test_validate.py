@@ -1,0 +1,437 @@
+"""Schema generation (both specs), the committed files, and the messages validation produces."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers.paths import REPO as REPO_ROOT
+from jsonschema import Draft202012Validator
+
+from assistantsync.errors import AssistantSyncError
+from assistantsync.schema.generate import generate_schemas, write_schemas
+from assistantsync.schema.validate import SchemaIssue, load_schema, schema_path, validate_assistant, validate_instance
+
+REPO = REPO_ROOT
+SPEC_DIR = REPO.parent / "shared" / "spec"
+OPENAI_SPEC = SPEC_DIR / "assistants-openapi.yaml"
+PORTKEY_SPEC = SPEC_DIR / "assistants-openapi.portkey.yaml"
+COMMITTED = sorted((REPO / "schemas").glob("*.schema.json"))
+ASSISTANT, CREATE, MODIFY = ("assistant-object.schema.json", "create-assistant-request.schema.json",
+                             "modify-assistant-request.schema.json")
+LIST, DELETE = "list-assistants-response.schema.json", "delete-assistant-response.schema.json"
+SCHEMA_NAMES = sorted([ASSISTANT, "assistant.schema.json", CREATE, DELETE, LIST, MODIFY])
+
+VECTOR_STORES_HINT = ("vector_stores is a create-only helper and is not part of the file format: "
+                      "create the vector store separately and list its id in vector_store_ids")
+NAME_HINT = "must be 1-64 characters, each a letter, digit, '_' or '-'"
+KEY_HINT = "must be 1-64 characters, each a lowercase letter, digit, '.', '_' or '-'"
+TOP_LEVEL_FIELDS = ("description, id, instructions, instructions_file, key, metadata, model, name, "
+                    "reasoning_effort, response_format, temperature, tool_resources, tools, top_p")
+M = {"model": "gpt-4o"}
+CODE = {"type": "code_interpreter"}
+
+
+def _file_search(**options: object) -> dict[str, Any]:
+    return {"type": "file_search", "file_search": options}
+
+
+def _function(**function: object) -> dict[str, Any]:
+    return {"type": "function", "function": function}
+
+
+def _stores(**file_search: object) -> dict[str, Any]:
+    return {"tool_resources": {"file_search": file_search}}
+
+
+def _json_schema(**json_schema: object) -> dict[str, Any]:
+    return {"response_format": {"type": "json_schema", "json_schema": json_schema}}
+
+
+REALISTIC_ASSISTANT: dict[str, Any] = {
+    "key": "hr-helper",
+    "model": "gpt-4o",
+    "name": "HR Helper",
+    "instructions": "Answer questions about company policy. Cite the policy document.",
+    "tools": [
+        _file_search(max_num_results=10),
+        _function(name="get_leave_balance", description="Days of leave left for an employee.", parameters={
+            "type": "object", "properties": {"employee_id": {"type": "string"}},
+            "required": ["employee_id"]}),
+    ],
+    "tool_resources": {"file_search": {"vector_store_ids": ["vs_policies"]}},
+    "metadata": {"team": "people-ops", "owner": "alice"},
+    "temperature": 0.2,
+}
+
+
+def _skip_without(spec: Path) -> None:
+    if not spec.is_file():
+        pytest.skip(f"OpenAPI spec {spec} is not present (it lives in ../shared/spec next to the repo)")
+
+
+def _walk(node: object) -> list[tuple[str, object]]:
+    """Every (key, value) pair of every mapping in node, depth first."""
+    if isinstance(node, dict):
+        return [pair for k, v in node.items() for pair in [(k, v), *_walk(v)]]
+    if isinstance(node, list):
+        return [pair for value in node for pair in _walk(value)]
+    return []
+
+
+def _descriptions(node: object) -> set[str]:
+    return {v for k, v in _walk(node) if k == "description" and isinstance(v, str)}
+
+
+# --- the committed files -----------------------------------------------------------------------------
+
+
+def test_committed_schemas_are_what_the_generator_writes() -> None:
+    _skip_without(OPENAI_SPEC)
+    generated = generate_schemas(OPENAI_SPEC)
+    assert sorted(generated) == [path.name for path in COMMITTED] == SCHEMA_NAMES
+    for path in COMMITTED:
+        assert path.read_bytes() == generated[path.name].encode("utf-8"), f"regenerate {path.name}"
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=[p.name for p in COMMITTED])
+def test_committed_schema_is_valid_2020_12(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["title"]
+    assert "$id" not in schema
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=[p.name for p in COMMITTED])
+def test_committed_schema_holds_no_spec_prose_examples_or_vendor_keys(path: Path) -> None:
+    _skip_without(OPENAI_SPEC)
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    keys = {k for k, _ in _walk(schema)}
+    assert not {k for k in keys if k.startswith("x-")}
+    assert not keys & {"example", "examples", "deprecated", "nullable", "format"}
+    spec = yaml.safe_load(OPENAI_SPEC.read_text(encoding="utf-8"))
+    assert not _descriptions(schema) & _descriptions(spec)
+
+
+def test_schema_path_and_load_schema_find_the_committed_file() -> None:
+    assert schema_path("assistant.schema.json").is_file()
+    assert load_schema("assistant.schema.json")["title"] == "assistantsync assistant file"
+
+
+def test_schema_path_names_a_missing_schema() -> None:
+    with pytest.raises(AssistantSyncError, match="schema nope.schema.json not found"):
+        schema_path("nope.schema.json")
+
+
+def test_importing_schema_does_not_import_jsonschema_or_the_generator() -> None:
+    code = ("import sys, assistantsync.schema.validate, assistantsync.files.desired; "
+            "found = sorted({'jsonschema', 'assistantsync.schema.generate'} & set(sys.modules)); "
+            "sys.exit(str(found) if found else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+# --- generation ------------------------------------------------------------------------------------
+
+
+def test_write_schemas_creates_the_folder_and_returns_sorted_paths(tmp_path: Path) -> None:
+    _skip_without(OPENAI_SPEC)
+    out = tmp_path / "nested" / "schemas"
+    written = write_schemas(OPENAI_SPEC, out)
+    assert written == [out / name for name in SCHEMA_NAMES]
+    assert all(path.read_text(encoding="utf-8").endswith("}\n") for path in written)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (None, "cannot read OpenAPI spec"),
+    ("openapi: 3.1.0\ninfo: {title: x}\n", "is not an OpenAPI document: it has no paths"),
+    ("openapi: 3.1.0\npaths: {/pets: {}}\n", "has no JSON request body for POST /assistants"),
+    ("[unclosed\n", "cannot read OpenAPI spec"),
+], ids=["missing", "no-paths", "no-assistants", "bad-yaml"])
+def test_generate_rejects_what_is_not_an_assistants_spec(
+    tmp_path: Path, text: str | None, message: str,
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    if text is not None:
+        spec.write_text(text, encoding="utf-8")
+    with pytest.raises(AssistantSyncError, match=message):
+        generate_schemas(spec)
+
+
+def test_portkey_spec_generates_usable_schemas(tmp_path: Path) -> None:
+    """Portkey's 3.0 spec: `nullable` (also beside a $ref), YAML anchors, fewer features."""
+    _skip_without(PORTKEY_SPEC)
+    written = write_schemas(PORTKEY_SPEC, tmp_path)
+    assert [p.name for p in written] == SCHEMA_NAMES
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in written}
+    for schema in schemas.values():
+        Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schemas["assistant.schema.json"])
+
+    def errors(**fields: object) -> list[tuple[str, str]]:
+        found = validator.iter_errors({**M, **fields})
+        return sorted((".".join(map(str, e.absolute_path)), str(e.validator)) for e in found)
+
+    assert errors(**REALISTIC_ASSISTANT) == []
+    assert errors(response_format=None, metadata=None) == []  # `nullable` beside a $ref is honoured
+    assert errors(response_format="none") == []  # Portkey also allows "none"
+    assert errors(tools=[_file_search(max_results=5)]) == [("tools.0.file_search", "additionalProperties")]
+    assert errors(temprature=1) == [("", "additionalProperties")]
+    assert errors(metadata={"assistantsync_key": "x"}) == [("metadata", "not")]
+    assert errors(metadata={"n": 1}) == [("metadata.n", "type")]
+    # What Portkey lacks (spec-notes §14): the json_schema format, reasoning_effort, ranking_options.
+    assert errors(response_format={"type": "json_schema"}) == [("response_format.type", "enum")]
+    assert errors(reasoning_effort="low") == [("", "additionalProperties")]
+    ranking = _file_search(ranking_options={"score_threshold": 0.5})
+    assert errors(tools=[ranking]) == [("tools.0.file_search", "additionalProperties")]
+
+
+def test_both_specs_give_the_same_shape_where_they_agree() -> None:
+    _skip_without(OPENAI_SPEC)
+    _skip_without(PORTKEY_SPEC)
+    openai, portkey = generate_schemas(OPENAI_SPEC), generate_schemas(PORTKEY_SPEC)
+    assert json.loads(openai[DELETE])["properties"] == json.loads(portkey[DELETE])["properties"]
+    shared = ("name", "description", "instructions", "metadata", "temperature", "top_p")
+    own = ("key", "id", "instructions_file", "tool_resources")
+    for name, fields in [("assistant.schema.json", shared + own), (CREATE, shared)]:  # vector_stores differ
+        ours, theirs = json.loads(openai[name])["properties"], json.loads(portkey[name])["properties"]
+        for field in fields:
+            assert ours[field] == theirs[field], (name, field)
+
+
+# --- the file format -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [
+    M,
+    REALISTIC_ASSISTANT,
+    {**M, "key": "a.b_c-1", "id": "asst_abc123", "instructions_file": "prompts/hr.md",
+     "tools": [CODE, _function(name="f", parameters_file="f.json", strict=True)],
+     "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]},
+                        "file_search": {"vector_store_ids": []}}},
+    {**M, "name": None, "description": None, "instructions": None, "tool_resources": None, "metadata": None,
+     "temperature": None, "top_p": None, "response_format": None, "reasoning_effort": None},
+    {**M, "response_format": "auto", "reasoning_effort": "high", "top_p": 1, "temperature": 2},
+    {**M, **_json_schema(name="answer", schema={"type": "object"}, strict=True)},
+    {**M, "tools": [_file_search(ranking_options={"ranker": "default_2024_08_21", "score_threshold": 0.0})]},
+    {**M, "metadata": {f"k{i}": "v" * 512 for i in range(14)}},
+    {**M, "tools": [CODE] * 128},
+    {"model": "my-org:ft-gpt-4o:2024"},
+], ids=["minimal", "realistic", "own-fields", "nulls", "scalars", "json-schema", "ranking", "metadata-max",
+        "tools-max", "fine-tune"])
+def test_valid_assistant_has_no_issues(data: dict[str, Any]) -> None:
+    assert validate_assistant(data) == []
+
+
+def _case(case_id: str, data: object, *issues: tuple[tuple[str | int, ...], str]) -> Any:
+    return pytest.param(data, list(issues), id=case_id)
+
+
+FILE_FORMAT_CASES = [
+    _case("file-search-typo", {**M, "tools": [_file_search(max_results=5)]},
+          (("tools", 0, "file_search", "max_results"),
+           "unknown field 'max_results' (allowed: max_num_results, ranking_options)")),
+    _case("vector-stores-helper", {**M, **_stores(vector_stores=[{"file_ids": ["file-1"]}])},
+          (("tool_resources", "file_search", "vector_stores"), VECTOR_STORES_HINT)),
+    _case("metadata-15-pairs", {**M, "metadata": {f"k{i:02}": "v" for i in range(15)}},
+          (("metadata",),
+           "must have at most 14 pairs, not 15 (2 of the API's 16 are reserved for assistantsync)")),
+    _case("metadata-reserved-key", {**M, "metadata": {"assistantsync_key": "hr"}},
+          (("metadata", "assistantsync_key"), "'assistantsync_key' is reserved for assistantsync")),
+    _case("metadata-reserved-state", {**M, "metadata": {"assistantsync_state": "x"}},
+          (("metadata", "assistantsync_state"), "'assistantsync_state' is reserved for assistantsync")),
+    _case("metadata-65-char-key", {**M, "metadata": {"k" * 65: "v"}},
+          (("metadata", "k" * 65), "key must be at most 64 characters long, not 65")),
+    _case("metadata-513-char-value", {**M, "metadata": {"note": "v" * 513}},
+          (("metadata", "note"), "must be at most 512 characters long, not 513")),
+    _case("metadata-integer-value", {**M, "metadata": {"count": 3}},
+          (("metadata", "count"), "must be a string, not an integer")),
+    _case("function-name-space", {**M, "tools": [CODE, _function(name="get weather")]},
+          (("tools", 1, "function", "name"), NAME_HINT)),
+    _case("function-name-65", {**M, "tools": [_function(name="f" * 65)]},
+          (("tools", 0, "function", "name"), NAME_HINT)),
+    _case("max-num-results-51", {**M, "tools": [_file_search(max_num_results=51)]},
+          (("tools", 0, "file_search", "max_num_results"), "must be at most 50")),
+    _case("max-num-results-0", {**M, "tools": [_file_search(max_num_results=0)]},
+          (("tools", 0, "file_search", "max_num_results"), "must be at least 1")),
+    _case("two-vector-store-ids", {**M, **_stores(vector_store_ids=["vs_1", "vs_2"])},
+          (("tool_resources", "file_search", "vector_store_ids"), "must have at most 1 item, not 2")),
+    _case("21-file-ids", {**M, "tool_resources": {"code_interpreter": {"file_ids": ["file-1"] * 21}}},
+          (("tool_resources", "code_interpreter", "file_ids"), "must have at most 20 items, not 21")),
+    _case("129-tools", {**M, "tools": [CODE] * 129}, (("tools",), "must have at most 128 items, not 129")),
+    _case("instructions-and-file", {**M, "instructions": "Be brief.", "instructions_file": "prompt.md"},
+          (("instructions_file",), "instructions and instructions_file are mutually exclusive: keep one")),
+    _case("parameters-and-file",
+          {**M, "tools": [_function(name="f", parameters={}, parameters_file="f.json")]},
+          (("tools", 0, "function", "parameters_file"),
+           "parameters and parameters_file are mutually exclusive: keep one")),
+    _case("key-pattern", {**M, "key": "HR Helper"}, (("key",), KEY_HINT)),
+    _case("key-65", {**M, "key": "k" * 65}, (("key",), KEY_HINT)),
+    _case("id-pattern", {**M, "id": "abc123"},
+          (("id",), "must be an assistant id: 'asst_' then letters, digits, '_' or '-'")),
+    _case("temperature-3", {**M, "temperature": 3}, (("temperature",), "must be at most 2")),
+    _case("temperature-string", {**M, "temperature": "hot"},
+          (("temperature",), "must be a number or null, not a string")),
+    _case("top-p-negative", {**M, "top_p": -0.1}, (("top_p",), "must be at least 0")),
+    _case("response-format-none", {**M, "response_format": "none"}, (("response_format",), "must be 'auto'")),
+    _case("json-schema-without-name", {**M, **_json_schema(schema={})},
+          (("response_format", "json_schema"), "required field 'name' is missing")),
+    _case("json-schema-name-space", {**M, **_json_schema(name="my answer")},
+          (("response_format", "json_schema", "name"), NAME_HINT)),
+    _case("response-format-type", {**M, "response_format": {"type": "xml"}},
+          (("response_format", "type"), "must be one of: text, json_object, json_schema")),
+    _case("response-format-integer", {**M, "response_format": 1},
+          (("response_format",), "must be a string, a mapping or null, not an integer")),
+    _case("reasoning-effort-bogus", {**M, "reasoning_effort": "extreme"},
+          (("reasoning_effort",), "must be one of: none, minimal, low, medium, high, xhigh, max, null")),
+    _case("model-missing", {}, ((), "required field 'model' is missing")),
+    _case("model-integer", {"model": 4}, (("model",), "must be a string, not an integer")),
+    _case("model-null", {"model": None}, (("model",), "must be a string, not null")),
+    _case("top-level-typo", {**M, "temprature": 1},
+          (("temprature",), f"unknown field 'temprature' (allowed: {TOP_LEVEL_FIELDS})")),
+    # A misspelt required field is one mistake, so one message; an unrelated extra key is a second one.
+    _case("model-misspelt", {"modle": "gpt-4o"},
+          (("modle",), f"unknown field 'modle' (allowed: {TOP_LEVEL_FIELDS})")),
+    _case("model-missing-and-extra", {"engine": "gpt-4o"}, ((), "required field 'model' is missing"),
+          (("engine",), f"unknown field 'engine' (allowed: {TOP_LEVEL_FIELDS})")),
+    _case("tool-type-unknown", {**M, "tools": [{"type": "web_search"}]},
+          (("tools", 0, "type"), "must be one of: code_interpreter, file_search, function")),
+    _case("tool-type-missing", {**M, "tools": [{"function": {"name": "f"}}]},
+          (("tools", 0), "required field 'type' is missing")),
+    _case("function-missing", {**M, "tools": [{"type": "function"}]},
+          (("tools", 0), "required field 'function' is missing")),
+    _case("code-interpreter-extra", {**M, "tools": [{**CODE, "file_ids": []}]},
+          (("tools", 0, "file_ids"), "unknown field 'file_ids' (allowed: type)")),
+    _case("tools-string", {**M, "tools": "code_interpreter"}, (("tools",), "must be a list, not a string")),
+    _case("ranking-without-threshold", {**M, "tools": [_file_search(ranking_options={"ranker": "auto"})]},
+          (("tools", 0, "file_search", "ranking_options"), "required field 'score_threshold' is missing")),
+    _case("file-search-empty", {**M, **_stores()},
+          (("tool_resources", "file_search"), "required field 'vector_store_ids' is missing")),
+    _case("vector-store-ids-misspelt", {**M, **_stores(vector_store_id=["vs_1"])},
+          (("tool_resources", "file_search", "vector_store_id"),
+           "unknown field 'vector_store_id' (allowed: vector_store_ids)")),
+    _case("instructions-file-empty", {**M, "instructions_file": ""},
+          (("instructions_file",), "must not be empty")),
+    _case("document-is-a-list", ["model", "gpt-4o"], ((), "must be a mapping, not a list")),
+    _case("non-string-key", {"model": "gpt-4o", 1: "x"},  # YAML allows such keys; it must not crash the messages
+          ((1,), f"unknown field '1' (allowed: {TOP_LEVEL_FIELDS})")),
+]
+
+
+@pytest.mark.parametrize(("data", "issues"), FILE_FORMAT_CASES)
+def test_invalid_assistant_gets_one_clear_issue_per_mistake(
+    data: object, issues: list[tuple[tuple[str | int, ...], str]],
+) -> None:
+    assert validate_assistant(data) == [SchemaIssue(path, message) for path, message in issues]
+
+
+def test_every_issue_is_reported_sorted_by_path() -> None:
+    tools = [CODE] * 2 + [_function(name="a b")] + [CODE] * 7 + [_file_search(max_num_results=99)]
+    data = {**M, "tools": tools, "temperature": 9, "metadata": {"assistantsync_key": "x"}}
+    assert [str(issue) for issue in validate_assistant(data)] == [
+        "metadata.assistantsync_key: 'assistantsync_key' is reserved for assistantsync",
+        "temperature: must be at most 2",
+        f"tools[2].function.name: {NAME_HINT}",
+        "tools[10].file_search.max_num_results: must be at most 50",
+    ]
+
+
+# --- the wire schemas ------------------------------------------------------------------------------
+
+ASSISTANT_OBJECT: dict[str, Any] = {  # as the spec's example and captured responses show it
+    "id": "asst_abc123",
+    "object": "assistant",
+    "created_at": 1698984975,
+    "name": "Math Tutor",
+    "description": None,
+    "model": "gpt-4o",
+    "instructions": "You are a personal math tutor.",
+    "tools": [CODE, _file_search(ranking_options={"ranker": "default_2024_08_21", "score_threshold": 0.0})],
+    "tool_resources": {"code_interpreter": {"file_ids": []}, "file_search": {"vector_store_ids": []}},
+    "metadata": {},
+    "top_p": 1.0,
+    "temperature": 1.0,
+    "response_format": "auto",
+}
+STORE_HELPER = _stores(vector_stores=[{
+    "file_ids": ["file-1"],
+    "chunking_strategy": {"type": "static",
+                          "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}},
+    "metadata": {"source": "handbook"},
+}])
+EMPTY_PAGE: dict[str, Any] = {"object": "list", "data": [], "first_id": None, "last_id": None,
+                              "has_more": False}
+
+
+@pytest.mark.parametrize(("schema", "data"), [
+    (ASSISTANT, ASSISTANT_OBJECT),
+    (ASSISTANT, {**ASSISTANT_OBJECT, "reasoning_effort": "low", "future_field": 1}),
+    (LIST, {**EMPTY_PAGE, "data": [ASSISTANT_OBJECT], "first_id": "asst_abc123", "last_id": "asst_abc123"}),
+    (LIST, EMPTY_PAGE),
+    (DELETE, {"id": "asst_abc123", "object": "assistant.deleted", "deleted": True}),
+    (CREATE, {**M, **STORE_HELPER}),
+    (CREATE, {**M, "metadata": {"assistantsync_key": "hr", **{f"k{i}": "v" for i in range(15)}}}),
+    (MODIFY, dict.fromkeys(["name", "instructions", "tool_resources", "metadata", "response_format"])),
+    (MODIFY, _stores()),
+], ids=["object", "object-open", "list", "list-empty", "delete", "create-store-helper", "create-16-pairs",
+        "modify-nulls", "modify-empty-file-search"])
+def test_valid_wire_instance_has_no_issues(schema: str, data: dict[str, Any]) -> None:
+    assert validate_instance(schema, data) == []
+
+
+WIRE_CASES = [
+    _case("modify-store-helper", (MODIFY, STORE_HELPER),
+          (("tool_resources", "file_search", "vector_stores"),
+           "unknown field 'vector_stores' (allowed: vector_store_ids)")),
+    _case("modify-null-model-tools", (MODIFY, {"model": None, "tools": None}),
+          (("model",), "must be a string, not null"), (("tools",), "must be a list, not null")),
+    _case("create-empty-file-search", (CREATE, {**M, **_stores()}),
+          (("tool_resources", "file_search"), "needs one of: vector_store_ids, vector_stores")),
+    _case("create-both-store-keys", (CREATE, {**M, **_stores(vector_store_ids=[], vector_stores=[])}),
+          (("tool_resources", "file_search"),
+           "vector_store_ids and vector_stores are mutually exclusive: keep one")),
+    _case("create-static-without-sizes",
+          (CREATE, {**M, **_stores(vector_stores=[{"chunking_strategy": {"type": "static"}}])}),
+          (("tool_resources", "file_search", "vector_stores", 0, "chunking_strategy"),
+           "required field 'static' is missing")),
+    _case("create-17-pairs", (CREATE, {**M, "metadata": {f"k{i:02}": "v" for i in range(17)}}),
+          (("metadata",), "must have at most 16 pairs, not 17")),
+    _case("create-function-name", (CREATE, {**M, "tools": [_function(name="a b")]}),
+          (("tools", 0, "function", "name"), NAME_HINT)),
+    _case("object-missing-field",
+          (ASSISTANT, {k: v for k, v in ASSISTANT_OBJECT.items() if k != "description"}),
+          ((), "required field 'description' is missing")),
+    _case("list-bad-items", (LIST, {**EMPTY_PAGE, "data": [{**ASSISTANT_OBJECT, "object": "thread"}],
+                                    "has_more": "no"}),
+          (("data", 0, "object"), "must be 'assistant'"), (("has_more",), "must be a boolean, not a string")),
+    _case("delete-bad-object", (DELETE, {"id": "asst_abc123", "object": "assistant", "deleted": True}),
+          (("object",), "must be 'assistant.deleted'")),
+]
+
+
+@pytest.mark.parametrize(("schema_and_data", "issues"), WIRE_CASES)
+def test_invalid_wire_instance_gets_clear_issues(
+    schema_and_data: tuple[str, dict[str, Any]], issues: list[tuple[tuple[str | int, ...], str]],
+) -> None:
+    schema, data = schema_and_data
+    assert validate_instance(schema, data) == [SchemaIssue(path, message) for path, message in issues]
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        ({"model": "gpt-4o", "key": "abc\n"}, ("key",)),
+        ({"model": "gpt-4o", "id": "asst_x\n"}, ("id",)),
+        ({"model": "gpt-4o", "tools": [{"type": "function", "function": {"name": "f\n"}}]},
+         ("tools", 0, "function", "name")),
+    ],
+)
+def test_patterns_refuse_a_trailing_newline(document: dict[str, object], path: tuple[object, ...]) -> None:
+    # Python's `$` matches before a final newline; the generated patterns must not let that through.
+    assert [issue.path for issue in validate_assistant(document)] == [path]
