@@ -46,16 +46,13 @@ class PlanHasErrors(AssistantSyncError):
 
 
 def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, *, strict: bool,
-                 prune: bool, fingerprints_early: bool = False) -> Plan:
-    """Fetch everything live (one paginated list) and diff it with the validated files.
-
-    `fingerprints_early`: the plan will be saved or shown as JSON, so its fingerprints will be read: they are
-    digested while list pages are fetched rather than when read (either way the plan is the same)."""
+                 prune: bool) -> Plan:
+    """Fetch everything live (one paginated list) and diff it with the validated files."""
     if prune and not desired:
         # An empty or mistyped folder would otherwise plan deleting every assistant the tool manages.
         raise AssistantSyncError("refusing to --prune with no assistant files loaded: it would delete every "
                                  "managed assistant; check the PATHs given")
-    builder = PlanBuilder(desired, strict=strict, prune=prune, fingerprints_early=fingerprints_early)
+    builder = PlanBuilder(desired, strict=strict, prune=prune)
     # Each page is diffed by a worker while the next one is in flight, so the diffs cost no wall time but
     # the last page's. The worker only fills a store that `finish` falls back from: its errors are its own.
     with no_gc_pauses():

@@ -87,7 +87,7 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
     saved = out_file is not None or output_format == "json"
     with build_client(**connection) as client:
         progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
-        result = plan_desired(desired, client, strict=strict, prune=prune, fingerprints_early=saved)
+        result = plan_desired(desired, client, strict=strict, prune=prune)
     as_json = plan_to_json(result) if saved else ""  # made once, for the file and for --format json
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)

@@ -188,10 +188,8 @@ class PlanBuilder:
     every page, on some, or never.
     """
 
-    def __init__(self, desired: Sequence[DesiredAssistant], *, strict: bool = False, prune: bool = False,
-                 fingerprints_early: bool = False) -> None:
+    def __init__(self, desired: Sequence[DesiredAssistant], *, strict: bool = False, prune: bool = False) -> None:
         self._desired, self._strict, self._prune = desired, strict, prune
-        self._fingerprints_early = fingerprints_early  # the plan will be saved: digest in add_page, not after
         self._pinned = {want.id: want for want in desired if want.id}
         self._claimable = {want.key: want for want in desired if not want.id}
         self._early: dict[tuple[int, int], Change | str] = {}  # (id(desired), id(live)) -> its result
@@ -201,10 +199,7 @@ class PlanBuilder:
             key = claimed_key(item)
             for want in (self._pinned.get(str(item.get("id"))), self._claimable.get(key) if key else None):
                 if want is not None and (id(want), id(item)) not in self._early:
-                    result = plan_assistant(want, item, self._strict)
-                    if self._fingerprints_early and isinstance(result, Change) and result.fingerprint is not None:
-                        result.fingerprint.compute()
-                    self._early[(id(want), id(item))] = result
+                    self._early[(id(want), id(item))] = plan_assistant(want, item, self._strict)
 
     def finish(self, live: Sequence[JsonObject]) -> Plan:
         matching = match_assistants(self._desired, live)

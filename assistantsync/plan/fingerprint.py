@@ -25,7 +25,7 @@ class Fingerprint:
         self._live: JsonObject | None = None
 
     def compute(self) -> None:
-        """Digest now, not when first read (the diff worker does, while the next page is in flight)."""
+        """Digest now, not when first read."""
         self._taken()
 
     def _taken(self) -> tuple[str, Mapping[str, str]]:
