@@ -17,7 +17,7 @@ from assistantsync.json_value import JsonObject
 from assistantsync.plan.changes import Action, Change, Plan, same_value
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claimed_key, claims_by_key
-from assistantsync.plan.normalise import align_resolved, normalise_field
+from assistantsync.kinds.assistant.normalise import align_resolved, normalise_field
 from assistantsync.plan.record import canonical_json
 from assistantsync.plan.reserved import RESERVED_METADATA_KEYS, live_metadata
 

@@ -23,7 +23,7 @@ from assistantsync.errors import AssistantSyncError
 from assistantsync.files.yaml_write import FlowList, dump_yaml
 from assistantsync.importer.keys import assign_keys
 from assistantsync.json_value import JsonObject
-from assistantsync.plan.normalise import (
+from assistantsync.kinds.assistant.normalise import (
     API_DEFAULTS,
     AUTO_RANKER,
     normalise_field,

@@ -14,7 +14,7 @@ from assistantsync.files.desired import DesiredAssistant
 from assistantsync.json_value import JsonObject
 from assistantsync.plan.fingerprint import Fingerprint, fingerprint
 from assistantsync.plan.identity import claimed_key, match_assistants, name_twins
-from assistantsync.plan.normalise import (
+from assistantsync.kinds.assistant.normalise import (
     API_DEFAULTS,
     API_FIELDS,
     WRITE_ONLY_FIELDS,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistantsync.json_value import JsonObject
-from assistantsync.plan.normalise import API_FIELDS
+from assistantsync.kinds.assistant.normalise import API_FIELDS
 from assistantsync.plan.record import digests
 
 

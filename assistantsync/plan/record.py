@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from assistantsync.plan.normalise import API_FIELDS
+from assistantsync.kinds.assistant.normalise import API_FIELDS
 
 _VERSION = "v1"
 # Short codes keep the record compact; every API field has one.

@@ -190,7 +190,7 @@ def test_changing_how_the_ranker_is_chosen_is_not_drift(before: dict[str, Any], 
 
 def test_a_fingerprint_digests_its_live_object_only_when_read() -> None:
     from assistantsync.plan.fingerprint import Fingerprint, fingerprint
-    from assistantsync.plan.normalise import API_FIELDS
+    from assistantsync.kinds.assistant.normalise import API_FIELDS
     from assistantsync.plan.record import digests
 
     live = server_object(instructions="Be brief.", temperature=0.5)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from assistantsync.files.desired import DesiredAssistant
 from assistantsync.plan.changes import PlanBuilder, make_plan
-from assistantsync.plan.normalise import API_FIELDS
+from assistantsync.kinds.assistant.normalise import API_FIELDS
 from assistantsync.plan.record import canonical_json, digest, digests
 
 KEYS = ["a", "b", "c", "d"]

@@ -26,7 +26,7 @@ from assistantsync.errors import Location, ValidationFailed
 from assistantsync.files.desired import DesiredAssistant, load_desired
 from assistantsync.files.yaml_write import dump_yaml
 from assistantsync.plan.changes import Change, make_plan, plan_assistant, same_value
-from assistantsync.plan.normalise import API_DEFAULTS, API_FIELDS, WRITE_ONLY_FIELDS, align_resolved, normalise_field
+from assistantsync.kinds.assistant.normalise import API_DEFAULTS, API_FIELDS, WRITE_ONLY_FIELDS, align_resolved, normalise_field
 from assistantsync.plan.record import decode_record, digest, encode_record
 from assistantsync.plan.reserved import IDENTITY_KEY, RESERVED_METADATA_KEYS, STATE_KEY
 from assistantsync.plan.saved import plan_from_json, plan_to_json

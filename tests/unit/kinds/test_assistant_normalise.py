@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from assistantsync.plan.normalise import align_resolved, normalise_field
+from assistantsync.kinds.assistant.normalise import align_resolved, normalise_field
 
 SERVER_FILE_SEARCH = {
     "type": "file_search",
