@@ -1,13 +1,10 @@
 """How to reach one API: the settings, and the httpx.Client built from them (headers, TLS, limits, proxies).
 
-httpx is imported when a client is built, so `assistantsync --help` never loads it; `preload` imports it
-ahead of time where that is free (while a forked child reads files).
+httpx is imported when a client is built, so `assistantsync --help` never loads it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -50,15 +47,6 @@ class ConnectionSettings:
     def __post_init__(self) -> None:
         if self.max_retries < 0 or self.parallelism < 1 or self.timeout <= 0:
             raise ValueError("max_retries must be >= 0, parallelism >= 1 and timeout > 0")
-
-
-def preload(*also: str) -> None:
-    """Import what building a client imports (httpx, httpcore and theirs: 30 ms), what its first connection
-    imports (the socket module's host name codec), and the modules `also`, e.g. while a forked child reads
-    files. Importing opens no connection."""
-    for module in ("httpx", "httpcore", "encodings.idna", *also):
-        with contextlib.suppress(ImportError):  # building the client reports it, after the files' problems
-            importlib.import_module(module)
 
 
 def _verify(base_url: str, *, trust_env: bool) -> ssl.SSLContext | bool:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistantsync.api.connection import preload
 from assistantsync.cli.options import build_client, connection_options
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 
@@ -29,17 +28,6 @@ def progress(message: str) -> None:
     """Progress for long work, on stderr and only for a person at a terminal: never in pipes or CI logs."""
     if sys.stderr.isatty() and not os.environ.get("CI"):
         click.echo(message, err=True)
-
-
-# What plan and apply import once the files are valid: imported while a forked child reads files (load_desired's
-# `meanwhile`) rather than before, with the HTTP client's modules. Everything imported before the fork is wall
-# time; after it, the child reads files meanwhile.
-_AFTER_VALIDATION = ("assistantsync.api.client", "assistantsync.engine", "assistantsync.plan.saved",
-                     "assistantsync.render.text", "assistantsync.render.markdown", "assistantsync.apply.runtime")
-
-
-def preload_the_rest() -> None:
-    preload(*_AFTER_VALIDATION)
 
 
 def _saved_plan(path: Path) -> Plan:
@@ -79,8 +67,7 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
     """Show what apply would change, without changing anything."""
     from assistantsync.files.desired import load_desired
 
-    # Before credentials: a fork's PR still sees its file errors. The HTTP client's imports happen meanwhile.
-    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload_the_rest)
+    desired = load_desired(paths or DEFAULT_PATHS)  # before credentials: a fork's PR still sees its file errors
     from assistantsync.engine import plan_desired
     from assistantsync.plan.saved import plan_to_json
 
@@ -117,7 +104,7 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
         raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict or --prune with it")
     color = use_color(no_color)
     saved = None if plan_file is None else _saved_plan(plan_file)
-    desired = load_desired(paths or DEFAULT_PATHS, meanwhile=preload_the_rest) if saved is None else ()
+    desired = load_desired(paths or DEFAULT_PATHS) if saved is None else ()
     from concurrent.futures import ThreadPoolExecutor
 
     from assistantsync.apply.runtime import HeldProgress, prompt_handoffs, stop_on_signals

@@ -5,10 +5,9 @@ check keys and pinned ids across documents, and report every problem at once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from assistantsync.bulk import no_gc_pauses
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.files.documents import DesiredAssistant, FileResult, read_files
 from assistantsync.files.sources import find_sources
@@ -17,16 +16,10 @@ from assistantsync.safe_text import shown
 __all__ = ["DesiredAssistant", "load_desired"]
 
 
-def load_desired(paths: Sequence[Path], root: Path | None = None, *,
-                 meanwhile: Callable[[], object] = lambda: None) -> list[DesiredAssistant]:
-    """The assistants declared under `paths`, sorted by key; raises ValidationFailed with every problem found.
-
-    `meanwhile` is run once, while a forked child reads files when there are many (else after reading them):
-    work that needs none of them and sends no request, such as importing the HTTP client.
-    """
+def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[DesiredAssistant]:
+    """The assistants declared under `paths`, sorted by key; raises ValidationFailed with every problem found."""
     sources, problems = find_sources(paths, root)
-    with no_gc_pauses():
-        files = read_files(sources, meanwhile)
+    files = read_files(sources)
     parameter_files = frozenset().union(*(file.parameter_files for file in files))
     kept = [file for file in files if not _is_parameter_schema(file, parameter_files)]
     problems.extend(problem for file in kept for problem in file.problems)

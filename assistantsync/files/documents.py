@@ -1,18 +1,16 @@
 """Each YAML file on its own: load it, resolve its references, check every document and make it a
-DesiredAssistant. With many files, a forked child shares the work (see forked.py), chunk by chunk.
+DesiredAssistant.
 """
 
 from __future__ import annotations
 
-import pickle
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.files.file_format import KEY_PATTERN, slug
-from assistantsync.files.forked import MAX_CHUNKS, Chunks, Forked, forking_pays
 from assistantsync.files.references import Reading, Resolved, resolve_references
 from assistantsync.files.sources import SourceFile, load_file
 from assistantsync.files.yaml_read import YamlDocument
@@ -20,8 +18,6 @@ from assistantsync.json_value import JsonObject, format_path
 from assistantsync.schema.validate import validate_assistant
 
 FILE_ONLY_FIELDS = ("key", "id")  # the file format's own fields; never sent to the API
-PARALLEL_FILES = 200  # from here, sharing the files with a forked child saves more than forking costs
-CHUNK_FILES = 20  # files per chunk taken at a time
 _RENAMED = {"instructions_file": "instructions"}  # top-level references and the API field they become
 
 
@@ -38,7 +34,7 @@ class DesiredAssistant:
 
 class FieldSources(Mapping[str, Location]):
     """Where each field of a document was written, kept as one flat tuple and made into Locations when asked
-    for: a dict of Locations per assistant cost 13 MB of a plan's memory at 10,000 assistants."""
+    for: a dict of Locations per assistant weighed on a large plan's memory."""
 
     __slots__ = ("_file", "_flat")
 
@@ -57,10 +53,6 @@ class FieldSources(Mapping[str, Location]):
 
     def __len__(self) -> int:
         return len(self._flat) // 3
-
-    def places(self) -> list[tuple[str, int, int]]:
-        return [(str(self._flat[i]), int(self._flat[i + 1]), int(self._flat[i + 2]))
-                for i in range(0, len(self._flat), 3)]
 
 
 @dataclass(frozen=True)
@@ -83,84 +75,10 @@ class _Entry:
     documents_in_file: int
 
 
-def read_files(sources: Sequence[SourceFile], meanwhile: Callable[[], object]) -> list[FileResult]:
-    """Every file read; with many files, shared with a forked child, chunk by chunk, while `meanwhile` runs."""
+def read_files(sources: Sequence[SourceFile]) -> list[FileResult]:
+    """Every file read and checked on its own, in order."""
     reading = Reading()
-
-    def alone() -> list[FileResult]:
-        files = [_read(source, reading) for source in sources]
-        meanwhile()
-        return files
-
-    if len(sources) < PARALLEL_FILES or not forking_pays():
-        return alone()
-    size = max(CHUNK_FILES, -(-len(sources) // MAX_CHUNKS))
-    chunks = [sources[start:start + size] for start in range(0, len(sources), size)]
-    try:
-        queue = Chunks(len(chunks))
-    except OSError:  # out of file descriptors: one process reads them all
-        return alone()
-    read: dict[int, list[FileResult]] = {}
-
-    def take(messages: list[bytes]) -> None:  # the child's results, unpacked as they come
-        for message in messages:
-            number, files = pickle.loads(message)
-            read[number] = _unpacked(files, chunks[number])
-
-    def child_reads(send: Callable[[bytes], None]) -> None:
-        for number in queue:
-            files = _packed([_read(source, reading) for source in chunks[number]])
-            send(pickle.dumps((number, files), protocol=pickle.HIGHEST_PROTOCOL))
-
-    try:
-        try:
-            child = Forked(child_reads)
-        except OSError:  # no second process here (a process limit, a locked-down sandbox): read them all alone
-            return alone()
-        with child:
-            meanwhile()
-            for number in queue:
-                read[number] = [_read(source, reading) for source in chunks[number]]
-                take(child.received())
-            take(child.rest())
-    finally:
-        queue.close()
-    # What a failed child took and did not send is read here (a bug in it then shows here).
-    return [file for number, chunk in enumerate(chunks)
-            for file in read.get(number) or [_read(source, reading) for source in chunk]]
-
-
-# A file's results as plain tuples: unpickled and rebuilt in a third of the time the dataclasses take.
-_At = tuple[str, int, int]
-_PackedFile = tuple[list[tuple[str, str | None, _At, JsonObject, list[tuple[str, int, int]], _At, _At]],
-                    list[tuple[_At, str, str]], list[str], bool]
-
-
-def _packed(files: Sequence[FileResult]) -> list[_PackedFile]:
-    return [([(a.key, a.id, _at(a.source), a.fields, _places(a.field_sources), _at(key_at), _at(id_at))
-              for a, key_at, id_at in file.assistants],
-             [(_at(problem.location), problem.field, problem.message) for problem in file.problems],
-             [str(path) for path in file.parameter_files], file.has_model) for file in files]
-
-
-def _unpacked(packed: list[_PackedFile], sources: Sequence[SourceFile]) -> list[FileResult]:
-    return [FileResult(source,
-                       [(DesiredAssistant(key, pin, Location(*start), fields, FieldSources(start[0], field_sources)),
-                         Location(*key_at), Location(*id_at))
-                        for key, pin, start, fields, field_sources, key_at, id_at in assistants],
-                       [Problem(Location(*at), field, message) for at, field, message in problems],
-                       frozenset(Path(path) for path in parameter_files), has_model)
-            for source, (assistants, problems, parameter_files, has_model) in zip(sources, packed, strict=True)]
-
-
-def _at(location: Location) -> tuple[str, int, int]:
-    return location.path, location.line, location.column
-
-
-def _places(sources: Mapping[str, Location]) -> list[tuple[str, int, int]]:
-    if isinstance(sources, FieldSources):
-        return sources.places()
-    return [(name, at.line, at.column) for name, at in sources.items()]
+    return [_read(source, reading) for source in sources]
 
 
 def _read(source: SourceFile, reading: Reading) -> FileResult:

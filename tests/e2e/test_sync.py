@@ -659,26 +659,6 @@ def test_invalid_files_fail_before_any_request(env: Harness) -> None:
     assert env.sandbox.stats()["total"] == 0
 
 
-def test_many_files_read_by_two_processes_still_fail_before_any_request(env: Harness) -> None:
-    # From PARALLEL_FILES files a forked child shares the reading while the HTTP client is imported: still no
-    # request until every file is valid, and the problems of both processes' files are all reported. (On a
-    # machine with one core nothing is forked; tests/test_forked.py forces the forked reading itself.)
-    from assistantsync.files.documents import PARALLEL_FILES
-
-    count = PARALLEL_FILES + 50
-    for index in range(count):
-        env.write(f"bot-{index:03d}.yaml", f"model: gpt-4o\nname: Bot {index}\n")
-    env.write("bot-000.yaml", "model: gpt-4o\ntemprature: 0.2\n")
-    env.write(f"bot-{count - 1:03d}.yaml", "model: [gpt-4o]\n")
-    for command in (("plan",), ("apply", "--auto-approve")):
-        done = run_module(env, *command)
-        assert done.returncode == 1 and done.stdout == ""
-        problems = [line for line in done.stderr.splitlines() if line.startswith("assistants/")]
-        assert [line.split(": ")[0] for line in problems] == ["assistants/bot-000.yaml:2:1",
-                                                              f"assistants/bot-{count - 1:03d}.yaml:1:1"]
-    assert env.sandbox.stats()["total"] == 0
-
-
 def test_invalid_files_are_reported_before_missing_credentials(env: Harness) -> None:
     env.write("bad.yaml", "model: gpt-4o\ntemprature: 0.2\n")
     for command in ("plan", "apply"):
