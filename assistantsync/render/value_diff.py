@@ -96,18 +96,19 @@ def _nested(before: Any, after: Any, context: int = 3, prefix: str = NESTED) -> 
     return lines
 
 
-def _tool_label(tool: Any) -> str:
-    if not isinstance(tool, dict):
-        return scalar(tool)
-    kind = str(tool.get("type"))
-    function = tool.get("function")
-    if kind == "function" and isinstance(function, dict):
-        return f"function {function.get('name')}"
+def _item_label(item: Any) -> str:
+    """A list item's name in a diff: its `type`, and the `name` of the map its type keys, if that has one."""
+    if not isinstance(item, dict):
+        return scalar(item)
+    kind = str(item.get("type"))
+    nested = item.get(kind)  # an assistant's tool {"type": "function", "function": {"name": ...}}: "function <name>"
+    if isinstance(nested, dict) and "name" in nested:
+        return f"{kind} {nested['name']}"
     return kind
 
 
 def item_diff(before: Any, after: Any) -> list[str]:
-    """Per-item lines for lists of tools and per-key lines for maps: never two whole JSON blobs.
+    """Per-item lines for lists of typed items and per-key lines for maps: never two whole JSON blobs.
 
     `+ label` / `- label` add or remove an item (an added item's content follows, signed); `~ label`
     heads the line diff of a changed item's YAML-like lines; other values diff as YAML-like lines.
@@ -124,7 +125,7 @@ def _added(sign: str, label: str, value: Any) -> list[str]:
 
 
 def _list_diff(before: list[Any], after: list[Any]) -> list[str]:
-    labels_before, labels_after = [_tool_label(t) for t in before], [_tool_label(t) for t in after]
+    labels_before, labels_after = [_item_label(t) for t in before], [_item_label(t) for t in after]
     if len(set(labels_before)) < len(before) or len(set(labels_after)) < len(after):
         return _nested(before, after)  # items without a unique label
     old, new = dict(zip(labels_before, before, strict=True)), dict(zip(labels_after, after, strict=True))
