@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from assistantsync.apply.execute import Outcome, apply_plan, stale_reasons
-from assistantsync.bulk import no_gc_pauses
 from assistantsync.errors import AssistantSyncError
 from assistantsync.files.desired import DesiredAssistant
 from assistantsync.json_value import JsonObject
@@ -55,11 +54,10 @@ def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, 
     builder = PlanBuilder(desired, strict=strict, prune=prune)
     # Each page is diffed by a worker while the next one is in flight, so the diffs cost no wall time but
     # the last page's. The worker only fills a store that `finish` falls back from: its errors are its own.
-    with no_gc_pauses():
-        with ThreadPoolExecutor(max_workers=1) as worker, \
-                client.observing_pages(lambda page: worker.submit(builder.add_page, page)):
-            live = client.list_all()
-        return dataclasses.replace(builder.finish(live), target=client.settings.target)
+    with ThreadPoolExecutor(max_workers=1) as worker, \
+            client.observing_pages(lambda page: worker.submit(builder.add_page, page)):
+        live = client.list_all()
+    return dataclasses.replace(builder.finish(live), target=client.settings.target)
 
 
 def _live_now(plan: Plan, client: AssistantsClient) -> list[JsonObject]:
