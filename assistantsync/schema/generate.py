@@ -26,6 +26,9 @@ from assistantsync.plan.reserved import (
 )
 from assistantsync.schema.openapi import Converter, as_list, at, close, field_schema, variants
 
+# The one-assistant path, whatever the spec names its parameter.
+ITEM_PATH = r"/assistants/\{[^/}]+\}"
+
 _FIELD_NOTES = {
     "key": "Identity of this assistant, stored in its metadata as assistantsync_key. Defaults to the "
            "file name without its extension; keep it stable, a new key means a new assistant.",
@@ -48,7 +51,7 @@ _FIELD_NOTES = {
 
 def generate_schemas(spec_path: Path) -> dict[str, str]:
     """File name -> exact text of every schema generated from the OpenAPI document at spec_path."""
-    spec = _load_spec(spec_path)
+    spec = load_spec(spec_path)
     convert = Converter(spec)
     bodies = {name: convert.schema(raw) for name, raw in _operation_bodies(spec, convert).items()}
     create, modify, assistant, listing = (bodies[n] for n in ("create", "modify", "object", "list"))
@@ -103,7 +106,8 @@ def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
 _SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
-def _load_spec(spec_path: Path) -> JsonObject:
+def load_spec(spec_path: Path) -> JsonObject:
+    """The OpenAPI document at spec_path, as JSON values; an error names the file if it is not one."""
     try:
         spec = yaml.load(spec_path.read_text(encoding="utf-8"), Loader=_SpecLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
@@ -116,7 +120,7 @@ def _load_spec(spec_path: Path) -> JsonObject:
 def _operation_bodies(spec: JsonObject, convert: Converter) -> dict[str, Any]:
     """The raw schemas of the five operations: request bodies of the POSTs, 200 bodies of the rest."""
     paths = spec["paths"]
-    item = next((p for p in paths if re.fullmatch(r"/assistants/\{[^/}]+\}", str(p))), "/assistants/{id}")
+    item = next((p for p in paths if re.fullmatch(ITEM_PATH, str(p))), "/assistants/{id}")
 
     def body(path: str, method: str) -> Any:
         operation = convert.deref((paths.get(path) or {}).get(method)) or {}
