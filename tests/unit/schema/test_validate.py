@@ -1,4 +1,4 @@
-"""Schema generation (both specs), the committed files, and the messages validation produces."""
+"""The committed schema files, finding them, and the messages validation produces (generation: test_generate.py)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from helpers.paths import REPO as REPO_ROOT
+from helpers.paths import REPO
 from jsonschema import Draft202012Validator
 
 from assistantsync.errors import AssistantSyncError
-from assistantsync.schema.generate import generate_schemas, write_schemas
 from assistantsync.schema.validate import SchemaIssue, load_schema, schema_path, validate_assistant, validate_instance
 
-REPO = REPO_ROOT
-SPEC_DIR = REPO.parent / "shared" / "spec"
-OPENAI_SPEC = SPEC_DIR / "assistants-openapi.yaml"
-PORTKEY_SPEC = SPEC_DIR / "assistants-openapi.portkey.yaml"
 COMMITTED = sorted((REPO / "schemas").glob("*.schema.json"))
 ASSISTANT, CREATE, MODIFY = ("assistant-object.schema.json", "create-assistant-request.schema.json",
                              "modify-assistant-request.schema.json")
 LIST, DELETE = "list-assistants-response.schema.json", "delete-assistant-response.schema.json"
-SCHEMA_NAMES = sorted([ASSISTANT, "assistant.schema.json", CREATE, DELETE, LIST, MODIFY])
 
 VECTOR_STORES_HINT = ("vector_stores is a create-only helper and is not part of the file format: "
                       "create the vector store separately and list its id in vector_store_ids")
@@ -70,33 +63,7 @@ REALISTIC_ASSISTANT: dict[str, Any] = {
 }
 
 
-def _skip_without(spec: Path) -> None:
-    if not spec.is_file():
-        pytest.skip(f"OpenAPI spec {spec} is not present (it lives in ../shared/spec next to the repo)")
-
-
-def _walk(node: object) -> list[tuple[str, object]]:
-    """Every (key, value) pair of every mapping in node, depth first."""
-    if isinstance(node, dict):
-        return [pair for k, v in node.items() for pair in [(k, v), *_walk(v)]]
-    if isinstance(node, list):
-        return [pair for value in node for pair in _walk(value)]
-    return []
-
-
-def _descriptions(node: object) -> set[str]:
-    return {v for k, v in _walk(node) if k == "description" and isinstance(v, str)}
-
-
 # --- the committed files -----------------------------------------------------------------------------
-
-
-def test_committed_schemas_are_what_the_generator_writes() -> None:
-    _skip_without(OPENAI_SPEC)
-    generated = generate_schemas(OPENAI_SPEC)
-    assert sorted(generated) == [path.name for path in COMMITTED] == SCHEMA_NAMES
-    for path in COMMITTED:
-        assert path.read_bytes() == generated[path.name].encode("utf-8"), f"regenerate {path.name}"
 
 
 @pytest.mark.parametrize("path", COMMITTED, ids=[p.name for p in COMMITTED])
@@ -106,17 +73,6 @@ def test_committed_schema_is_valid_2020_12(path: Path) -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["title"]
     assert "$id" not in schema
-
-
-@pytest.mark.parametrize("path", COMMITTED, ids=[p.name for p in COMMITTED])
-def test_committed_schema_holds_no_spec_prose_examples_or_vendor_keys(path: Path) -> None:
-    _skip_without(OPENAI_SPEC)
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    keys = {k for k, _ in _walk(schema)}
-    assert not {k for k in keys if k.startswith("x-")}
-    assert not keys & {"example", "examples", "deprecated", "nullable", "format"}
-    spec = yaml.safe_load(OPENAI_SPEC.read_text(encoding="utf-8"))
-    assert not _descriptions(schema) & _descriptions(spec)
 
 
 def test_schema_path_and_load_schema_find_the_committed_file() -> None:
@@ -135,74 +91,6 @@ def test_importing_schema_does_not_import_jsonschema_or_the_generator() -> None:
             "sys.exit(str(found) if found else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-
-
-# --- generation ------------------------------------------------------------------------------------
-
-
-def test_write_schemas_creates_the_folder_and_returns_sorted_paths(tmp_path: Path) -> None:
-    _skip_without(OPENAI_SPEC)
-    out = tmp_path / "nested" / "schemas"
-    written = write_schemas(OPENAI_SPEC, out)
-    assert written == [out / name for name in SCHEMA_NAMES]
-    assert all(path.read_text(encoding="utf-8").endswith("}\n") for path in written)
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    (None, "cannot read OpenAPI spec"),
-    ("openapi: 3.1.0\ninfo: {title: x}\n", "is not an OpenAPI document: it has no paths"),
-    ("openapi: 3.1.0\npaths: {/pets: {}}\n", "has no JSON request body for POST /assistants"),
-    ("[unclosed\n", "cannot read OpenAPI spec"),
-], ids=["missing", "no-paths", "no-assistants", "bad-yaml"])
-def test_generate_rejects_what_is_not_an_assistants_spec(
-    tmp_path: Path, text: str | None, message: str,
-) -> None:
-    spec = tmp_path / "spec.yaml"
-    if text is not None:
-        spec.write_text(text, encoding="utf-8")
-    with pytest.raises(AssistantSyncError, match=message):
-        generate_schemas(spec)
-
-
-def test_portkey_spec_generates_usable_schemas(tmp_path: Path) -> None:
-    """Portkey's 3.0 spec: `nullable` (also beside a $ref), YAML anchors, fewer features."""
-    _skip_without(PORTKEY_SPEC)
-    written = write_schemas(PORTKEY_SPEC, tmp_path)
-    assert [p.name for p in written] == SCHEMA_NAMES
-    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in written}
-    for schema in schemas.values():
-        Draft202012Validator.check_schema(schema)
-    validator = Draft202012Validator(schemas["assistant.schema.json"])
-
-    def errors(**fields: object) -> list[tuple[str, str]]:
-        found = validator.iter_errors({**M, **fields})
-        return sorted((".".join(map(str, e.absolute_path)), str(e.validator)) for e in found)
-
-    assert errors(**REALISTIC_ASSISTANT) == []
-    assert errors(response_format=None, metadata=None) == []  # `nullable` beside a $ref is honoured
-    assert errors(response_format="none") == []  # Portkey also allows "none"
-    assert errors(tools=[_file_search(max_results=5)]) == [("tools.0.file_search", "additionalProperties")]
-    assert errors(temprature=1) == [("", "additionalProperties")]
-    assert errors(metadata={"assistantsync_key": "x"}) == [("metadata", "not")]
-    assert errors(metadata={"n": 1}) == [("metadata.n", "type")]
-    # What Portkey lacks (spec-notes §14): the json_schema format, reasoning_effort, ranking_options.
-    assert errors(response_format={"type": "json_schema"}) == [("response_format.type", "enum")]
-    assert errors(reasoning_effort="low") == [("", "additionalProperties")]
-    ranking = _file_search(ranking_options={"score_threshold": 0.5})
-    assert errors(tools=[ranking]) == [("tools.0.file_search", "additionalProperties")]
-
-
-def test_both_specs_give_the_same_shape_where_they_agree() -> None:
-    _skip_without(OPENAI_SPEC)
-    _skip_without(PORTKEY_SPEC)
-    openai, portkey = generate_schemas(OPENAI_SPEC), generate_schemas(PORTKEY_SPEC)
-    assert json.loads(openai[DELETE])["properties"] == json.loads(portkey[DELETE])["properties"]
-    shared = ("name", "description", "instructions", "metadata", "temperature", "top_p")
-    own = ("key", "id", "instructions_file", "tool_resources")
-    for name, fields in [("assistant.schema.json", shared + own), (CREATE, shared)]:  # vector_stores differ
-        ours, theirs = json.loads(openai[name])["properties"], json.loads(portkey[name])["properties"]
-        for field in fields:
-            assert ours[field] == theirs[field], (name, field)
 
 
 # --- the file format -------------------------------------------------------------------------------
