@@ -84,13 +84,30 @@ def test_read_text_accepts_exactly_the_size_limit(tmp_path: Path) -> None:
     assert len(read_text(write(tmp_path / "p.md", b"x" * MAX_FILE_BYTES))) == MAX_FILE_BYTES
 
 
-@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
-def test_read_text_reads_past_the_size_fstat_gave() -> None:
-    # /proc files are regular files whose fstat size is 0: like a file that grew after fstat, the whole
-    # text must still be read (reads are sized to fstat's answer first, then go on to the end).
-    assert Path("/proc/self/status").stat().st_size == 0
-    text = read_text(Path("/proc/self/status"))
-    assert text.startswith("Name:") and "\nPid:" in text and len(text) > 100
+@pytest.mark.parametrize(("size", "reported", "reason"), [
+    (150_000, 0, None), (150_000, 10, None), (150_000, 149_999, None),
+    (MAX_FILE_BYTES + 1, 0, "is larger than the limit of 1048576 bytes (1 MiB)"),
+], ids=["zero", "short", "one-byte-short", "past-the-limit"])
+def test_read_text_reads_past_the_size_fstat_gave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, reported: int, reason: str | None,
+) -> None:
+    # A file that grew after fstat, or a Linux /proc file (fstat says 0 bytes): reads are sized to fstat's
+    # answer first, then go on to the end, and the size limit still holds.
+    content = (b"0123456789abcde\n" * (size // 16 + 1))[:size]
+    path = write(tmp_path / "p.md", content)
+    real_fstat = os.fstat
+
+    def fstat_of_a_smaller_file(descriptor: int) -> os.stat_result:
+        info = real_fstat(descriptor)
+        return os.stat_result((*info[:6], reported, *info[7:10]))
+
+    monkeypatch.setattr(os, "fstat", fstat_of_a_smaller_file)
+    if reason is None:
+        assert read_text(path) == content.decode()
+    else:
+        with pytest.raises(UnreadableFile) as refused:
+            read_text(path)
+        assert refused.value.reason == reason
 
 
 @pytest.mark.parametrize(
