@@ -1,4 +1,4 @@
-"""What runs around apply's writes: signals that stop new writes, progress shown in order, prompt handoffs."""
+"""What runs around apply's writes: signals that stop new writes, and progress shown in order."""
 
 from __future__ import annotations
 
@@ -54,19 +54,6 @@ def _say(line: str) -> None:
         return
     with contextlib.suppress(OSError):  # stderr is gone (a closed pipe): nothing to tell, and no reason to crash
         os.write(descriptor, (line + "\n").encode("utf-8", "replace"))
-
-
-@contextmanager
-def prompt_handoffs() -> Iterator[None]:
-    """While the plan renders, each write's thread needs the interpreter lock for a moment per response, and
-    to start (the first writes start as the render does); at the default switch interval it would wait up to
-    5 ms for the render to let go each time. At 0.1 ms the first writes went out 2-4 ms sooner than at 1 ms."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, 0.0001))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
 
 
 class HeldProgress:

@@ -6,7 +6,6 @@ No domain decision lives here; heavy libraries are imported inside commands so t
 
 from __future__ import annotations
 
-import gc
 import importlib
 import io
 import os
@@ -119,34 +118,9 @@ def _show(error: click.ClickException) -> None:
 
 
 def entry() -> NoReturn:
-    """The installed `assistantsync` and `python -m assistantsync`: `main`, then an exit without the
-    interpreter's teardown, which would free one by one every object the run made (some 10 ms after an apply
-    of 1,000 assistants) for nothing: by then every file is written and closed, every thread pool shut down,
-    and only the standard streams may hold output, flushed here. A crash still goes the usual way.
-
-    The cyclic garbage collector is off in this process: a run is short, what it loads lives to its end, and a
-    collection would only rescan it (plan and apply pause it anyway: bulk.py). `sandbox serve`, the one
-    command that runs for long, turns it back on."""
-    gc.disable()
-    # deepdiff imports numpy and pydantic whenever they are installed (66 ms, on the diff worker while list
-    # pages are fetched), to compare their types; a plan only ever compares JSON. deepdiff expects them missing
-    # (a test proves it on every CI run, which installs the newest deepdiff). Only in the installed command:
-    # in-process callers of main() (tests, next to the openai SDK's pydantic) keep them.
-    _never_import("numpy", "pydantic")
+    """The installed `assistantsync` and `python -m assistantsync`: `main`, with whole writes to the streams."""
     _whole_writes()
-    try:
-        main()
-    except SystemExit as done:
-        code = done.code
-    if code is not None and not isinstance(code, int):
-        print(code, file=sys.stderr)  # what the interpreter does with a message given to sys.exit
-        code = EXIT_ERROR
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: the interpreter would say so and exit 120
-        code = code or 120
-    os._exit(code or 0)
+    main()
 
 
 def _whole_writes() -> None:
@@ -162,12 +136,6 @@ def _whole_writes() -> None:
                                                 errors=stream.errors, line_buffering=True))
 
 
-def _never_import(*modules: str) -> None:
-    """Make importing `modules` fail fast in this process (a None entry: "not importable"), unless imported."""
-    for module in modules:
-        sys.modules.setdefault(module, None)  # type: ignore[arg-type]
-
-
 def main() -> NoReturn:
     """Entry point: every error exits 1 (click's usage errors included); 2 is reserved for pending changes.
 
@@ -175,10 +143,6 @@ def main() -> NoReturn:
     `report_crash` (installed here as sys.excepthook) with its traceback.
     """
     sys.excepthook = report_crash
-    # The CLI never runs async code or httpx's own CLI, yet importing httpcore imports trio whenever it is
-    # installed (40 ms) and httpx imports its CLI's pygments (5 ms); both libraries expect them missing. Here,
-    # so in-process callers of main() (tests) go without them too; library use of the package keeps them.
-    _never_import("trio", "httpx._main")
     try:
         code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:

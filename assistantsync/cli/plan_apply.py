@@ -107,7 +107,7 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
     desired = load_desired(paths or DEFAULT_PATHS) if saved is None else ()
     from concurrent.futures import ThreadPoolExecutor
 
-    from assistantsync.apply.runtime import HeldProgress, prompt_handoffs, stop_on_signals
+    from assistantsync.apply.runtime import HeldProgress, stop_on_signals
     from assistantsync.engine import apply_checked, plan_desired
     from assistantsync.render.text import render_outcomes_text, render_plan_text
 
@@ -127,7 +127,7 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
         if ask:
             _confirm(len(result.pending))
         gate = HeldProgress(len(result.pending), progress)
-        with stop_on_signals() as stop, prompt_handoffs(), ThreadPoolExecutor(max_workers=1) as runner:
+        with stop_on_signals() as stop, ThreadPoolExecutor(max_workers=1) as runner:
             writing = runner.submit(apply_checked, result, client, saved=plan_file is not None, stop=stop,
                                     on_done=gate.report)
             if overlap:

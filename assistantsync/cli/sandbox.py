@@ -6,7 +6,6 @@ start-up; the server is imported when `serve` runs.
 
 from __future__ import annotations
 
-import gc
 import signal
 import threading
 from pathlib import Path
@@ -62,7 +61,6 @@ def serve(
 
     The first line on stdout is the base URL to give clients, such as http://127.0.0.1:53121/v1.
     """
-    gc.enable()  # the CLI's entry point turns it off for short runs (cli.entry); a server runs for long
     from assistantsync.sandbox.app import SandboxApp
     from assistantsync.sandbox.auth import AuthPolicy
     from assistantsync.sandbox.core import Settings
