@@ -1,8 +1,8 @@
 """The generated JSON Schemas at run time: find and load them, validate, and word the errors ourselves.
 
-Generation lives in schema_gen (and openapi_convert), which nothing here imports: runs that only validate
-never load the generator.
-jsonschema is imported inside the functions that need it, so `--help` does not pay for it.
+Generation lives in schema.generate (and schema.openapi), which nothing here imports: runs that only
+validate never load the generator. fast_check says yes or no; jsonschema, imported only for an instance that
+check rejects, finds the errors to word.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from assistantsync.errors import AssistantSyncError
-from assistantsync.files.file_format import ASSISTANT_SCHEMA, ID_PATTERN, KEY_PATTERN, NAME_PATTERN
+from assistantsync.files.file_format import KEY_PATTERN, NAME_PATTERN
 from assistantsync.json_value import JsonObject, JsonPath, format_path
+from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA, ID_PATTERN
 from assistantsync.plan.reserved import METADATA_MAX_PAIRS, RESERVED_METADATA_KEYS, USER_METADATA_MAX_PAIRS
-from assistantsync.schema.fast_check import Check, Unsupported, compile_schema
+from assistantsync.schema.fast_check import Check, compile_check
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -72,7 +73,8 @@ def load_schema(name: str) -> JsonObject:
 
 
 def validate_instance(schema_name: str, instance: object) -> list[SchemaIssue]:
-    """Every violation of schema `schema_name` by instance, sorted by path then message."""
+    """Every violation of schema `schema_name` by instance (JSON data as json.loads or the YAML loader builds
+    it), sorted by path then message."""
     valid = _fast_check(schema_name)
     if valid is not None and valid(instance):
         return []  # nothing to word: jsonschema (and its import) is only needed for an invalid instance
@@ -89,10 +91,7 @@ def validate_assistant(data: object) -> list[SchemaIssue]:
 
 @functools.cache
 def _fast_check(name: str) -> Check | None:
-    try:
-        return compile_schema(load_schema(name))
-    except Unsupported:
-        return None
+    return compile_check(load_schema(name))
 
 
 @functools.cache
