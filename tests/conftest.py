@@ -38,7 +38,7 @@ def sandbox_server(sandbox_server_session: ServedSandbox) -> ServedSandbox:
 
 @pytest.fixture
 def sandbox_transport(tmp_path: Path) -> SandboxTransport:
-    """An embedded sandbox: `httpx.Client(transport=sandbox_transport, base_url=embedded.BASE_URL)`."""
+    """An embedded sandbox: `httpx.Client(transport=sandbox_transport, base_url=location.BASE_URL)`."""
     return SandboxTransport(tmp_path / "sandbox.json")
 
 

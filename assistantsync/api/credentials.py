@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from assistantsync.api.redaction import is_sensitive_header
 from assistantsync.errors import AssistantSyncError
 from assistantsync.safe_text import join_words
+from assistantsync.sandbox import location as sandbox
 
-SANDBOX_BASE_URL = "http://sandbox.local/v1"  # any host works: the embedded transport answers everything
 PORTKEY_HOSTED_BASE_URL = "https://api.portkey.ai/v1"
 PORTKEY_ROUTES = {  # how the gateway learns which provider to call: exactly one of these
     "PORTKEY_VIRTUAL_KEY": "x-portkey-virtual-key",
@@ -135,7 +135,7 @@ def azure_foundry_auth(env: Env, base_url: str | None, api_version: str | None) 
 
 def sandbox_auth(env: Env, base_url: str | None, api_version: str | None) -> Auth:
     # With --base-url, talk HTTP to `assistantsync sandbox serve`; otherwise answer in-process.
-    return Auth(base_url or SANDBOX_BASE_URL, embedded=base_url is None)
+    return Auth(base_url or sandbox.BASE_URL, embedded=base_url is None)
 
 
 def azure_identity_token(scope: str) -> str | None:

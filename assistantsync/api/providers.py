@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from assistantsync.api.connection import ConnectionSettings
 from assistantsync.api.credentials import (
     PORTKEY_ROUTES,
-    SANDBOX_BASE_URL,
     Auth,
     AzureToken,
     ConnectionConfigError,
@@ -30,13 +29,13 @@ from assistantsync.api.credentials import (
 )
 from assistantsync.api.redaction import is_sensitive_header
 from assistantsync.safe_text import join_words
+from assistantsync.sandbox import location as sandbox
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = [
     "COMMON_VARIABLES",
-    "DEFAULT_SANDBOX_STATE",
     "PROVIDERS",
     "ConnectionConfigError",
     "MissingCredentials",
@@ -47,7 +46,6 @@ __all__ = [
 ]
 
 DEFAULT_PROVIDER = "openai"
-DEFAULT_SANDBOX_STATE = Path(".assistantsync/sandbox.json")
 COMMON_VARIABLES = ("ASSISTANTSYNC_PROVIDER", "ASSISTANTSYNC_BASE_URL")  # read by the click options
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP token (RFC 9110 §5.1)
 
@@ -77,7 +75,7 @@ PROVIDERS: Mapping[str, Provider] = {
                  "$AZURE_AI_PROJECT_ENDPOINT",
                  ("AZURE_AI_PROJECT_ENDPOINT", "AZURE_AI_TOKEN"), azure_foundry_auth),
         Provider("sandbox", "local emulation in a JSON file (--sandbox-state); no credentials",
-                 SANDBOX_BASE_URL, (), sandbox_auth),
+                 sandbox.BASE_URL, (), sandbox_auth),
     )
 }
 
@@ -97,7 +95,7 @@ def resolve_connection(
     timeout: float = 60.0,
     max_retries: int = 2,
     parallelism: int = 8,
-    sandbox_state: Path = DEFAULT_SANDBOX_STATE,
+    sandbox_state: Path = sandbox.DEFAULT_STATE_PATH,
     azure_token: AzureToken = azure_identity_token,
 ) -> tuple[ConnectionSettings, httpx.BaseTransport | None]:
     """Settings for `provider` plus the transport to inject (the embedded sandbox's, else None).

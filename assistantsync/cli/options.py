@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from assistantsync.api.providers import DEFAULT_PROVIDER, DEFAULT_SANDBOX_STATE, PROVIDERS, resolve_connection
+from assistantsync.api.providers import DEFAULT_PROVIDER, PROVIDERS, resolve_connection
 from assistantsync.api.redaction import remember_secrets
+from assistantsync.sandbox.location import DEFAULT_STATE_PATH
 
 if TYPE_CHECKING:
     from assistantsync.api.client import AssistantsClient
@@ -43,7 +44,7 @@ _OPTIONS = (
                  help="Retries after a rate limit, server error or dropped connection (creates only when safe)."),
     click.option("--parallelism", type=click.IntRange(min=1), default=8, show_default=True,
                  help="Requests in flight at once."),
-    click.option("--sandbox-state", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_SANDBOX_STATE,
+    click.option("--sandbox-state", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_STATE_PATH,
                  show_default=True, help="State file of --provider sandbox."),
     click.option("-v", "--verbose", is_flag=True, help="Log each request and response to stderr, credentials masked."),
 )

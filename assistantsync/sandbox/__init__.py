@@ -5,6 +5,7 @@ The live API is gone (OpenAI retired /v1/assistants on 2026-08-26), so this pack
 - `core.handle(store, request)`: the pure handler (routing, auth, the OpenAI-Beta header, the five endpoints);
 - `assistants`: what the server stores and fills in; `validation`: request bodies against the generated schemas;
 - `store`: the JSON state file (locked, atomic); `embedded.SandboxTransport`: the core as an httpx transport;
+- `location`: the default state file and the in-process base URL, for the client to name without the rest;
 - `server` / `app` / `control` / `faults`: the same core over real HTTP, with deterministic fault injection;
 - `command`: the `sandbox serve` click command.
 

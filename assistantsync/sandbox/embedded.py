@@ -1,6 +1,6 @@
 """The sandbox inside the client's own process: an httpx transport that runs the core on a state file.
 
-`httpx.Client(transport=SandboxTransport(path), base_url="http://sandbox/v1")` talks to the
+`httpx.Client(transport=SandboxTransport(path), base_url=location.BASE_URL)` talks to the
 sandbox with no socket. Each request is one locked transaction on the file (load, handle, save if
 written), so parallel requests from a thread pool, or other processes on the same file, serialise.
 The server's control endpoints do not exist here: `/__sandbox/...` is an unknown URL (404).
@@ -14,11 +14,10 @@ from pathlib import Path
 import httpx
 
 from assistantsync.sandbox.core import Settings, handle
+from assistantsync.sandbox.location import DEFAULT_STATE_PATH
 from assistantsync.sandbox.protocol import Headers, SandboxRequest
-from assistantsync.sandbox.store import DEFAULT_STATE_PATH, StateFile
+from assistantsync.sandbox.store import StateFile
 from assistantsync.sandbox.traffic import Traffic
-
-BASE_URL = "http://sandbox.invalid/v1"  # any host works; `.invalid` can never resolve to a real one
 
 
 class SandboxTransport(httpx.BaseTransport):

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from assistantsync.errors import AssistantSyncError
+from assistantsync.sandbox.location import DEFAULT_STATE_PATH
 from assistantsync.sandbox.records import Store, StoredAssistant
 
-DEFAULT_STATE_PATH = Path(".assistantsync/sandbox.json")
 STATE_FORMAT = "assistantsync-sandbox/1"
 
 

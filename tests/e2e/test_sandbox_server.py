@@ -17,7 +17,8 @@ import pytest
 from helpers.sandbox_checks import check_httpx_response
 from helpers.sandbox_server import ServedSandbox, serve_sandbox
 
-from assistantsync.sandbox.embedded import BASE_URL, SandboxTransport
+from assistantsync.sandbox.embedded import SandboxTransport
+from assistantsync.sandbox.location import BASE_URL
 
 ITEM = "/assistants/{assistant_id}"
 

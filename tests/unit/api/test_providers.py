@@ -127,7 +127,7 @@ def test_the_sandbox_answers_in_process_without_credentials(tmp_path: Path) -> N
     from assistantsync.sandbox.embedded import SandboxTransport
 
     settings, transport = resolve_connection("sandbox", {}, sandbox_state=tmp_path / "state.json")
-    assert settings.base_url == "http://sandbox.local/v1"
+    assert settings.base_url == "http://sandbox.invalid/v1"
     assert isinstance(transport, SandboxTransport)
     assert settings.headers == {} and settings.secrets == frozenset()
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistantsync.sandbox.embedded import BASE_URL, SandboxTransport
+from assistantsync.sandbox.embedded import SandboxTransport
+from assistantsync.sandbox.location import BASE_URL
 from assistantsync.sandbox.records import Store, StoredAssistant
 from assistantsync.sandbox.store import SandboxStateError, StateFile
 
@@ -24,7 +25,8 @@ CHILD = """
 import sys
 from pathlib import Path
 import httpx
-from assistantsync.sandbox.embedded import BASE_URL, SandboxTransport
+from assistantsync.sandbox.embedded import SandboxTransport
+from assistantsync.sandbox.location import BASE_URL
 path, count, tag = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 print("ready", flush=True)
 sys.stdin.readline()  # wait for "go", so that the processes and the parent's threads overlap
