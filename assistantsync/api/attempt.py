@@ -43,35 +43,6 @@ class Failure:
     may_still_be_running: bool = False
 
 
-@dataclass(frozen=True)
-class JsonBody:
-    """A successful response's body, decoded when asked, so that a list page (half a megabyte) can be decoded
-    while the next page is already in flight."""
-
-    method: str
-    full_path: str
-    status: int
-    reason: str
-    content: bytes = field(repr=False)
-    encoding: str
-    secrets: frozenset[str] = field(repr=False)
-
-    def decode(self) -> JsonObject:
-        """The body's JSON object (as httpx's `Response.json` reads it), else an ApiError naming the request."""
-        try:
-            data = json.loads(self.content)
-        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
-            raise self._not_an_object() from exc
-        if not isinstance(data, dict):
-            raise self._not_an_object()
-        return data
-
-    def _not_an_object(self) -> ApiError:
-        shown = excerpt(self.content.decode(self.encoding, errors="replace")) or "(empty body)"
-        detail = f"{self.status} {self.reason}: the response is not a JSON object: {shown}"
-        return ApiError(self.method, self.full_path, detail, status=self.status, secrets=self.secrets)
-
-
 class Transfer:
     """Sends requests over one shared httpx.Client (thread-safe, so get_many shares it)."""
 
@@ -105,16 +76,14 @@ class Transfer:
         body: JsonObject | None,
         params: Mapping[str, str] | None,
         attempt: int,
-        on_sent: Callable[[], None] | None = None,
-    ) -> JsonBody | Failure:
-        """One attempt. `on_sent` runs once the request is on the wire (when the transport reports it, as
-        httpcore's trace does over HTTP/1.1), while the response is awaited."""
+    ) -> JsonObject | Failure:
+        """One attempt: the response's JSON object, or what went wrong. A success whose body is not a JSON
+        object raises ApiError: another attempt would get the same."""
         import httpx
 
         full_path = self.full_path(path)
         tag = f"{method} {full_path} (attempt {attempt + 1}/{self._settings.max_retries + 1})"
-        extensions = None if on_sent is None else {"trace": _when_sent(on_sent)}
-        request = self._http.build_request(method, path, json=body, params=params, extensions=extensions)
+        request = self._http.build_request(method, path, json=body, params=params)
         self.log_line(f"-> {tag} {masked_headers(request.headers.items(), self._settings.secrets)}")
         started = time.perf_counter()
         try:
@@ -130,14 +99,28 @@ class Transfer:
         )
         try:
             if response.is_success:
-                return JsonBody(method, full_path, response.status_code, response.reason_phrase, response.content,
-                                response.encoding or "utf-8", self._settings.secrets)
+                return self._json_object(method, full_path, response)
             return self._status_failure(method, path, full_path, response, attempt)
         finally:
             # httpx binds a response's stream back to the response: a reference cycle that would keep the body
             # (half a megabyte for a list page) until the cyclic garbage collector happens to run. Unbound, the
             # response and its body go as soon as this returns.
             response.stream = httpx.ByteStream(b"")
+
+    def _json_object(self, method: str, full_path: str, response: httpx.Response) -> JsonObject:
+        """The body's JSON object (as httpx's `Response.json` reads it), else an ApiError naming the request."""
+        try:
+            data = json.loads(response.content)
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+            raise self._not_an_object(method, full_path, response) from exc
+        if not isinstance(data, dict):
+            raise self._not_an_object(method, full_path, response)
+        return data
+
+    def _not_an_object(self, method: str, full_path: str, response: httpx.Response) -> ApiError:
+        shown = excerpt(response.content.decode(response.encoding or "utf-8", errors="replace")) or "(empty body)"
+        detail = f"{response.status_code} {response.reason_phrase}: the response is not a JSON object: {shown}"
+        return ApiError(method, full_path, detail, status=response.status_code, secrets=self._settings.secrets)
 
     def _status_failure(
         self, method: str, path: str, full_path: str, response: httpx.Response, attempt: int
@@ -189,10 +172,3 @@ class Transfer:
         return Failure(error, not isinstance(exc, permanent), not never_sent, cause=exc,
                        may_still_be_running=timed_out)
 
-
-def _when_sent(then: Callable[[], None]) -> Callable[[str, Mapping[str, object]], None]:
-    def trace(event: str, info: Mapping[str, object]) -> None:
-        if event.endswith("send_request_body.complete"):
-            then()
-
-    return trace

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from assistantsync.api import retry
-from assistantsync.api.attempt import Failure, JsonBody, Transfer
+from assistantsync.api.attempt import Failure, Transfer
 from assistantsync.api.connection import ConnectionSettings, http_client
 from assistantsync.api.errors import AmbiguousWriteError, ApiError, NotedApiError
-from assistantsync.api.pages import Pages, list_tail
+from assistantsync.api.pages import list_page
 from assistantsync.json_value import JsonObject
 
 if TYPE_CHECKING:
@@ -85,8 +85,8 @@ class AssistantsClient:
 
     @contextmanager
     def observing_pages(self, observer: Callable[[list[JsonObject]], object]) -> Iterator[None]:
-        """While open, list_all hands each page of assistants to `observer` as the next page's request goes
-        out (the last page: when it arrives), so that work on it runs while the next page is in flight."""
+        """While open, list_all hands each page of assistants to `observer` once it is decoded and checked,
+        before the next page is asked for."""
         self._page_observers.append(observer)
         try:
             yield
@@ -96,34 +96,20 @@ class AssistantsClient:
     def list_all(self) -> list[JsonObject]:
         """Every assistant, oldest first, following `after` cursors until `has_more` is false."""
         path = self._transfer.full_path("/assistants")
-        # A page whose tail gives its cursor away is settled (decoded, checked, handed to the observers) once the
-        # next page's request is on the wire (see list_pages.py). Not before: work the observers start at once
-        # would hold the interpreter lock while this thread sends, delaying every other page by 1-3 ms.
-        pages = Pages(path, tuple(self._page_observers))
+        items: list[JsonObject] = []
         params = {"limit": str(PAGE_SIZE), "order": LIST_ORDER}
         seen_cursors: set[str] = set()
         while True:
-            body = self._send("GET", "/assistants", params=params, on_sent=pages.settle)
-            pages.settle()  # a transport that does not report sending (the embedded sandbox): now
-            if pages.cursor != params.get("after"):
-                # Sent with a cursor guessed from the previous page's tail, which that page, decoded, contradicts:
-                # this answer is thrown away, and the right page asked for (if there is one).
-                cursor = pages.cursor
-            else:
-                assert isinstance(body, JsonBody)  # only a DELETE or a create may answer with an object it has
-                pages.add(body)
-                tail = list_tail(body.content)
-                if tail is not None and tail.has_more:
-                    cursor = tail.cursor  # the page is settled while the next one is in flight
-                else:
-                    pages.settle()
-                    cursor = pages.cursor
-            if cursor is None:
-                return pages.items
-            if cursor in seen_cursors:  # a server that ignores `after` would otherwise page forever
-                raise ApiError("GET", path, f"the server repeated page cursor {cursor!r}; stopped paging")
-            seen_cursors.add(cursor)
-            params = {**params, "after": cursor}
+            page = list_page(self._call("GET", "/assistants", params=params), path)
+            items.extend(page.items)
+            for observer in self._page_observers:
+                observer(page.items)
+            if page.cursor is None:
+                return items
+            if page.cursor in seen_cursors:  # a server that ignores `after` would otherwise page forever
+                raise ApiError("GET", path, f"the server repeated page cursor {page.cursor!r}; stopped paging")
+            seen_cursors.add(page.cursor)
+            params = {**params, "after": page.cursor}
 
     def get(self, assistant_id: str) -> JsonObject:
         return self._call("GET", _item_path(assistant_id))
@@ -164,35 +150,17 @@ class AssistantsClient:
         path: str,
         *,
         body: JsonObject | None = None,
+        params: Mapping[str, str] | None = None,
         is_create: bool = False,
         find_existing: FindExisting | None = None,
         gone: JsonObject | None = None,
         stop: threading.Event | None = None,
     ) -> JsonObject:
         """Send with retries. `gone`: what a DELETE returns when a retry finds the assistant already deleted."""
-        answer = self._send(method, path, body=body, is_create=is_create, find_existing=find_existing, gone=gone,
-                            stop=stop)
-        return answer if isinstance(answer, dict) else answer.decode()
-
-    def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: JsonObject | None = None,
-        params: Mapping[str, str] | None = None,
-        is_create: bool = False,
-        find_existing: FindExisting | None = None,
-        gone: JsonObject | None = None,
-        stop: threading.Event | None = None,
-        on_sent: Callable[[], None] | None = None,
-    ) -> JsonBody | JsonObject:
-        """_call's retry loop, answering with the body still undecoded (or an object it already has: `gone`, or
-        the assistant an ambiguous create did store). `on_sent`: run when an attempt's request is on the wire."""
         maybe_written = False
         attempt = 0
         while True:
-            outcome = self._transfer.attempt(method, path, body, params, attempt, on_sent)
+            outcome = self._transfer.attempt(method, path, body, params, attempt)
             if not isinstance(outcome, Failure):
                 return outcome
             error = outcome.error
