@@ -50,8 +50,8 @@ class ConnectionSettings:
 
 
 def _verify(base_url: str, *, trust_env: bool) -> ssl.SSLContext | bool:
-    """TLS verification for the client: httpx's default loads the CA bundle (25 ms) though a plain-http server
-    reached without a proxy never needs it. That client gets a context that still verifies but trusts nobody,
+    """TLS verification for the client: httpx's default loads the CA bundle, which a plain-http server reached
+    without a proxy never needs. That client gets a context that still verifies but trusts nobody,
     so a TLS connection it was never meant to make fails rather than goes unchecked."""
     import ssl
     import urllib.request
