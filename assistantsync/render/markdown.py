@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from assistantsync.plan.changes import Change, FieldChange, Plan
 from assistantsync.render.markdown_fit import Block, Section, code_span, fit_sections
+from assistantsync.render.text import SYMBOLS
 from assistantsync.render.value_diff import value_diff, whitespace_only
 from assistantsync.render.values import declared_lines, scalar
 from assistantsync.safe_text import shown
@@ -25,7 +26,6 @@ MIN_MAX_CHARS = 4_000
 MAX_HINT_CHARS = 300
 MAX_ERROR_CHARS = 500
 MAX_NAME_CHARS = 200  # a key or id longer than this (only a hand-made plan file has one) is cut
-SYMBOLS = {"create": "+", "update": "~", "adopt": "~", "delete": "-", "no-op": " "}
 ROWS = (("create", "create"), ("update", "update"), ("adopt", "adopt (take over)"), ("delete", "delete"),
         ("no-op", "unchanged"))
 DRIFT_NOTE = "⚠️ changed outside git since the last apply; this apply overwrites it"
