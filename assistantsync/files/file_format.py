@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-ASSISTANT_SCHEMA = "assistant.schema.json"
 KEY_PATTERN = r"^[a-z0-9._-]{1,64}$(?!\n)"
-ID_PATTERN = r"^asst_[A-Za-z0-9_-]+$(?!\n)"
 NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$(?!\n)"  # function and json_schema names: a rule the spec gives in prose only
 KEY_MAX_CHARS = 64
 # Letters that NFKD does not split into a base letter and an accent.

@@ -15,8 +15,9 @@ from typing import Any
 import yaml
 
 from assistantsync.errors import AssistantSyncError
-from assistantsync.files.file_format import ASSISTANT_SCHEMA, DIALECT, ID_PATTERN, KEY_PATTERN, NAME_PATTERN
+from assistantsync.files.file_format import DIALECT, KEY_PATTERN, NAME_PATTERN
 from assistantsync.json_value import JsonObject
+from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA, ID_PATTERN
 from assistantsync.plan.reserved import (
     METADATA_KEY_MAX_CHARS,
     METADATA_MAX_PAIRS,

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from assistantsync.files.file_format import ID_PATTERN, KEY_PATTERN, NAME_PATTERN
+from assistantsync.files.file_format import KEY_PATTERN, NAME_PATTERN
+from assistantsync.kinds.assistant.file_format import ID_PATTERN
 from assistantsync.schema.fast_check import Check, compile_check
 from assistantsync.schema.validate import validate_assistant
 
