@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistantsync.files.yaml_write import FlowList
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.assistant.normalise import (
     API_DEFAULTS,
@@ -97,6 +96,8 @@ def _is_zero(value: Any) -> bool:
 
 
 def _tool_resources(value: Any) -> Any:
+    from assistantsync.files.yaml_write import FlowList  # only import writes files: the kind stays free of PyYAML
+
     return resources_without_empties(value, FlowList) if isinstance(value, dict) else value
 
 
