@@ -1,7 +1,7 @@
 """`sandbox serve`: run the local Assistants API stand-in until SIGINT or SIGTERM.
 
-Only click is imported at module level, so adding this group to the main CLI costs nothing at
-start-up; the server is imported when `serve` runs.
+Only click and the sandbox's constants (location.py) are imported at module level, so adding this group to
+the main CLI costs nothing at start-up; the server is imported when `serve` runs.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from types import FrameType
 
 import click
 
+from assistantsync.sandbox.location import DEFAULT_HOST
+
 AUTH_STYLE_NAMES = ("none", "openai", "portkey", "azure-openai", "azure-foundry")  # = auth.AUTH_STYLES
 AUTH_KEY_ENV = "ASSISTANTSYNC_SANDBOX_AUTH_KEY"
 
@@ -23,7 +25,7 @@ def sandbox() -> None:
 
 
 @sandbox.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to bind.")
 @click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--state", "state_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Load assistants from this JSON file and save them to it after every write.")
@@ -93,6 +95,6 @@ def serve(
     click.echo(server.base_url)  # the first line of stdout: launchers read it to find the port
     click.get_text_stream("stdout").flush()
     try:
-        server.serve_forever(poll_interval=0.05)
+        server.serve_forever()
     finally:
         server.server_close()

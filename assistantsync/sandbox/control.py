@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from assistantsync.json_value import JsonObject
 from assistantsync.sandbox.auth import AuthPolicy
 from assistantsync.sandbox.faults import FaultConfigError, FaultPlan
-from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse
+from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse, method_not_allowed, unknown_url
 from assistantsync.sandbox.store import state_bytes
 
 if TYPE_CHECKING:
@@ -36,11 +36,10 @@ def handle_control(app: SandboxApp, request: SandboxRequest) -> SandboxResponse:
     endpoint = _ENDPOINTS.get(request.path[len(CONTROL_PREFIX):].rstrip("/"))
     try:
         if endpoint is None:
-            raise ErrorReply(404, f"Invalid URL ({request.method} {request.path})")
+            raise unknown_url(request)
         methods, action = endpoint
         if request.method not in methods:
-            raise ErrorReply(405, f"Method {request.method} is not allowed for {request.path}.",
-                             headers={"allow": ", ".join(methods)})
+            raise method_not_allowed(request, methods)
         return SandboxResponse(200, action(app, request))
     except ErrorReply as reply:
         return reply.response()

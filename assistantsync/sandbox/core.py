@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from assistantsync.sandbox.assistants import IdFactory, create_assistant, delete_assistant, modify_assistant
 from assistantsync.sandbox.auth import AuthPolicy, check_auth
 from assistantsync.sandbox.paging import list_assistants
-from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse
+from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse, method_not_allowed, unknown_url
 from assistantsync.sandbox.records import Store, StoredAssistant
 from assistantsync.sandbox.validation import (
     CREATE_REQUEST_SCHEMA,
@@ -103,11 +103,10 @@ def _dispatch(store: Store, request: SandboxRequest, settings: Settings) -> Sand
     check_auth(settings.auth, request)
     route = match_route(request.path)
     if route is None:
-        raise ErrorReply(404, f"Invalid URL ({request.method} {request.path})")
+        raise unknown_url(request)
     allowed = _ALLOWED[route.template]
     if request.method not in allowed:
-        raise ErrorReply(405, f"Method {request.method} is not allowed for {request.path}.",
-                         headers={"allow": ", ".join(allowed)})
+        raise method_not_allowed(request, allowed)
     _check_beta(request.headers.get("openai-beta"))
     assistant_id = route.assistant_id or ""
     if route.template == COLLECTION and request.method == "GET":

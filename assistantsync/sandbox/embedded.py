@@ -8,7 +8,6 @@ The server's control endpoints do not exist here: `/__sandbox/...` is an unknown
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import httpx
@@ -38,5 +37,5 @@ class SandboxTransport(httpx.BaseTransport):
         with self.state.transaction() as store:
             response = handle(store, sandbox_request, self.settings)
         self.traffic.record(sandbox_request, response.status)
-        headers = {"content-type": "application/json", "x-request-id": f"req_{uuid.uuid4().hex}", **response.headers}
-        return httpx.Response(response.status, headers=headers, content=response.content(), request=request)
+        return httpx.Response(response.status, headers=response.wire_headers(), content=response.content(),
+                              request=request)

@@ -7,6 +7,7 @@ transport each translate to and from these once.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -70,6 +71,10 @@ class SandboxResponse:
             return self.encoded
         return json.dumps(self.body).encode("ascii")
 
+    def wire_headers(self) -> dict[str, str]:
+        """The headers sent with it: its content type and a fresh request id, as the API sends, then its own."""
+        return {"content-type": "application/json", "x-request-id": f"req_{uuid.uuid4().hex}", **self.headers}
+
 
 def encode_with(body: JsonObject, arrays: Mapping[str, Iterable[bytes]]) -> bytes:
     """`json.dumps(body)` as ASCII bytes, where the arrays under the keys of `arrays` come as encoded items.
@@ -119,3 +124,12 @@ class ErrorReply(Exception):
 
     def response(self) -> SandboxResponse:
         return SandboxResponse(self.status, self.body, self.headers)
+
+
+def unknown_url(request: SandboxRequest) -> ErrorReply:
+    return ErrorReply(404, f"Invalid URL ({request.method} {request.path})")
+
+
+def method_not_allowed(request: SandboxRequest, allowed: Iterable[str]) -> ErrorReply:
+    allow = ", ".join(allowed)
+    return ErrorReply(405, f"Method {request.method} is not allowed for {request.path}.", headers={"allow": allow})

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import socket
 import threading
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from assistantsync.sandbox.app import Drop, SandboxApp
+from assistantsync.sandbox.location import DEFAULT_HOST
 from assistantsync.sandbox.protocol import Headers, SandboxRequest, SandboxResponse, error_body
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
 IDLE_TIMEOUT_SECONDS = 60  # an idle keep-alive connection holds a thread until then
+SHUTDOWN_POLL_SECONDS = 0.05  # how often serve_forever looks for shutdown(), so stopping feels immediate
 
 
 class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True  # in-flight requests never keep the process alive after shutdown
 
-    def __init__(self, app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app: SandboxApp, host: str = DEFAULT_HOST, port: int = 0) -> None:
         self.app = app
         super().__init__((host, port), _Handler)
 
@@ -37,9 +38,12 @@ class SandboxServer(ThreadingHTTPServer):
         """What clients use as their base URL (the OpenAI SDK's `base_url`)."""
         return f"{self.origin}/v1"
 
+    def serve_forever(self, poll_interval: float = SHUTDOWN_POLL_SECONDS) -> None:
+        super().serve_forever(poll_interval)
+
     def start(self) -> threading.Thread:
         """Serve from a daemon thread (in-process use); stop with `shutdown()` then `server_close()`."""
-        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread = threading.Thread(target=self.serve_forever, daemon=True)
         thread.start()
         return thread
 
@@ -91,10 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
         content = b"" if head_only else response.content()
         try:
             self.send_response(response.status)
-            self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(content)))
-            self.send_header("x-request-id", f"req_{uuid.uuid4().hex}")
-            for name, value in response.headers.items():
+            for name, value in response.wire_headers().items():
                 self.send_header(name, value)
             if close:
                 self.send_header("connection", "close")
