@@ -17,12 +17,12 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest
 
 AuthStyle = Literal["none", "openai", "portkey", "azure-openai", "azure-foundry"]
-AUTH_STYLES: tuple[AuthStyle, ...] = ("none", "openai", "portkey", "azure-openai", "azure-foundry")
+AUTH_STYLES: tuple[AuthStyle, ...] = get_args(AuthStyle)
 
 MISSING_BEARER = (
     "You didn't provide an API key. You need to provide your API key in an Authorization header using "
