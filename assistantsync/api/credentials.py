@@ -123,7 +123,7 @@ def azure_openai_auth(env: Env, base_url: str | None, api_version: str | None) -
 
 def azure_foundry_auth(env: Env, base_url: str | None, api_version: str | None) -> Auth:
     endpoint = None if base_url else env.require("AZURE_AI_PROJECT_ENDPOINT", " (or --base-url)")
-    env.check()  # first: asking azure-identity for a token can take seconds
+    env.check()  # first: azure-identity may try several ways to sign in, some over the network
     token = env.get("AZURE_AI_TOKEN") or env.azure_token(AZURE_AI_SCOPE)
     if not token:
         env.missing.append("AZURE_AI_TOKEN (or install assistantsync[azure] to sign in with DefaultAzureCredential)")

@@ -63,7 +63,7 @@ def server_delay(headers: Mapping[str, str], *, now: float) -> float | None:
     seconds = _number(retry_after)
     if seconds is None:
         try:
-            import email.utils  # 5 ms to import; only an HTTP-date Retry-After needs it
+            import email.utils  # not imported up front: only an HTTP-date Retry-After needs it
 
             seconds = email.utils.parsedate_to_datetime(retry_after).timestamp() - now
         except (TypeError, ValueError):

@@ -169,8 +169,8 @@ def _read_bytes(path: Path) -> bytes:
         too_large = UnreadableFile(f"is larger than the limit of {MAX_FILE_BYTES} bytes (1 MiB)")
         if info.st_size > MAX_FILE_BYTES:
             raise too_large
-        # Reads sized to the file, not to the limit: a buffer of the limit's size for every file cost three
-        # times the read itself. The file may have grown since fstat: reading goes on to the end or the limit.
+        # Reads sized to the file, not to the limit: a buffer of the limit's size for every file would cost more
+        # than the read itself. The file may have grown since fstat: reading goes on to the end or the limit.
         chunks: list[bytes] = []
         left = MAX_FILE_BYTES + 1
         while chunk := os.read(descriptor, min(left, info.st_size + 1 if not chunks else 64 * 1024)):

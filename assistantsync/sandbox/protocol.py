@@ -80,8 +80,8 @@ def encode_with(body: JsonObject, arrays: Mapping[str, Iterable[bytes]]) -> byte
     """`json.dumps(body)` as ASCII bytes, where the arrays under the keys of `arrays` come as encoded items.
 
     Byte for byte a full dumps: with the default separators and no indent, a value's encoding does
-    not depend on where it sits. One join, because each intermediate copy of a large body costs
-    fresh pages (a 500 KB `b"[" + data + b"]"` took longer than the join of the whole page).
+    not depend on where it sits. One join, because each intermediate copy of a large body (such as
+    `b"[" + data + b"]"`) would take fresh pages for all of it again.
     """
     parts = [b"{"]
     for index, (key, value) in enumerate(body.items()):

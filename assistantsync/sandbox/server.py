@@ -51,7 +51,7 @@ class SandboxServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive; every response carries Content-Length
     timeout = IDLE_TIMEOUT_SECONDS
-    disable_nagle_algorithm = True  # headers and body go out as two writes; Nagle would hold the second ~40 ms
+    disable_nagle_algorithm = True  # headers and body go out as two writes; Nagle would hold back the second
     server: SandboxServer
 
     def do_GET(self) -> None:

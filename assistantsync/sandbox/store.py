@@ -31,8 +31,8 @@ class SandboxStateError(AssistantSyncError):
 
 def state_bytes(store: Store) -> bytes:
     """The store as JSON: `{"format", "revision", "assistants": [{"assistant", "write_only"}, ...]}`, one assistant
-    per line, from each record's cached encoding. (An indented json.dump runs the pure-Python encoder: 44 ms at
-    1,000 assistants, on every write.)"""
+    per line, from each record's cached encoding. (Not an indented json.dump: indenting runs the pure-Python
+    encoder over every assistant on every write.)"""
     head = json.dumps({"format": STATE_FORMAT, "revision": store.revision}).encode("ascii")[:-1]
     entries = b",\n".join(b'{"assistant": ' + record.encoded + b', "write_only": '
                            + json.dumps(record.write_only).encode("ascii") + b"}"
@@ -45,7 +45,7 @@ def store_from_json(data: Any) -> Store:
 
     The sandbox serves stored objects as they are (a hand-edited odd one is a test of the client), but ranks
     them by `created_at` and finds them by `id`: without those, an edited file would make it answer with a
-    crash. (Checking each object against the schema instead cost 25 ms per embedded request at 1,000.)"""
+    crash. (Not a schema check of each object: that would run over every assistant on every embedded request.)"""
     if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
         raise ValueError(f"expected an object with format {STATE_FORMAT!r}")
     entries = data.get("assistants", [])
@@ -72,8 +72,8 @@ class StateFile:
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
         # The store as last loaded or saved here, and the file it was: kept while the file is that file, so a
-        # request does not reparse every assistant (17 ms at 1,000) nor re-encode them to save (25 ms). Any
-        # save, here or by another process, replaces the file: a new inode, so a new identity.
+        # request neither reparses every assistant nor re-encodes them all to save. Any save, here or by
+        # another process, replaces the file: a new inode, so a new identity.
         self._kept: tuple[tuple[int, int, int], Store] | None = None
 
     @contextmanager
