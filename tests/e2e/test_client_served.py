@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from helpers.fake_api import Rig
 from helpers.leakcheck import assert_no_secrets
 from helpers.paths import EXAMPLES as EXAMPLES_DIR
 from helpers.sandbox_server import ServedSandbox
@@ -69,15 +70,6 @@ EXAMPLE_KEYS = ("hr-helper", "invoice-extractor", "support-analyst", "support-kb
 
 def no_azure_sign_in(scope: str) -> str | None:
     raise AssertionError("a test must never ask azure-identity for a token")
-
-
-@dataclass
-class Rig:
-    """A real client plus what it asked to sleep and what it logged (what --verbose prints)."""
-
-    client: AssistantsClient
-    delays: list[float]
-    logs: list[str]
 
 
 def rig(

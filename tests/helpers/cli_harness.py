@@ -21,6 +21,7 @@ from assistantsync.cli.main import cli
 from assistantsync.plan.reserved import IDENTITY_KEY
 from helpers.leakcheck import assert_no_secrets
 from helpers.sandbox_server import ServedSandbox
+from helpers.tree import write
 
 API_KEY = "sk-test-LEAKCHECK-e2e-91c2"
 WRITES = ("POST", "DELETE")
@@ -48,10 +49,7 @@ class Harness:
     base_url: str | None = None
 
     def write(self, name: str, text: str) -> Path:
-        path = self.root / "assistants" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
+        return write(self.root / "assistants" / name, text)
 
     def cli(self, *args: str) -> Result:
         connection = ("--provider", "openai", "--base-url", self.base_url or self.sandbox.base_url,

@@ -47,6 +47,8 @@ class Scripted:
 
 @dataclass
 class Rig:
+    """A client plus what it asked to sleep and what it logged (what --verbose prints)."""
+
     client: AssistantsClient
     delays: list[float]
     logs: list[str]
