@@ -12,36 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from assistantsync.apply.execute import Outcome, apply_plan, stale_reasons
-from assistantsync.errors import AssistantSyncError
+from assistantsync.errors import AssistantSyncError, OtherTarget, PlanHasErrors, StalePlan
 from assistantsync.files.desired import DesiredAssistant
 from assistantsync.json_value import JsonObject
 from assistantsync.plan.changes import Plan, PlanBuilder
 
 if TYPE_CHECKING:
     from assistantsync.api.client import AssistantsClient
-
-
-class StalePlan(AssistantSyncError):
-    """The live state moved since the saved plan was made; nothing was written."""
-
-    def __init__(self, reasons: Sequence[str]) -> None:
-        lines = "\n".join(f"  {reason}" for reason in reasons)
-        super().__init__(f"the saved plan is stale; nothing was applied. Run plan again.\n{lines}")
-
-
-class OtherTarget(AssistantSyncError):
-    """A saved plan made against another API than this apply connects to; nothing was written."""
-
-    def __init__(self, made_for: str, connected: str) -> None:
-        super().__init__(f"the saved plan was made against {made_for}, but this apply connects to {connected}; "
-                         "nothing was applied. Apply it with the --provider and --base-url it was made with, or "
-                         "run plan against this API")
-
-
-class PlanHasErrors(AssistantSyncError):
-    def __init__(self, plan: Plan) -> None:
-        lines = "\n".join(f"  {key}: {message}" for key, message in plan.errors)
-        super().__init__(f"the plan has errors; nothing was applied:\n{lines}")
 
 
 def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, *, strict: bool,
@@ -86,7 +63,7 @@ def apply_checked(
 ) -> list[Outcome]:
     """Apply a plan; a saved plan is first checked against the live state and refused whole if stale."""
     if plan.errors:
-        raise PlanHasErrors(plan)
+        raise PlanHasErrors(plan.errors)
     if saved:
         # A create-only plan would pass the freshness check anywhere: the key it creates is free on any account.
         if plan.target is not None and plan.target != client.settings.target:

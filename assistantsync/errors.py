@@ -1,16 +1,16 @@
-"""The few exceptions the tool raises on purpose; each message says what to fix.
+"""The exceptions the tool raises on purpose; each message says what to fix.
 
-Everything a user can cause ends as an AssistantSyncError (exit 1). Anything else is a bug
-and keeps its traceback.
+Everything a user can cause ends as an AssistantSyncError, which the CLI alone turns into one message on
+stderr and exit 1 (cli/main.py). Anything else is a bug and keeps its traceback. ApiError, which reads
+response bodies, lives with the client (api/errors.py) and derives from the same base.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO, Any
 
-import click
+from assistantsync.safe_text import join_words
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -44,14 +44,19 @@ class Problem:
         return f"{self.location}: {field}{self.message}"
 
 
-class AssistantSyncError(click.ClickException):
-    """Base of every error the user can fix; click prints it and exits 1."""
+class AssistantSyncError(Exception):
+    """Base of every error the user can fix; `message` is the whole text to show."""
 
-    exit_code = EXIT_ERROR
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ValidationFailed(AssistantSyncError):
-    """The files are invalid; carries every problem found, sorted."""
+    """The files are invalid; carries every problem found, sorted, one per line of the message."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(sorted(set(problems)))
@@ -60,7 +65,46 @@ class ValidationFailed(AssistantSyncError):
         lines.append(f"{count} problem{'s' if count != 1 else ''} found")
         super().__init__("\n".join(lines))
 
-    def show(self, file: IO[Any] | None = None) -> None:
-        # One problem per line, each starting with FILE:LINE:COL (no "Error: " prefix), so editors
-        # and CI annotations can parse them.
-        click.echo(self.message, file=file, err=True)
+
+class ConnectionConfigError(AssistantSyncError):
+    """A connection option or variable is unusable; the message says which, never its secret value."""
+
+
+class MissingCredentials(ConnectionConfigError):
+    """Variables a provider needs are not set."""
+
+    def __init__(self, provider: str, missing: Sequence[str]) -> None:
+        super().__init__(f"Missing credentials for --provider {provider}: set {join_words(missing, 'and')}")
+
+
+class StalePlan(AssistantSyncError):
+    """The live state moved since the saved plan was made; nothing was written."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        lines = "\n".join(f"  {reason}" for reason in reasons)
+        super().__init__(f"the saved plan is stale; nothing was applied. Run plan again.\n{lines}")
+
+
+class OtherTarget(AssistantSyncError):
+    """A saved plan made against another API than this apply connects to; nothing was written."""
+
+    def __init__(self, made_for: str, connected: str) -> None:
+        super().__init__(f"the saved plan was made against {made_for}, but this apply connects to {connected}; "
+                         "nothing was applied. Apply it with the --provider and --base-url it was made with, or "
+                         "run plan against this API")
+
+
+class PlanHasErrors(AssistantSyncError):
+    """A plan with errors (key, message) is never applied, not even in part."""
+
+    def __init__(self, errors: Sequence[tuple[str, str]]) -> None:
+        lines = "\n".join(f"  {key}: {message}" for key, message in errors)
+        super().__init__(f"the plan has errors; nothing was applied:\n{lines}")
+
+
+class SandboxStateError(AssistantSyncError):
+    """The sandbox's state file exists but is not one this sandbox wrote."""
+
+
+class FaultConfigError(AssistantSyncError):
+    """A sandbox fault plan that does not make sense; the message names the field."""

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 from assistantsync.api import retry
 from assistantsync.api.attempt import Failure, Transfer
 from assistantsync.api.connection import ConnectionSettings, http_client
-from assistantsync.api.errors import AmbiguousWriteError, ApiError, NotedApiError
+from assistantsync.api.errors import AmbiguousWriteError, ApiError, RetryInterrupted
 from assistantsync.api.pages import list_page
 from assistantsync.json_value import JsonObject
 
@@ -40,15 +40,6 @@ CREATE_STILL_RUNNING = (
 )
 
 FindExisting = Callable[[], "JsonObject | None"]
-
-
-class RetryInterrupted(NotedApiError):
-    """An attempt failed and was not retried because the run is stopping (SIGINT/SIGTERM)."""
-
-    def __init__(self, cause: ApiError, maybe_written: bool) -> None:
-        super().__init__(cause, "interrupted, so not retried")
-        self.cause = cause
-        self.maybe_written = maybe_written  # whether a failed attempt may still have been applied
 
 
 class AssistantsClient:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from assistantsync.api.redaction import is_sensitive_header
-from assistantsync.errors import AssistantSyncError
+from assistantsync.errors import ConnectionConfigError, MissingCredentials
 from assistantsync.safe_text import join_words
 from assistantsync.sandbox import location as sandbox
 
@@ -26,17 +26,6 @@ PORTKEY_ROUTES = {  # how the gateway learns which provider to call: exactly one
 }
 AZURE_AI_SCOPE = "https://ai.azure.com/.default"
 AzureToken = Callable[[str], "str | None"]  # scope -> token; None when azure-identity is not installed
-
-
-class ConnectionConfigError(AssistantSyncError):
-    """A connection option or variable is unusable; the message says which, never its secret value."""
-
-
-class MissingCredentials(ConnectionConfigError):
-    """Variables a provider needs are not set."""
-
-    def __init__(self, provider: str, missing: Sequence[str]) -> None:
-        super().__init__(f"Missing credentials for --provider {provider}: set {join_words(missing, 'and')}")
 
 
 @dataclass

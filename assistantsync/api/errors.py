@@ -140,3 +140,12 @@ def _redacted(text: str | None, secrets: Collection[str]) -> str | None:
 
 class AmbiguousWriteError(NotedApiError):
     """A create failed in a way that may have happened after the server stored the assistant."""
+
+
+class RetryInterrupted(NotedApiError):
+    """An attempt failed and was not retried because the run is stopping (SIGINT/SIGTERM)."""
+
+    def __init__(self, cause: ApiError, maybe_written: bool) -> None:
+        super().__init__(cause, "interrupted, so not retried")
+        self.cause = cause
+        self.maybe_written = maybe_written  # whether a failed attempt may still have been applied

@@ -17,9 +17,7 @@ from assistantsync.api.credentials import (
     PORTKEY_ROUTES,
     Auth,
     AzureToken,
-    ConnectionConfigError,
     Env,
-    MissingCredentials,
     azure_foundry_auth,
     azure_identity_token,
     azure_openai_auth,
@@ -28,6 +26,7 @@ from assistantsync.api.credentials import (
     sandbox_auth,
 )
 from assistantsync.api.redaction import is_sensitive_header
+from assistantsync.errors import ConnectionConfigError
 from assistantsync.safe_text import join_words
 from assistantsync.sandbox import location as sandbox
 
@@ -37,8 +36,6 @@ if TYPE_CHECKING:
 __all__ = [
     "COMMON_VARIABLES",
     "PROVIDERS",
-    "ConnectionConfigError",
-    "MissingCredentials",
     "Provider",
     "parse_headers",
     "provider_variables",

@@ -12,14 +12,14 @@ import os
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import NoReturn, cast
+from typing import IO, Any, NoReturn, cast
 
 import click
 
 from assistantsync import __version__
 from assistantsync.api.redaction import known_secrets, redact
 from assistantsync.cli.plan_apply import apply, plan, show
-from assistantsync.errors import EXIT_ERROR
+from assistantsync.errors import EXIT_ERROR, AssistantSyncError, ValidationFailed
 
 DEFAULT_PATHS = ("assistants",)
 
@@ -39,6 +39,30 @@ class _Commands(click.Group):
             module, name = self._lazy[cmd_name]
             command = cast(click.Command, getattr(importlib.import_module(module), name))
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Every command runs inside this call, so here is the one place an error the user can fix becomes
+        # click's: one message on stderr and exit 1, whether run by main() or by a test's CliRunner.
+        try:
+            return super().invoke(ctx)
+        except AssistantSyncError as error:
+            raise _Shown(error) from error
+
+
+class _Shown(click.ClickException):
+    """An AssistantSyncError as the CLI shows it: `Error: MESSAGE`, except for the problems of invalid files."""
+
+    def __init__(self, error: AssistantSyncError) -> None:
+        super().__init__(error.message)
+        self.bare = isinstance(error, ValidationFailed)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        if not self.bare:
+            super().show(file)
+            return
+        # One problem per line, each starting with FILE:LINE:COL (no "Error: " prefix), so editors and CI
+        # annotations can parse them.
+        click.echo(self.message, file=file, err=True)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

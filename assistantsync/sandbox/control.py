@@ -20,9 +20,10 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from assistantsync.errors import FaultConfigError
 from assistantsync.json_value import JsonObject
 from assistantsync.sandbox.auth import AuthPolicy
-from assistantsync.sandbox.faults import FaultConfigError, FaultPlan
+from assistantsync.sandbox.faults import FaultPlan
 from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse, method_not_allowed, unknown_url
 from assistantsync.sandbox.store import state_bytes
 

@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistantsync.errors import FaultConfigError
 from assistantsync.json_value import JsonObject
 
 FAULT_KINDS = ("drop_before", "slow", "rate_limit", "server_error", "drop_after_write")
@@ -30,10 +31,6 @@ RESPONSE_KINDS = ("rate_limit", "server_error")
 WRITE_METHODS = ("POST", "DELETE", "PUT", "PATCH")
 DEFAULT_RETRY_AFTER_MS = 1000
 MAX_DELAY_MS = 60_000  # for latency_ms and a slow rule's delay_ms
-
-
-class FaultConfigError(ValueError):
-    """A fault plan that does not make sense; the message names the field."""
 
 
 @dataclass

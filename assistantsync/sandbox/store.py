@@ -18,15 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from assistantsync.errors import AssistantSyncError
+from assistantsync.errors import SandboxStateError
 from assistantsync.sandbox.location import DEFAULT_STATE_PATH
 from assistantsync.sandbox.records import Store, StoredAssistant
 
 STATE_FORMAT = "assistantsync-sandbox/1"
-
-
-class SandboxStateError(AssistantSyncError):
-    """The state file exists but is not one this sandbox wrote."""
 
 
 def state_bytes(store: Store) -> bytes:

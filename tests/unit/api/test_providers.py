@@ -8,14 +8,8 @@ from typing import Any
 import pytest
 
 from assistantsync.api.connection import ConnectionSettings
-from assistantsync.api.providers import (
-    PROVIDERS,
-    ConnectionConfigError,
-    MissingCredentials,
-    parse_headers,
-    provider_variables,
-    resolve_connection,
-)
+from assistantsync.api.providers import PROVIDERS, parse_headers, provider_variables, resolve_connection
+from assistantsync.errors import ConnectionConfigError, MissingCredentials
 
 KEY = "sk-test-LEAKCHECK-1234567890"
 PK = "pk-test-LEAKCHECK-portkey-0987"

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistantsync.api.client import AssistantsClient
+from assistantsync.cli.main import cli
 from assistantsync.cli.options import build_client, connection_options
 
 KEY = "sk-test-LEAKCHECK-1234567890"
@@ -57,8 +58,11 @@ def test_out_of_range_values_are_usage_errors(args: list[str]) -> None:
     assert result.exit_code == 2
 
 
-def test_missing_credentials_fail_before_any_request() -> None:
-    result = CliRunner().invoke(command_capturing([], {}), ["--provider", "azure-openai"], env={})
+def test_missing_credentials_fail_before_any_request(tmp_path: Path) -> None:
+    unset: dict[str, str | None] = {name: None for name in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY",
+                                                            "OPENAI_API_VERSION", "ASSISTANTSYNC_BASE_URL")}
+    args = ["import", "--all", "--out", str(tmp_path), "--provider", "azure-openai"]
+    result = CliRunner().invoke(cli, args, env=unset)
     assert result.exit_code == 1
     assert result.output.strip() == (
         "Error: Missing credentials for --provider azure-openai: set AZURE_OPENAI_ENDPOINT (or --base-url), "

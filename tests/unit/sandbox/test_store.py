@@ -13,10 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from assistantsync.errors import SandboxStateError
 from assistantsync.sandbox.embedded import SandboxTransport
 from assistantsync.sandbox.location import BASE_URL
 from assistantsync.sandbox.records import Store, StoredAssistant
-from assistantsync.sandbox.store import SandboxStateError, StateFile
+from assistantsync.sandbox.store import StateFile
 
 BETA = {"OpenAI-Beta": "assistants=v2"}
 
