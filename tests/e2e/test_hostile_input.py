@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers.cli_harness import CLEAN_ENV
 from helpers.leakcheck import assert_no_secrets
 from helpers.paths import TESTS as TESTS_DIR
 from helpers.sandbox_server import ServedSandbox
@@ -36,8 +37,7 @@ from assistantsync.safe_text import is_hidden
 
 HOSTILE = TESTS_DIR / "hostile"
 CASES = sorted(path.name for path in HOSTILE.iterdir() if path.is_dir())
-ENV: dict[str, str | None] = {"OPENAI_API_KEY": "sk-hostile-input-fake", "OPENAI_BASE_URL": None,
-                              "ASSISTANTSYNC_PROVIDER": None, "ASSISTANTSYNC_BASE_URL": None, "NO_COLOR": "1"}
+ENV: dict[str, str | None] = {**CLEAN_ENV, "OPENAI_API_KEY": "sk-hostile-input-fake"}
 UNREACHABLE = "http://127.0.0.1:9/v1"  # the discard port: nothing may even try it
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers.cli_harness import STEERING
 from helpers.sandbox_server import ServedSandbox
 
 from assistantsync.cli.main import cli
@@ -166,7 +167,7 @@ class Scale:
 @pytest.fixture
 def scale(sandbox_server: ServedSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scale:
     monkeypatch.chdir(tmp_path)
-    for name in ("OPENAI_BASE_URL", "ASSISTANTSYNC_PROVIDER", "ASSISTANTSYNC_BASE_URL"):
+    for name in STEERING:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     (tmp_path / "assistants" / "prompts").mkdir(parents=True)

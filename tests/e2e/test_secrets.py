@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 
 import pytest
 from click.testing import CliRunner
+from helpers.cli_harness import STEERING
 from helpers.leakcheck import assert_no_secrets
 from helpers.paths import EXAMPLES as EXAMPLES_DIR
 from helpers.sandbox_server import ServedSandbox
@@ -29,10 +30,6 @@ from assistantsync.cli.main import BUG_NOTE, cli, main, report_crash
 
 EXAMPLES = EXAMPLES_DIR
 HEADER_TOKEN = "hdr-token-0a1b2c3d4e"  # sent as `--header 'Authorization: Bearer …'`: a secret from no variable
-# Variables that would send a run somewhere other than the sandbox under test.
-STEERING = ("OPENAI_BASE_URL", "ASSISTANTSYNC_PROVIDER", "ASSISTANTSYNC_BASE_URL", "OPENAI_API_VERSION",
-            "PORTKEY_PROVIDER", "PORTKEY_BASE_URL", "AZURE_OPENAI_ENDPOINT", "AZURE_AI_PROJECT_ENDPOINT",
-            "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
 @pytest.fixture(autouse=True)

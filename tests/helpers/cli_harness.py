@@ -25,11 +25,11 @@ from helpers.tree import write
 
 API_KEY = "sk-test-LEAKCHECK-e2e-91c2"
 WRITES = ("POST", "DELETE")
-# Variables that would otherwise steer the CLI somewhere else than the sandbox under test.
-CLEAN_ENV: dict[str, str | None] = {
-    "OPENAI_API_KEY": API_KEY, "OPENAI_BASE_URL": None, "ASSISTANTSYNC_PROVIDER": None,
-    "ASSISTANTSYNC_BASE_URL": None, "NO_COLOR": "1",
-}
+# Variables that would send a run somewhere other than the sandbox under test.
+STEERING = ("OPENAI_BASE_URL", "ASSISTANTSYNC_PROVIDER", "ASSISTANTSYNC_BASE_URL", "OPENAI_API_VERSION",
+            "PORTKEY_PROVIDER", "PORTKEY_BASE_URL", "AZURE_OPENAI_ENDPOINT", "AZURE_AI_PROJECT_ENDPOINT",
+            "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+CLEAN_ENV: dict[str, str | None] = {**dict.fromkeys(STEERING), "OPENAI_API_KEY": API_KEY, "NO_COLOR": "1"}
 
 
 @dataclass(frozen=True)
