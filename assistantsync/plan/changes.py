@@ -89,7 +89,7 @@ class Plan:
 
 def _changed_paths(before: Any, after: Any) -> tuple[str, ...] | None:
     """Sub-paths that differ, or None when equal. deepdiff only runs when the values differ."""
-    if isinstance(before, str) and isinstance(after, str):  # a prompt: no need to serialise 20 KB twice
+    if isinstance(before, str) and isinstance(after, str):  # a prompt: no need to serialise it twice
         return None if before == after else ("",)  # what deepdiff says of two strings: the root changed
     if canonical_json(before) == canonical_json(after):
         return None

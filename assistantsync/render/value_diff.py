@@ -51,7 +51,7 @@ def _groups(before: str, after: str, context: int) -> tuple[list[tuple[str, bool
     old, new = _split(before, mark_end, mark_cr), _split(after, mark_end, mark_cr)
     # autojunk: in a text of 200+ lines, a line repeated in over 1% of them (a blank line, `---`) cannot
     # anchor a match by itself. Without it, two rewritten prompts that share only their blank lines took
-    # cubic time (hours at the API's 256,000 characters) and came out interleaved line by line.
+    # cubic time in their length and came out interleaved line by line.
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=True)
     return old, new, matcher.get_grouped_opcodes(context)
 

@@ -1,6 +1,6 @@
 """The yes/no of validation: is this instance valid under a generated schema? jsonschema-rs decides.
 
-Nearly every instance is valid, and jsonschema-rs (compiled) decides many times quicker than jsonschema,
+Nearly every instance is valid, and jsonschema-rs decides in compiled code where jsonschema runs Python,
 so `validate_instance` asks jsonschema, to word what is wrong, only about an instance this rejects. It is
 held to jsonschema's Draft 2020-12 verdict (tests compare the two on generated instances and strings for
 every pattern); where it cannot decide, it says no and jsonschema decides.
