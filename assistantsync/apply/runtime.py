@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING
 
-import click
-
 if TYPE_CHECKING:
     from assistantsync.apply.execute import Outcome
 
@@ -50,7 +48,7 @@ def _say(line: str) -> None:
     try:
         descriptor = sys.stderr.fileno()
     except (OSError, ValueError):  # io.UnsupportedOperation: no real file behind stderr (a test's capture)
-        click.echo(line, err=True)
+        print(line, file=sys.stderr, flush=True)
         return
     with contextlib.suppress(OSError):  # stderr is gone (a closed pipe): nothing to tell, and no reason to crash
         os.write(descriptor, (line + "\n").encode("utf-8", "replace"))

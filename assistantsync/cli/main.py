@@ -1,7 +1,8 @@
-"""Command-line wiring: parse options, call one function, echo its result, pick the exit code.
+"""The `assistantsync` command: its group, every command listed once, and how errors end a run.
 
-No domain decision lives here; heavy libraries are imported inside commands so that
-`--help` and `--version` stay fast.
+Each family of commands is a module of its own (validate, schema, plan_apply, import_, sandbox), imported
+only when one of its commands runs or the help lists it, so `--version` imports none of them. No domain
+decision lives in cli/; heavy libraries are imported inside commands.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import importlib
 import io
 import os
 import sys
-from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, NoReturn, cast
 
@@ -18,27 +18,30 @@ import click
 
 from assistantsync import __version__
 from assistantsync.api.redaction import known_secrets, redact
-from assistantsync.cli.plan_apply import apply, plan, show
 from assistantsync.errors import EXIT_ERROR, AssistantSyncError, ValidationFailed
 
-DEFAULT_PATHS = ("assistants",)
+COMMANDS = {  # name -> (module, attribute)
+    "validate": ("assistantsync.cli.validate", "validate"),
+    "schema": ("assistantsync.cli.schema", "schema"),
+    "plan": ("assistantsync.cli.plan_apply", "plan"),
+    "apply": ("assistantsync.cli.plan_apply", "apply"),
+    "show": ("assistantsync.cli.plan_apply", "show"),
+    "import": ("assistantsync.importer.write", "import_assistants"),
+    "sandbox": ("assistantsync.cli.sandbox", "sandbox"),
+}
 
 
 class _Commands(click.Group):
-    """The command group; `import` and `sandbox` are imported only when used or listed, not for a plan."""
-
-    _lazy = {"import": ("assistantsync.importer.write", "import_assistants"),
-             "sandbox": ("assistantsync.cli.sandbox", "sandbox")}
+    """The group of COMMANDS, each imported when run or listed; where every error the user can fix is shown."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self._lazy})
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = super().get_command(ctx, cmd_name)
-        if command is None and cmd_name in self._lazy:
-            module, name = self._lazy[cmd_name]
-            command = cast(click.Command, getattr(importlib.import_module(module), name))
-        return command
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name]
+        return cast(click.Command, getattr(importlib.import_module(module), attribute))
 
     def invoke(self, ctx: click.Context) -> Any:
         # Every command runs inside this call, so here is the one place an error the user can fix becomes
@@ -69,48 +72,6 @@ class _Shown(click.ClickException):
 @click.version_option(__version__, prog_name="assistantsync")
 def cli() -> None:
     """Keep Assistants (API v2) in git: validate, plan, apply."""
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
-    """Check assistant files offline (YAML, schema, file references); never touches the network."""
-    from assistantsync.files.desired import load_desired
-
-    assistants = load_desired(paths or tuple(Path(p) for p in DEFAULT_PATHS))
-    count = len(assistants)
-    click.echo(f"{count} assistant{'s' if count != 1 else ''} valid")
-
-
-@cli.group()
-def schema() -> None:
-    """The JSON Schemas generated from the API's OpenAPI spec."""
-
-
-@schema.command("generate")
-@click.option("--spec", "spec_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="OpenAPI document (3.0 or 3.1) holding the Assistants paths.")
-@click.option("--out", "out_dir", default=Path("schemas"), show_default=True,
-              type=click.Path(path_type=Path, file_okay=False), help="Folder to write the schemas into.")
-def schema_generate(spec_path: Path, out_dir: Path) -> None:
-    """Generate JSON Schema 2020-12 files from an OpenAPI spec."""
-    from assistantsync.schema.generate import write_schemas
-
-    for written in write_schemas(spec_path, out_dir):
-        click.echo(str(written))
-
-
-@schema.command("path")
-def schema_path_command() -> None:
-    """Print where the installed assistant file schema is."""
-    from assistantsync.schema.validate import schema_path
-
-    click.echo(str(schema_path("assistant.schema.json")))
-
-
-cli.add_command(plan)
-cli.add_command(apply)
-cli.add_command(show)
 
 
 BUG_NOTE = "assistantsync: unexpected error (a bug); please report it with the traceback above (credentials masked)"

@@ -1,4 +1,4 @@
-"""The click options every command that talks to an API shares, and the one function that builds its client.
+"""The click options and arguments commands share, and the one function that builds a client.
 
 Usage in cli.py:
 
@@ -27,6 +27,13 @@ if TYPE_CHECKING:
     from assistantsync.api.client import AssistantsClient
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_PATHS = (Path("assistants"),)  # what validate, plan and apply read when given no PATH
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+no_color_option = click.option("--no-color", is_flag=True, help="Plain output even on a terminal (also: NO_COLOR).")
+format_option = click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
+                             default="text", show_default=True,
+                             help="text for a terminal, markdown for a pull-request comment, json (public format).")
 
 _OPTIONS = (
     click.option("--provider", type=click.Choice(list(PROVIDERS)), default=DEFAULT_PROVIDER, show_default=True,

@@ -1,4 +1,4 @@
-"""`plan` and `apply`: options, terminal I/O and exit codes around sync.py. No domain decisions here."""
+"""`plan`, `apply` and `show`: options, terminal I/O and exit codes around engine.py. No domain decisions here."""
 
 from __future__ import annotations
 
@@ -9,15 +9,18 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistantsync.cli.options import build_client, connection_options
+from assistantsync.cli.options import (
+    DEFAULT_PATHS,
+    build_client,
+    connection_options,
+    format_option,
+    no_color_option,
+    paths_argument,
+)
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 
 if TYPE_CHECKING:
     from assistantsync.plan.changes import Plan
-
-DEFAULT_PATHS = (Path("assistants"),)
-paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-no_color_option = click.option("--no-color", is_flag=True, help="Plain output even on a terminal (also: NO_COLOR).")
 
 
 def use_color(no_color: bool) -> bool:
@@ -46,11 +49,6 @@ def render(plan: Plan, output_format: str, no_color: bool) -> str:
     if output_format == "markdown":
         return render_plan_markdown(plan)
     return render_plan_text(plan, color=use_color(no_color))
-
-
-format_option = click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
-                             default="text", show_default=True,
-                             help="text for a terminal, markdown for a pull-request comment, json (public format).")
 
 
 @click.command()

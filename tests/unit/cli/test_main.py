@@ -1,4 +1,4 @@
-"""The installed entry point (`cli.entry`), as only a real process shows it."""
+"""The command group and the entry point: every command listed once, each error ending a run as one message."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from helpers.leakcheck import assert_no_secrets
+
+from assistantsync import __version__
+from assistantsync.cli.main import cli
 
 
 @pytest.mark.parametrize("unbuffered", [True, False], ids=["PYTHONUNBUFFERED", "buffered"])
@@ -31,13 +35,42 @@ def test_a_pipe_closed_early_fails_the_command_rather_than_cut_its_output_silent
     assert process.returncode == 1, err
 
 
-@pytest.mark.parametrize(("args", "code", "out"), [
-    (["--version"], 0, "assistantsync, version "),
-    (["validate", "no/such/folder"], 1, ""),
-])
-def test_the_entry_point_exits_with_mains_code_and_flushed_output(args: list[str], code: int, out: str) -> None:
-    script = f"import sys; sys.argv = ['assistantsync', *{args!r}]; from assistantsync.cli.main import entry; entry()"
+def test_the_help_lists_every_command_with_its_one_line_help() -> None:
+    result = CliRunner().invoke(cli, ["--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("Commands:\n", 1)[1].splitlines() == [
+        "  apply     Make the live assistants match the files (or a saved plan).",
+        "  import    Write live assistants as files, ready to commit: adopt them, or...",
+        "  plan      Show what apply would change, without changing anything.",
+        "  sandbox   A local, faithful stand-in for the Assistants API (v2), for...",
+        "  schema    The JSON Schemas generated from the API's OpenAPI spec.",
+        "  show      Render a saved plan (plan --out) without credentials or...",
+        "  validate  Check assistant files offline (YAML, schema, file references);...",
+    ]
+
+
+def test_the_version_imports_no_command() -> None:
+    script = ("import sys; from assistantsync.cli.main import cli; cli.main(['--version'], standalone_mode=False); "
+              "print(sorted(m for m in sys.modules if m.startswith('assistantsync.cli.') or m == 'httpx'))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.stdout.splitlines()[1:] == ["['assistantsync.cli.main']"], done
+
+
+@pytest.mark.parametrize(("args", "code", "out", "err"), [
+    (["--version"], 0, f"assistantsync, version {__version__}\n", ""),
+    (["validate", "no/such/folder"], 1, "", "no/such/folder: no such file or folder\n1 problem found\n"),
+    (["show", "plan.json"], 1, "", "Error: plan.json: plan format_version None is not supported (this assistantsync "
+                                   "reads 1); run plan again\n"),
+    (["nope"], 1, "", "Usage: assistantsync [OPTIONS] COMMAND [ARGS]...\nTry 'assistantsync --help' for help.\n\n"
+                      "Error: No such command 'nope'.\n"),
+    (["apply", "--plan", "plan.json", "folder"], 1, "",
+     "Usage: assistantsync apply [OPTIONS] [PATHS]...\nTry 'assistantsync apply --help' for help.\n\n"
+     "Error: --plan applies a saved plan as it is: give no PATH, --strict or --prune with it\n"),
+], ids=["version", "invalid-files", "tool-error", "usage-error", "usage-error-of-a-command"])
+def test_the_entry_point_ends_a_run_with_its_exit_code_and_at_most_one_message_on_stderr(
+        tmp_path: Path, args: list[str], code: int, out: str, err: str) -> None:
+    (tmp_path / "plan.json").write_text("{}", encoding="utf-8")
+    script = f"import sys; sys.argv = ['assistantsync', *{args!r}]; from assistantsync.cli.main import entry; entry()"
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert_no_secrets(done.stdout, done.stderr)
-    assert done.returncode == code and done.stdout.startswith(out), done
-    assert ("no such file or folder" in done.stderr) == (code == 1)
+    assert (done.returncode, done.stdout, done.stderr) == (code, out, err)

@@ -1,0 +1,33 @@
+"""`schema generate` and `schema path`: the JSON Schemas of the assistant files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def schema() -> None:
+    """The JSON Schemas generated from the API's OpenAPI spec."""
+
+
+@schema.command("generate")
+@click.option("--spec", "spec_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="OpenAPI document (3.0 or 3.1) holding the Assistants paths.")
+@click.option("--out", "out_dir", default=Path("schemas"), show_default=True,
+              type=click.Path(path_type=Path, file_okay=False), help="Folder to write the schemas into.")
+def generate(spec_path: Path, out_dir: Path) -> None:
+    """Generate JSON Schema 2020-12 files from an OpenAPI spec."""
+    from assistantsync.schema.generate import write_schemas
+
+    for written in write_schemas(spec_path, out_dir):
+        click.echo(str(written))
+
+
+@schema.command("path")
+def path() -> None:
+    """Print where the installed assistant file schema is."""
+    from assistantsync.schema.validate import schema_path
+
+    click.echo(str(schema_path("assistant.schema.json")))
