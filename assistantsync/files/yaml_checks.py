@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Protocol
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from assistantsync.safe_text import describe
@@ -58,11 +58,18 @@ def tag_problem(node: Node) -> str | None:
     return None
 
 
-def scalar_problem(loader: yaml.SafeLoader, node: ScalarNode) -> str | None:
+class ScalarReader(Protocol):
+    """What scalar_problem needs of a loader: PyYAML's resolver and safe constructor."""
+
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str: ...
+    def construct_yaml_int(self, node: ScalarNode) -> int: ...
+    def construct_yaml_float(self, node: ScalarNode) -> float: ...
+
+
+def scalar_problem(loader: ScalarReader, node: ScalarNode) -> str | None:
     """Why a scalar cannot become a JSON value: an explicit tag it does not fit, a number JSON cannot hold."""
     if node.tag in (_INT, _FLOAT, _BOOL, NULL):
-        # What the value would be without its tag; `resolve` is untyped in the stubs.
-        implicit = loader.resolve(ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+        implicit = loader.resolve(ScalarNode, node.value, (True, False))  # what the value would be without its tag
         if implicit != node.tag and not (node.tag == _FLOAT and implicit == _INT):  # `!!bool maybe`, `!!null x`
             return f"'{_short(node.value)}' is not {tag_name(node.tag)}: remove the tag, or quote a string"
     try:

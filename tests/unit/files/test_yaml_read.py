@@ -1,3 +1,6 @@
+"""The YAML loader: data, positions and problems; and its two readers, libyaml's and PyYAML's pure-Python one,
+agreeing on every text (where libyaml is missing, both sides of a comparison are the pure-Python reader)."""
+
 from __future__ import annotations
 
 import math
@@ -5,13 +8,23 @@ import tracemalloc
 
 import pytest
 import yaml
+from helpers.paths import TESTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistantsync.errors import Location, ValidationFailed
 from assistantsync.files import yaml_read as yaml_loader
 from assistantsync.files.sources import MAX_FILE_BYTES
-from assistantsync.files.yaml_read import MAX_ALIAS_NODES, MAX_DEPTH, MAX_DOCUMENTS, MAX_VALUES, load_yaml
+from assistantsync.files.yaml_read import (
+    MAX_ALIAS_NODES,
+    MAX_DEPTH,
+    MAX_DOCUMENTS,
+    MAX_VALUES,
+    libyaml_may_differ,
+    load_yaml,
+)
+
+Outcome = tuple[str, object]
 
 BILLION_LAUGHS = """\
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -247,3 +260,111 @@ def test_any_yaml_shaped_data_loads_or_fails_with_located_problems(data: object)
         return
     assert all(isinstance(key, str) for key in document.data)
     assert not any(isinstance(v, float) and not math.isfinite(v) for v in document.data.values())
+
+
+# Pieces of YAML, well- and ill-formed, that the two parsers might read differently.
+PIECES = [
+    " ", "  ", "\n", "\n  ", "\n- ", "- ", ": ", ":", "[", "]", "{", "}", ", ", ",", '"', "'", "#", " # c", "&a ",
+    "*a", "!!str ", "!!int ", "!!float ", "!!bool ", "!x ", "! ", "!a,b!c ", "? ", "?", "|", "|-", ">", ">+", "|2",
+    "|#", "---\n", "...\n", "%YAML 1.1\n", "%TAG !e! tag:e,2000:\n", "a", "key", "model", "1", "0x1F", "1.5", "1e5",
+    "1.0e+5", "-.inf", ".nan", "~", "null", "yes", "No", "2024-01-01", "12:30", "0o17", "1_000", "=", "<<",
+    "<<: *a", "\\", "\\n", "\\x41", '"\\ud800"', "é", "😀", "\u2028", "\r\n", "\t", "\ufeff", "@", "`", "[a?b]",
+    '{"k": [1, 2.5, true, null]}', '"a":!x', "'it''s'", "x y", "-",
+]
+
+
+def outcome(text: str, libyaml: bool, monkeypatch: pytest.MonkeyPatch) -> Outcome:
+    monkeypatch.setattr(yaml_loader, "LIBYAML", libyaml and yaml.__with_libyaml__)
+    try:
+        documents = yaml_loader.load_yaml(text, "f.yaml")
+    except ValidationFailed as failed:
+        return "problems", [str(problem) for problem in failed.problems]
+    # repr: NaN never equals itself, and 1 == 1.0 == True must not pass for the same value.
+    return "documents", [(repr(d.data), d.start, sorted(d.positions.items(), key=repr)) for d in documents]
+
+
+def assert_same_both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert outcome(text, True, monkeypatch) == outcome(text, False, monkeypatch), text
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30).map("".join))
+def test_libyaml_reads_any_text_as_pyyaml_does(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    assert_same_both_ways(text, monkeypatch)
+
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.text(max_size=8), _values, max_size=5), st.sampled_from([None, True, False]))
+def test_libyaml_reads_dumped_documents_as_pyyaml_does(monkeypatch: pytest.MonkeyPatch, data: object,
+                                                       flow: bool | None) -> None:
+    assert_same_both_ways(yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow), monkeypatch)
+
+
+def test_every_yaml_file_of_the_test_corpora_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [path for folder in ("hostile", "cases") for path in (TESTS / folder).rglob("*.y*ml")]
+    files += list((TESTS.parent / "examples").rglob("*.yaml"))
+    assert len(files) > 40
+    for path in files:
+        assert_same_both_ways(path.read_bytes().decode("utf-8", "replace"), monkeypatch)
+
+
+@pytest.mark.parametrize("text", [
+    "a:\tb\n", "\ufeffa: 1\nb: 2\n", "a: b\n\ufeffc: d\n", "a: !x b\n", "a: [!!str 1]\n", "a: |#c\n  x\n",
+    "a: >-#\n  x\n", "%YAML 1.1\n---\na: 1\n", "a: 1\n%x\n",
+])
+def test_text_libyaml_reads_differently_is_left_to_pyyaml(text: str) -> None:
+    assert libyaml_may_differ(text)
+
+
+@pytest.mark.parametrize("text", ["a: Hello!\n", "a: '50%'\n", "b: '# not a comment'\n", "c: |\n  # heading\n"])
+def test_ordinary_text_takes_the_libyaml_path(text: str) -> None:
+    assert not libyaml_may_differ(text)
+
+
+@pytest.mark.parametrize("text", ["a: [b?c]\n", "a: {b?: c}\n", "a: [x ?y]\n", "a: [? b]\n"])
+def test_a_question_mark_in_a_flow_scalar_reads_as_pyyaml_reads_it(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_same_both_ways(text, monkeypatch)
+
+
+@pytest.mark.parametrize("levels", [10_000, 100_000], ids=["deep", "deep-enough-to-crash-libyaml-s-composer"])
+def test_nesting_far_beyond_the_limit_is_refused_on_every_path(levels: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # libyaml's own composer recurses in C with no limit of its own: 100,000 levels would crash the process.
+    text = "a: " + "[" * levels + "]" * levels + "\n"
+    assert len(text) < MAX_FILE_BYTES
+    for libyaml in (True, False):
+        kind, problems = outcome(text, libyaml, monkeypatch)
+        assert kind == "problems" and problems == ["f.yaml:1:67: nested more than 64 levels deep"]
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    ("a: 1\n", [(1, 1)]),
+    ("# c\n\na: 1\n", [(3, 1)]),
+    ("---\na: 1\n", [(1, 1)]),
+    ("# c\n--- # d\n# e\n\n  a: 1\n", [(2, 1)]),
+    ("a: 1\n---\nb: 1\n--- {c: 1}\n", [(1, 1), (2, 1), (4, 1)]),
+    ("a: 1\n...\n---\nb: 1", [(1, 1), (3, 1)]),
+    ("a: |\n  x\n\n---\nb: 1\n", [(1, 1), (4, 1)]),
+    ("a: 1\u2028---\u2028b: 1\n", [(1, 1), (2, 1)]),
+    ("a: 1\n--- &x\n  b: 1\n", [(1, 1), (2, 1)]),
+])
+def test_each_document_starts_at_its_marker_or_else_its_first_value(text: str, starts: list[tuple[int, int]],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    for libyaml in (True, False):
+        monkeypatch.setattr(yaml_loader, "LIBYAML", libyaml and yaml.__with_libyaml__)
+        assert [(d.start.line, d.start.column) for d in load_yaml(text, "f.yaml")] == starts
+
+
+@pytest.mark.parametrize(("text", "line"), [("---\n ", 1), ("a: 1\n---\n# c", 2), ("a: 1\n---", 2)],
+                         ids=["marker", "comment", "no-newline"])
+def test_an_empty_document_at_the_end_of_the_text_is_located_at_its_marker(text: str, line: int,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # libyaml marks a value at the very end of a text without a final line break on a line of its own.
+    for libyaml in (True, False):
+        assert outcome(text, libyaml, monkeypatch) == ("problems", [f"f.yaml:{line}:1: the document is empty"])
