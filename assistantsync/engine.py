@@ -1,6 +1,7 @@
 """The two jobs end to end, each as one call: make a plan from files and live state, apply it safely.
 
-Everything here composes the pipeline's pure steps with the client; the CLI only adds terminal I/O.
+Everything here composes the pipeline's pure steps with the client; the CLI only adds terminal I/O. The
+client is made for one kind of resource (`client.kind`), and both jobs plan and apply that kind.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ if TYPE_CHECKING:
 
 def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, *, strict: bool,
                  prune: bool) -> Plan:
-    """Fetch everything live (one paginated list) and diff it with the validated files."""
+    """Fetch everything live of the client's kind (one paginated list) and diff it with the validated files."""
+    kind = client.kind
     if prune and not desired:
-        # An empty or mistyped folder would otherwise plan deleting every assistant the tool manages.
-        raise AssistantSyncError("refusing to --prune with no assistant files loaded: it would delete every "
-                                 "managed assistant; check the PATHs given")
-    builder = PlanBuilder(desired, strict=strict, prune=prune)
+        # An empty or mistyped folder would otherwise plan deleting every resource the tool manages.
+        raise AssistantSyncError(f"refusing to --prune with no {kind.name} files loaded: it would delete every "
+                                 f"managed {kind.name}; check the PATHs given")
+    builder = PlanBuilder(kind, desired, strict=strict, prune=prune)
     # Each page is diffed by a worker while the next one is in flight, so the diffs cost no wall time but
     # the last page's. The worker only fills a store that `finish` falls back from: its errors are its own.
     with ThreadPoolExecutor(max_workers=1) as worker, \
@@ -39,7 +41,7 @@ def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, 
 
 def _live_now(plan: Plan, client: AssistantsClient) -> list[JsonObject]:
     """The current live objects the plan touches; the whole list when it gives out identity keys (create,
-    adopt), since another assistant may have claimed one of those keys since the plan was made."""
+    adopt), since another resource may have claimed one of those keys since the plan was made."""
     if any(change.action in ("create", "adopt") for change in plan.pending):
         return client.list_all()
     found = client.get_many(change.id for change in plan.pending if change.id)
@@ -68,7 +70,7 @@ def apply_checked(
         # A create-only plan would pass the freshness check anywhere: the key it creates is free on any account.
         if plan.target is not None and plan.target != client.settings.target:
             raise OtherTarget(plan.target, client.settings.target)
-        reasons = stale_reasons(plan, _live_now(plan, client))
+        reasons = stale_reasons(client.kind, plan, _live_now(plan, client))
         if reasons:
             raise StalePlan(reasons)
     return apply_plan(plan, client, stop=stop, on_done=on_done)

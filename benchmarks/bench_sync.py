@@ -318,7 +318,8 @@ def bench_diff_cpu(count: int = 1000) -> list[Row]:
     sys.path.insert(0, str(REPO))
     from assistantsync.errors import Location
     from assistantsync.files.desired import DesiredAssistant
-    from assistantsync.plan.changes import make_plan, plan_assistant
+    from assistantsync.kinds.assistant import ASSISTANT
+    from assistantsync.plan.changes import make_plan, plan_resource
     from assistantsync.plan.reserved import IDENTITY_KEY
 
     document = json.loads(assistant_yaml(0, False))
@@ -329,12 +330,12 @@ def bench_diff_cpu(count: int = 1000) -> list[Row]:
             "metadata": {**document["metadata"], IDENTITY_KEY: key}}
     live["tools"] = [{**live["tools"][0], "file_search": {**live["tools"][0]["file_search"], "ranking_options": {
         "ranker": "default_2024_08_21", "score_threshold": 0.0}}}, live["tools"][1]]
-    make_plan([desired], [live])  # warm up (first deepdiff import etc.)
+    make_plan(ASSISTANT, [desired], [live])  # warm up (first deepdiff import etc.)
     rows = []
     for saved in (False, True):  # a saved plan (plan --out) also digests each change's fingerprint
         started = time.process_time()
         for _ in range(count):
-            result = plan_assistant(desired, live)
+            result = plan_resource(ASSISTANT, desired, live)
             if saved and not isinstance(result, str) and result.fingerprint is not None:
                 result.fingerprint.compute()
         per = (time.process_time() - started) / count

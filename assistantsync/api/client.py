@@ -1,4 +1,5 @@
-"""AssistantsClient: the five Assistants calls over one httpx.Client, with retries that never duplicate a create.
+"""AssistantsClient: the five calls on one kind's collection over one httpx.Client, with retries that never
+duplicate a create.
 
 The only module that sends requests and the only one that sees httpx exceptions: they become ApiError
 here, once. httpx is imported when a client is built, so `assistantsync --help` never loads it.
@@ -22,6 +23,7 @@ from assistantsync.api.connection import ConnectionSettings, http_client
 from assistantsync.api.errors import AmbiguousWriteError, ApiError, RetryInterrupted
 from assistantsync.api.pages import list_page
 from assistantsync.json_value import JsonObject
+from assistantsync.kinds.kind import ResourceKind
 
 if TYPE_CHECKING:
     import httpx
@@ -30,25 +32,30 @@ __all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "FindExisting"
 
 PAGE_SIZE = 100  # the API's maximum `limit`
 LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan
-CREATE_NOT_RETRIED = (
-    "the server may have stored the assistant before failing, so the create was not retried (that could "
-    "make a duplicate): list the assistants, e.g. with `assistantsync plan`, before applying again"
-)
-CREATE_STILL_RUNNING = (
-    "the server may still be storing the assistant (it was not there yet when looked up by its key), so "
-    "the create was not sent again (that could make a duplicate); the next apply finds it by its key"
-)
+
+
+def create_not_retried(kind: ResourceKind) -> str:
+    return (f"the server may have stored the {kind.name} before failing, so the create was not retried (that could "
+            f"make a duplicate): list the {kind.plural}, e.g. with `assistantsync plan`, before applying again")
+
+
+def create_still_running(kind: ResourceKind) -> str:
+    return (f"the server may still be storing the {kind.name} (it was not there yet when looked up by its key), so "
+            "the create was not sent again (that could make a duplicate); the next apply finds it by its key")
+
 
 FindExisting = Callable[[], "JsonObject | None"]
 
 
 class AssistantsClient:
-    """GET/POST/DELETE on /assistants with paging, bounded parallel reads and safe retries."""
+    """GET/POST/DELETE on the collection of one kind (`kind.collection_path`), with paging, bounded parallel
+    reads and safe retries."""
 
     def __init__(
         self,
         settings: ConnectionSettings,
         *,
+        kind: ResourceKind,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random_source: Callable[[], float] = random.random,
@@ -56,6 +63,7 @@ class AssistantsClient:
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
+        self.kind = kind
         base_path = urlsplit(settings.base_url).path.rstrip("/")
         self._transfer = Transfer(http_client(settings, transport), settings, base_path, log)
         self._sleep = sleep
@@ -76,7 +84,7 @@ class AssistantsClient:
 
     @contextmanager
     def observing_pages(self, observer: Callable[[list[JsonObject]], object]) -> Iterator[None]:
-        """While open, list_all hands each page of assistants to `observer` once it is decoded and checked,
+        """While open, list_all hands each page of resources to `observer` once it is decoded and checked,
         before the next page is asked for."""
         self._page_observers.append(observer)
         try:
@@ -85,13 +93,13 @@ class AssistantsClient:
             self._page_observers.remove(observer)
 
     def list_all(self) -> list[JsonObject]:
-        """Every assistant, oldest first, following `after` cursors until `has_more` is false."""
-        path = self._transfer.full_path("/assistants")
+        """Every resource of the kind, oldest first, following `after` cursors until `has_more` is false."""
+        path = self._transfer.full_path(self.kind.collection_path)
         items: list[JsonObject] = []
         params = {"limit": str(PAGE_SIZE), "order": LIST_ORDER}
         seen_cursors: set[str] = set()
         while True:
-            page = list_page(self._call("GET", "/assistants", params=params), path)
+            page = list_page(self._call("GET", self.kind.collection_path, params=params), path)
             items.extend(page.items)
             for observer in self._page_observers:
                 observer(page.items)
@@ -102,12 +110,12 @@ class AssistantsClient:
             seen_cursors.add(page.cursor)
             params = {**params, "after": page.cursor}
 
-    def get(self, assistant_id: str) -> JsonObject:
-        return self._call("GET", _item_path(assistant_id))
+    def get(self, resource_id: str) -> JsonObject:
+        return self._call("GET", self._item_path(resource_id))
 
-    def get_many(self, assistant_ids: Iterable[str]) -> dict[str, JsonObject | ApiError]:
-        """Each assistant or the error fetching it, in input order; at most `parallelism` in flight."""
-        ids = list(dict.fromkeys(assistant_ids))
+    def get_many(self, resource_ids: Iterable[str]) -> dict[str, JsonObject | ApiError]:
+        """Each resource or the error fetching it, in input order; at most `parallelism` in flight."""
+        ids = list(dict.fromkeys(resource_ids))
         if not ids:
             return {}
         with ThreadPoolExecutor(max_workers=min(self.settings.parallelism, len(ids))) as pool:
@@ -119,19 +127,23 @@ class AssistantsClient:
 
     def create(self, body: JsonObject, *, find_existing: FindExisting | None = None,
                stop: threading.Event | None = None) -> JsonObject:
-        """POST /assistants. After an ambiguous failure, `find_existing` tells whether the create happened."""
-        return self._call("POST", "/assistants", body=body, is_create=True, find_existing=find_existing, stop=stop)
+        """POST to the collection. After an ambiguous failure, `find_existing` tells whether the create happened."""
+        return self._call("POST", self.kind.collection_path, body=body, is_create=True, find_existing=find_existing,
+                          stop=stop)
 
-    def modify(self, assistant_id: str, body: JsonObject, *, stop: threading.Event | None = None) -> JsonObject:
-        return self._call("POST", _item_path(assistant_id), body=body, stop=stop)  # same body twice: safe to retry
+    def modify(self, resource_id: str, body: JsonObject, *, stop: threading.Event | None = None) -> JsonObject:
+        return self._call("POST", self._item_path(resource_id), body=body, stop=stop)  # same body twice: safe to retry
 
-    def delete(self, assistant_id: str, *, stop: threading.Event | None = None) -> JsonObject:
-        gone = {"id": assistant_id, "object": "assistant.deleted", "deleted": True}
-        return self._call("DELETE", _item_path(assistant_id), gone=gone, stop=stop)
+    def delete(self, resource_id: str, *, stop: threading.Event | None = None) -> JsonObject:
+        gone = {"id": resource_id, "object": f"{self.kind.name}.deleted", "deleted": True}
+        return self._call("DELETE", self._item_path(resource_id), gone=gone, stop=stop)
 
-    def _get_or_error(self, assistant_id: str) -> JsonObject | ApiError:
+    def _item_path(self, resource_id: str) -> str:
+        return f"{self.kind.collection_path}/{quote(resource_id, safe='')}"  # an odd id must not escape its segment
+
+    def _get_or_error(self, resource_id: str) -> JsonObject | ApiError:
         try:
-            return self.get(assistant_id)
+            return self.get(resource_id)
         except ApiError as error:
             return error
 
@@ -147,7 +159,7 @@ class AssistantsClient:
         gone: JsonObject | None = None,
         stop: threading.Event | None = None,
     ) -> JsonObject:
-        """Send with retries. `gone`: what a DELETE returns when a retry finds the assistant already deleted."""
+        """Send with retries. `gone`: what a DELETE returns when a retry finds the resource already deleted."""
         maybe_written = False
         attempt = 0
         while True:
@@ -162,7 +174,7 @@ class AssistantsClient:
                 if found is not None:
                     return found
                 if outcome.may_still_be_running:  # not stored *yet* is not proof it never will be
-                    raise AmbiguousWriteError(error, CREATE_STILL_RUNNING) from outcome.cause
+                    raise AmbiguousWriteError(error, create_still_running(self.kind)) from outcome.cause
             # A create that got this far was looked up and is not there: it was not applied.
             maybe_written = maybe_written or (outcome.may_have_written and not is_create)
             if not outcome.retryable or attempt >= self.settings.max_retries:
@@ -183,15 +195,13 @@ class AssistantsClient:
         return stop.wait(seconds)
 
     def _recover_create(self, failed: Failure, find_existing: FindExisting | None) -> JsonObject | None:
-        """The assistant the failed create stored, None if it stored none; raise if we cannot tell."""
+        """The resource the failed create stored, None if it stored none; raise if we cannot tell."""
+        not_retried = create_not_retried(self.kind)
         if find_existing is None:
-            raise AmbiguousWriteError(failed.error, CREATE_NOT_RETRIED) from failed.cause
+            raise AmbiguousWriteError(failed.error, not_retried) from failed.cause
         try:
             return find_existing()
         except ApiError as check_error:
-            note = f"checking whether it was created failed too ({check_error}); {CREATE_NOT_RETRIED}"
+            note = f"checking whether it was created failed too ({check_error}); {not_retried}"
             raise AmbiguousWriteError(failed.error, note) from check_error
 
-
-def _item_path(assistant_id: str) -> str:
-    return "/assistants/" + quote(assistant_id, safe="")  # an odd id must not escape its path segment

@@ -1,6 +1,6 @@
 """Executes a plan through the client: the only code that writes to the API.
 
-Independent assistants are written in parallel; one failing does not stop the others. Every
+Independent resources are written in parallel; one failing does not stop the others. Every
 response is read back and compared with what was intended.
 """
 
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
+from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.changes import Action, Change, Plan, same_value
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claimed_key, claims_by_key
-from assistantsync.kinds.assistant.normalise import align_resolved, normalise_field
 from assistantsync.plan.record import canonical_json
-from assistantsync.plan.reserved import RESERVED_METADATA_KEYS, live_metadata
+from assistantsync.plan.reserved import RESERVED_METADATA_KEYS, canonical, live_metadata
 
 if TYPE_CHECKING:
     from assistantsync.api.client import AssistantsClient, RetryInterrupted
@@ -39,14 +39,14 @@ class Outcome:
     not_applied: bool = False
 
 
-def stale_reasons(plan: Plan, live: Sequence[JsonObject]) -> list[str]:
+def stale_reasons(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) -> list[str]:
     """Why a saved plan no longer matches the live state (empty: still fresh). Pure.
 
-    `live` holds at least every assistant the plan touches; when it is the whole list, an identity key
+    `live` holds at least every resource the plan touches; when it is the whole list, an identity key
     claimed since the plan was made is found too.
     """
     by_id = {str(item["id"]): item for item in live}
-    claims = claims_by_key(live)
+    claims = claims_by_key(kind, live)
     reasons = []
     for change in plan.pending:
         others = sorted(str(i["id"]) for i in claims.get(change.key, []) if i["id"] != change.id)
@@ -60,16 +60,16 @@ def stale_reasons(plan: Plan, live: Sequence[JsonObject]) -> list[str]:
             continue
         if others and change.action != "delete":
             reasons.append(f"{change.key} ({change.id}): {' and '.join(others)} now claims the same key")
-        moved = _moved_fields(change, now)
+        moved = _moved_fields(kind, change, now)
         if moved is not None:
             reasons.append(f"{change.key} ({change.id}): {moved} changed since the plan was made")
     return sorted(reasons)
 
 
-def _moved_fields(change: Change, now: JsonObject) -> str | None:
+def _moved_fields(kind: ResourceKind, change: Change, now: JsonObject) -> str | None:
     """The fields that differ from the planned fingerprint, or None when the object is as planned."""
     before = change.fingerprint
-    current = fingerprint(now)
+    current = fingerprint(kind, now)
     if before is None or before.object == current.object:
         return None
     names = sorted(set(before.fields) ^ set(current.fields)
@@ -82,21 +82,20 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def readback_problems(change: Change, returned: JsonObject) -> list[str]:
+def readback_problems(kind: ResourceKind, change: Change, returned: JsonObject) -> list[str]:
     """Fields of the response that do not hold what was sent (write-only fields cannot be checked)."""
     problems = []
     for field_change in change.fields:
         if field_change.write_only:
             continue
         name = field_change.path
-        want = normalise_field(name, field_change.after)
-        have = align_resolved(name, want, normalise_field(name, returned.get(name)))
-        if not same_value(have, want):
-            shown = normalise_field(name, returned.get(name))  # canonical: metadata without the reserved keys
+        want = canonical(kind, name, field_change.after)
+        shown = canonical(kind, name, returned.get(name))  # metadata without the reserved keys
+        if not same_value(kind.align_resolved(name, want, shown), want):
             problems.append(f"{name} did not take effect: the server returned {_short(shown)}")
-    sent = (change.body or {}).get("metadata") or {}
-    got = live_metadata(returned)
-    # Checked on every write: an assistant whose reserved keys were dropped is no longer matched to
+    sent = (change.body or {}).get(kind.metadata_field) or {}
+    got = live_metadata(kind, returned)
+    # Checked on every write: a resource whose reserved keys were dropped is no longer matched to
     # its file, and the next apply would create a second one.
     for key in (k for k in RESERVED_METADATA_KEYS if got.get(k) != sent.get(k)):
         problems.append(f"metadata key {key!r} did not take effect: the server returned {_short(got.get(key))}")
@@ -143,7 +142,7 @@ def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[
     except AssistantSyncError as error:
         return Outcome(change.key, change.action, change.id, False, error.message)
     new_id = str(returned.get("id", change.id))
-    problems = readback_problems(change, returned)
+    problems = readback_problems(client.kind, change, returned)
     if problems:
         return Outcome(change.key, change.action, new_id, False, "; ".join(problems))
     done = {"create": "created", "update": "updated", "adopt": "adopted"}[change.action]
@@ -159,7 +158,8 @@ def apply_plan(
     stop: threading.Event | None = None,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Write every pending change; deletions run last. Returns one outcome per change, sorted by key.
+    """Write every pending change through `client` (made for the plan's kind); deletions run last. Returns one
+    outcome per change, sorted by key.
 
     Once `stop` is set no new write starts, and none is retried; those changes are reported as not applied.
     Writes in flight finish (or time out): abandoning one would leave its outcome unknown.
@@ -167,7 +167,7 @@ def apply_plan(
     halt = stop or threading.Event()
 
     def find_existing(key: str) -> JsonObject | None:
-        return next((item for item in client.list_all() if claimed_key(item) == key), None)
+        return next((item for item in client.list_all() if claimed_key(client.kind, item) == key), None)
 
     def run(change: Change) -> Outcome:
         if halt.is_set():

@@ -91,8 +91,9 @@ def build_client(
     )
     remember_secrets(settings.secrets)  # for the traceback of a crash (cli.main), which no client scrubs
     from assistantsync.api.client import AssistantsClient  # after option parsing: see sync_commands._AFTER_VALIDATION
+    from assistantsync.kinds.assistant import ASSISTANT
 
-    return AssistantsClient(settings, transport=transport, log=_to_stderr if verbose else None)
+    return AssistantsClient(settings, kind=ASSISTANT, transport=transport, log=_to_stderr if verbose else None)
 
 
 def _to_stderr(line: str) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from assistantsync.files.file_format import KEY_MAX_CHARS, KEY_PATTERN, slug
 from assistantsync.json_value import JsonObject
+from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.identity import claimed_key, claims_by_key
 from assistantsync.plan.reserved import IDENTITY_KEY
 from assistantsync.safe_text import join_words
@@ -19,7 +20,7 @@ def assign_keys(assistants: Sequence[JsonObject]) -> list[str]:
     """One unique key per assistant, in the given order: managed keys first, then slugs with suffixes."""
     claimed: dict[int, str] = {}
     for index, live in enumerate(assistants):
-        key = claimed_key(live)
+        key = claimed_key(ASSISTANT, live)
         if key is not None and key not in claimed.values() and _usable_key(key):
             claimed[index] = key
     taken = set(claimed.values())
@@ -27,7 +28,7 @@ def assign_keys(assistants: Sequence[JsonObject]) -> list[str]:
     for index, live in enumerate(assistants):
         key = claimed.get(index)
         if key is None:
-            candidates = (claimed_key(live), live.get("name"), live.get("id"))
+            candidates = (claimed_key(ASSISTANT, live), live.get("name"), live.get("id"))
             key = _unique(next((s for s in map(slug, candidates) if s), "assistant"), taken)
             taken.add(key)
         keys.append(key)
@@ -37,7 +38,7 @@ def assign_keys(assistants: Sequence[JsonObject]) -> list[str]:
 def claim_conflicts(assistants: Iterable[JsonObject]) -> list[str]:
     """What to fix when live assistants share one identity key: plan refuses them all until only one claims it."""
     conflicts = []
-    for key, found in sorted(claims_by_key(assistants).items()):
+    for key, found in sorted(claims_by_key(ASSISTANT, assistants).items()):
         ids = sorted({str(live.get("id")) for live in found})
         if len(ids) > 1:
             who = f"{join_words(ids, 'and')} {'both' if len(ids) == 2 else 'all'}"

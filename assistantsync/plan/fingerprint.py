@@ -6,23 +6,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistantsync.json_value import JsonObject
-from assistantsync.kinds.assistant.normalise import API_FIELDS
+from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.record import digests
 
 
 class Fingerprint:
     """Digests of the live object a change was computed from, to refuse a stale saved plan.
 
-    `fingerprint(live)` digests only when first read: only a saved plan and apply's freshness check read them, and
-    digesting every unchanged assistant was more than half of the diff's CPU. The live object is JSON nobody
-    mutates; it is kept until then.
+    `fingerprint(kind, live)` digests only when first read: only a saved plan and apply's freshness check read
+    them, and digesting every unchanged resource was more than half of the diff's CPU. The live object is JSON
+    nobody mutates; it is kept until then, with the names of its kind's fields.
     """
 
-    __slots__ = ("_digests", "_live")
+    __slots__ = ("_digests", "_live", "_names")
 
     def __init__(self, object: str, fields: Mapping[str, str]) -> None:
         self._digests: tuple[str, Mapping[str, str]] | None = (object, fields)
         self._live: JsonObject | None = None
+        self._names: tuple[str, ...] = ()
 
     def compute(self) -> None:
         """Digest now, not when first read."""
@@ -31,7 +32,7 @@ class Fingerprint:
     def _taken(self) -> tuple[str, Mapping[str, str]]:
         if self._digests is None:
             assert self._live is not None
-            self._digests, self._live = digests(self._live, API_FIELDS), None
+            self._digests, self._live = digests(self._live, self._names), None
         return self._digests
 
     @property
@@ -51,8 +52,8 @@ class Fingerprint:
         return f"Fingerprint(object={self.object!r}, fields={dict(self.fields)!r})"
 
 
-def fingerprint(live: JsonObject) -> Fingerprint:
-    """The fingerprint of `live`, digested when first read."""
+def fingerprint(kind: ResourceKind, live: JsonObject) -> Fingerprint:
+    """The fingerprint of `live` (the whole object, and each of the kind's fields), digested when first read."""
     taken = Fingerprint.__new__(Fingerprint)
-    taken._digests, taken._live = None, live
+    taken._digests, taken._live, taken._names = None, live, kind.fields
     return taken

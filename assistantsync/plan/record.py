@@ -1,9 +1,9 @@
-"""The tool's record of what it last applied, kept in the assistant's reserved metadata.
+"""The tool's record of what it last applied, kept in the resource's reserved metadata.
 
 One short string (well under the API's 512-character value limit): a format marker and, per
-managed field, a truncated SHA-256 of the field's canonical value. From it the plan tells
-"changed in git" from "changed outside git" (three-way drift), and knows what it last sent for
-write-only fields such as `reasoning_effort` without ever storing the value itself.
+managed field, the kind's short code for it and a truncated SHA-256 of the field's canonical value.
+From it the plan tells "changed in git" from "changed outside git" (three-way drift), and knows what
+it last sent for write-only fields without ever storing the value itself.
 """
 
 from __future__ import annotations
@@ -14,17 +14,9 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from assistantsync.kinds.assistant.normalise import API_FIELDS
+from assistantsync.kinds.kind import ResourceKind
 
 _VERSION = "v1"
-# Short codes keep the record compact; every API field has one.
-FIELD_CODES = {
-    "model": "m", "name": "n", "description": "d", "instructions": "i", "tools": "t",
-    "tool_resources": "r", "metadata": "md", "temperature": "te", "top_p": "tp",
-    "response_format": "rf", "reasoning_effort": "re",
-}
-_FIELDS_BY_CODE = {code: field for field, code in FIELD_CODES.items()}
-assert set(FIELD_CODES) == set(API_FIELDS)
 
 
 # json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False), without building an encoder
@@ -58,21 +50,23 @@ def digests(item: Mapping[str, Any], names: Iterable[str]) -> tuple[str, dict[st
     return digest_text(whole), {name: digest_text(texts[name]) for name in names if name in item}
 
 
-def encode_record(digests: Mapping[str, str]) -> str:
-    """`v1 m=…;t=…` with fields in a fixed order."""
-    parts = [f"{FIELD_CODES[field]}={digests[field]}" for field in API_FIELDS if field in digests]
+def encode_record(kind: ResourceKind, digests: Mapping[str, str]) -> str:
+    """`v1 m=…;t=…`: each field by its kind's code, in the kind's field order."""
+    codes = kind.record_codes
+    parts = [f"{codes[field]}={digests[field]}" for field in kind.fields if field in digests]
     return f"{_VERSION} {';'.join(parts)}"
 
 
-def decode_record(text: object) -> dict[str, str] | None:
-    """Field -> digest, or None when there is no record or it is not one this version wrote."""
+def decode_record(kind: ResourceKind, text: object) -> dict[str, str] | None:
+    """Field -> digest, or None when there is no record or it is not one this version wrote for this kind."""
     if not isinstance(text, str) or not text.startswith(f"{_VERSION} "):
         return None
     digests: dict[str, str] = {}
     body = text[len(_VERSION) + 1:]
+    fields_by_code = kind.fields_by_code
     for part in body.split(";") if body else []:
         code, _, value = part.partition("=")
-        if code not in _FIELDS_BY_CODE or not value:
+        if code not in fields_by_code or not value:
             return None
-        digests[_FIELDS_BY_CODE[code]] = value
+        digests[fields_by_code[code]] = value
     return digests

@@ -33,12 +33,13 @@ from helpers.sandbox_server import ServedSandbox
 from helpers.serving import in_background
 
 from assistantsync import __version__
-from assistantsync.api.client import CREATE_NOT_RETRIED, AmbiguousWriteError, ApiError, AssistantsClient
+from assistantsync.api.client import AmbiguousWriteError, ApiError, AssistantsClient, create_not_retried
 from assistantsync.api.providers import resolve_connection
 from assistantsync.api.redaction import is_sensitive_header
 from assistantsync.cli.main import cli
 from assistantsync.cli.options import build_client
 from assistantsync.json_value import JsonObject
+from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.schema.validate import validate_instance
 
 OPENAI_KEY = "sk-test-LEAKCHECK-openai-7f3a9"
@@ -90,7 +91,7 @@ def rig(
     delays: list[float] = []
     logs: list[str] = []
     pending = iter(jitters)  # then 0.0: asked for on every retry, even when the server names the delay
-    client = AssistantsClient(settings, sleep=delays.append, random_source=lambda: next(pending, 0.0),
+    client = AssistantsClient(settings, kind=ASSISTANT, sleep=delays.append, random_source=lambda: next(pending, 0.0),
                               now=lambda: 0.0, log=logs.append)
     return Rig(client, delays, logs)
 
@@ -402,7 +403,7 @@ def test_a_create_dropped_after_the_write_without_find_existing_is_ambiguous_and
     with test.client as client, pytest.raises(AmbiguousWriteError) as caught:
         client.create({"model": "gpt-4o", "metadata": {MARKER: "dropped"}})
     assert re.match(DROPPED, str(caught.value))
-    assert str(caught.value).endswith(f"; {CREATE_NOT_RETRIED}")
+    assert str(caught.value).endswith(f"; {create_not_retried(ASSISTANT)}")
     assert (caught.value.path, caught.value.status) == ("/v1/assistants", None)
     assert len(stored(served)) == 1  # the write happened
     assert served.count("POST", COLLECTION) == 1  # and was sent once

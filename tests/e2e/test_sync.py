@@ -22,6 +22,7 @@ from helpers.paths import EXAMPLES as EXAMPLES_DIR
 from helpers.sandbox_server import ServedSandbox
 
 from assistantsync.cli.main import cli
+from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.record import decode_record, digest
 from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY
 
@@ -107,7 +108,7 @@ def test_create_from_empty_then_plan_has_no_changes(env: Harness) -> None:
     beta = live["beta"]
     assert (beta["name"], beta["temperature"], beta["model"]) == ("Beta", 0.2, "gpt-4o")
     assert beta["metadata"]["team"] == "hr"
-    assert decode_record(beta["metadata"][STATE_KEY]) == {
+    assert decode_record(ASSISTANT, beta["metadata"][STATE_KEY]) == {
         "model": digest("gpt-4o"), "name": digest("Beta"), "metadata": digest({"team": "hr"}),
         "temperature": digest(0.2)}
     assert live["gamma"]["instructions"] == "Be brief.\nBe kind.\n"
@@ -167,7 +168,7 @@ def test_update_sends_only_the_changed_field_plus_metadata(env: Harness) -> None
     assert {k: v for k, v in metadata.items() if k not in (IDENTITY_KEY, STATE_KEY)} == {
         "owner": "ana", "cost-center": "42"}
     assert metadata[IDENTITY_KEY] == "alpha"
-    assert decode_record(metadata[STATE_KEY]) == {
+    assert decode_record(ASSISTANT, metadata[STATE_KEY]) == {
         "model": digest("gpt-4o"), "name": digest("Alpha"), "temperature": digest(0.7)}
     touched = " ".join(path for _, path in env.since(mark))
     assert beta_id not in touched and gamma_id not in touched
@@ -502,7 +503,8 @@ def test_pinned_id_adopts_an_unmanaged_assistant(env: Harness) -> None:
     assert (live["id"], live["name"], live["temperature"]) == (ident, "New name", 0.4)
     assert live["metadata"]["owner"] == "ana"
     assert live["metadata"][IDENTITY_KEY] == "bot"
-    assert decode_record(live["metadata"][STATE_KEY]) == {"model": digest("gpt-4o"), "name": digest("New name")}
+    assert decode_record(ASSISTANT, live["metadata"][STATE_KEY]) == {"model": digest("gpt-4o"),
+                                                                      "name": digest("New name")}
     assert env.plan("--detailed-exitcode").code == 0
 
 

@@ -11,6 +11,7 @@ import httpx
 
 from assistantsync.api.client import AssistantsClient
 from assistantsync.api.connection import ConnectionSettings
+from assistantsync.kinds.assistant import ASSISTANT
 
 SECRET = "sk-test-LEAKCHECK-1234567890"
 NOW = 1_800_000_000.0
@@ -64,7 +65,7 @@ def rig(handler: Handler, *, jitter: float = 0.0, **settings: Any) -> Rig:
         "auth_hint": "check OPENAI_API_KEY",
         **settings,
     }
-    client = AssistantsClient(ConnectionSettings(**options), transport=httpx.MockTransport(handler),
+    client = AssistantsClient(ConnectionSettings(**options), kind=ASSISTANT, transport=httpx.MockTransport(handler),
                               sleep=delays.append, random_source=lambda: jitter, now=lambda: NOW, log=logs.append)
     return Rig(client, delays, logs)
 

@@ -22,7 +22,9 @@ from collections.abc import Callable
 from typing import Any
 
 from assistantsync.json_value import JsonObject
-from assistantsync.plan.reserved import RESERVED_METADATA_KEYS
+
+# The metadata map's canonical form is the tool's (its reserved keys dropped), kept here too for import.
+from assistantsync.plan.reserved import user_metadata as user_metadata
 
 API_FIELDS = (
     "model", "name", "description", "instructions", "tools", "tool_resources", "metadata",
@@ -133,13 +135,6 @@ def _tool_resources(value: Any) -> Any:
     if not isinstance(value, dict):
         return {} if value is None else value
     return resources_without_empties(value, sorted)
-
-
-def user_metadata(value: Any) -> Any:
-    """The user's own metadata: the map without the tool's reserved keys (null == {})."""
-    if not isinstance(value, dict):
-        return {} if value is None else value
-    return {k: v for k, v in value.items() if k not in RESERVED_METADATA_KEYS}
 
 
 _FIELD_NORMALISERS: dict[str, Callable[[Any], Any]] = {

@@ -23,6 +23,7 @@ from assistantsync.api.client import AmbiguousWriteError, ApiError, AssistantsCl
 from assistantsync.api.connection import ConnectionSettings, _verify
 from assistantsync.api.providers import resolve_connection
 from assistantsync.json_value import JsonObject
+from assistantsync.kinds.assistant import ASSISTANT
 
 # --- requests on the wire -------------------------------------------------------------------------
 
@@ -77,7 +78,7 @@ def test_each_provider_sends_its_urls_and_credentials_on_every_call(
              reply(body={"data": [{"id": "asst_2"}], "has_more": False})]
     server = Scripted([*pages, reply(), reply(), reply(), reply()])
     settings, _ = resolve_connection(provider, env)
-    with AssistantsClient(settings, transport=httpx.MockTransport(server)) as client:
+    with AssistantsClient(settings, kind=ASSISTANT, transport=httpx.MockTransport(server)) as client:
         client.list_all()
         client.get("asst_1")
         client.create({"model": "m"})

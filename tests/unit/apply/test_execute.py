@@ -13,6 +13,7 @@ import pytest
 from assistantsync.apply.execute import readback_problems, stale_reasons
 from assistantsync.errors import Location
 from assistantsync.files.desired import DesiredAssistant
+from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.changes import Change, Plan, make_plan
 from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY
 
@@ -45,16 +46,16 @@ UNMANAGED = server_object("asst_5", key=None, name="Theirs")
 
 def update_plan() -> Plan:
     """bot: temperature 0.2 -> 0.7; other: no-op; gone-file: delete."""
-    return make_plan([desired(name="Bot", temperature=0.7), desired("other", name="Other")],
+    return make_plan(ASSISTANT, [desired(name="Bot", temperature=0.7), desired("other", name="Other")],
                      [BOT, OTHER, ORPHAN], prune=True)
 
 
 def create_plan() -> Plan:
-    return make_plan([desired("fresh", name="Fresh")], [BOT])
+    return make_plan(ASSISTANT, [desired("fresh", name="Fresh")], [BOT])
 
 
 def adopt_plan() -> Plan:
-    return make_plan([desired(pin="asst_5", name="Bot")], [UNMANAGED])
+    return make_plan(ASSISTANT, [desired(pin="asst_5", name="Bot")], [UNMANAGED])
 
 
 STALE_CASES: list[tuple[str, Plan, list[dict[str, Any]], list[str]]] = [
@@ -97,7 +98,7 @@ STALE_CASES: list[tuple[str, Plan, list[dict[str, Any]], list[str]]] = [
 
 @pytest.mark.parametrize(("plan", "live", "reasons"), [c[1:] for c in STALE_CASES], ids=[c[0] for c in STALE_CASES])
 def test_stale_reasons(plan: Plan, live: list[dict[str, Any]], reasons: list[str]) -> None:
-    assert stale_reasons(plan, live) == reasons
+    assert stale_reasons(ASSISTANT, plan, live) == reasons
 
 
 def test_the_sample_plans_hold_what_the_cases_assume() -> None:
@@ -125,11 +126,12 @@ def metadata_sent(change: Change, **extra: str) -> dict[str, Any]:
     return {**(change.body or {})["metadata"], **extra}
 
 
-UPDATE = one_change(make_plan([desired(name="Bot", temperature=0.7, reasoning_effort="low")], [BOT]))
-CREATE = one_change(make_plan([desired(name="Bot", temperature=1, tools=[{"type": "file_search"}],
+UPDATE = one_change(make_plan(ASSISTANT, [desired(name="Bot", temperature=0.7, reasoning_effort="low")], [BOT]))
+CREATE = one_change(make_plan(ASSISTANT, [desired(name="Bot", temperature=1, tools=[{"type": "file_search"}],
                                        metadata={"team": "hr"})], []))
-INSTRUCTIONS = one_change(make_plan([desired(instructions="short")], [BOT]))
-FIVE = one_change(make_plan([desired(tools=[{"type": "file_search", "file_search": {"max_num_results": 5.0}}])], []))
+INSTRUCTIONS = one_change(make_plan(ASSISTANT, [desired(instructions="short")], [BOT]))
+FIVE = one_change(make_plan(ASSISTANT, [desired(tools=[{"type": "file_search",
+                                                       "file_search": {"max_num_results": 5.0}}])], []))
 RESOLVED = {"ranker": "default_2024_08_21", "score_threshold": 0.0}
 
 READBACK_CASES: list[tuple[str, Change, dict[str, Any], list[str]]] = [
@@ -168,7 +170,7 @@ READBACK_CASES: list[tuple[str, Change, dict[str, Any], list[str]]] = [
 @pytest.mark.parametrize(("change", "returned", "problems"), [c[1:] for c in READBACK_CASES],
                          ids=[c[0] for c in READBACK_CASES])
 def test_readback_problems(change: Change, returned: dict[str, Any], problems: list[str]) -> None:
-    assert readback_problems(change, returned) == problems
+    assert readback_problems(ASSISTANT, change, returned) == problems
 
 
 def test_readback_cases_send_what_they_assume() -> None:

@@ -17,7 +17,8 @@ from assistantsync.files.yaml_read import load_yaml
 from assistantsync.files.yaml_write import dump_yaml
 from assistantsync.importer.convert import FIELD_ORDER, ImportedFile, assistant_files, import_files
 from assistantsync.importer.keys import assign_keys, claim_conflicts
-from assistantsync.plan.changes import plan_assistant
+from assistantsync.kinds.assistant import ASSISTANT
+from assistantsync.plan.changes import plan_resource
 from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY
 from assistantsync.schema.validate import validate_assistant
 
@@ -168,7 +169,7 @@ def test_only_fields_that_differ_from_the_api_defaults_are_written(
     # What plan makes of the file: adopting the assistant (or nothing, if it is managed), no field changing.
     wanted = DesiredAssistant("bot", "asst_1", Location("bot.yaml", 1, 1),
                               {k: v for k, v in data.items() if k not in ("key", "id")})
-    change = plan_assistant(wanted, item)
+    change = plan_resource(ASSISTANT, wanted, item)
     assert not isinstance(change, str) and change.fields == ()
     assert change.action == ("no-op" if fields.get("metadata", {}).get(IDENTITY_KEY) == "bot" else "adopt")
 

@@ -8,7 +8,8 @@ import pytest
 
 from assistantsync.errors import Location
 from assistantsync.files.desired import DesiredAssistant
-from assistantsync.plan.identity import claimed_key, match_assistants, name_twins
+from assistantsync.kinds.assistant import ASSISTANT
+from assistantsync.plan.identity import claimed_key, match_resources, name_twins
 from assistantsync.plan.reserved import IDENTITY_KEY
 
 
@@ -75,7 +76,7 @@ CASES: list[tuple[str, list[DesiredAssistant], list[dict[str, Any]], list[tuple[
 def test_match_assistants(files: list[DesiredAssistant], objects: list[dict[str, Any]],
                           matches: list[tuple[str, str | None]], errors: list[tuple[str, str]],
                           orphans: list[str]) -> None:
-    matching = match_assistants(files, objects)
+    matching = match_resources(ASSISTANT, files, objects)
     assert [(m.desired.key, m.live["id"] if m.live else None) for m in matching.matches] == matches
     assert list(matching.errors) == errors
     assert [o["id"] for o in matching.orphans] == orphans
@@ -83,7 +84,7 @@ def test_match_assistants(files: list[DesiredAssistant], objects: list[dict[str,
 
 def test_matched_live_object_is_the_one_given() -> None:
     item = live("asst_1", "bot", team="hr")
-    (match,) = match_assistants([want("bot")], [item]).matches
+    (match,) = match_resources(ASSISTANT, [want("bot")], [item]).matches
     assert match.live is item
 
 
@@ -96,7 +97,7 @@ def test_matched_live_object_is_the_one_given() -> None:
     ("not a map", None),
 ])
 def test_claimed_key(metadata: Any, key: str | None) -> None:
-    assert claimed_key({"id": "asst_1", "metadata": metadata}) == key
+    assert claimed_key(ASSISTANT, {"id": "asst_1", "metadata": metadata}) == key
 
 
 def live_named(ident: str, name: str | None, key: str | None = None) -> dict[str, Any]:
@@ -133,4 +134,4 @@ TWIN_CASES: list[tuple[str, list[DesiredAssistant], list[dict[str, Any]], list[t
                          ids=[case[0] for case in TWIN_CASES])
 def test_name_twins(files: list[DesiredAssistant], objects: list[dict[str, Any]],
                     expected: list[tuple[str, str]]) -> None:
-    assert list(name_twins(match_assistants(files, objects), objects)) == expected
+    assert list(name_twins(ASSISTANT, match_resources(ASSISTANT, files, objects), objects)) == expected

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistantsync.files.desired import DesiredAssistant
-from assistantsync.plan.changes import PlanBuilder, make_plan
+from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.kinds.assistant.normalise import API_FIELDS
+from assistantsync.plan.changes import PlanBuilder, make_plan
 from assistantsync.plan.record import canonical_json, digest, digests
 
 KEYS = ["a", "b", "c", "d"]
@@ -36,18 +37,19 @@ def scenarios(draw: st.DrawFn) -> tuple[list[DesiredAssistant], list[dict[str, A
 def test_pages_fed_early_or_not_give_make_plans_plan(
         scenario: tuple[list[DesiredAssistant], list[dict[str, Any]], bool, bool], size: int, skipped: int) -> None:
     wanted, live, strict, prune = scenario
-    builder = PlanBuilder(wanted, strict=strict, prune=prune)
+    builder = PlanBuilder(ASSISTANT, wanted, strict=strict, prune=prune)
     pages = [live[start:start + size] for start in range(0, len(live), size)]
     for page in pages[skipped:]:  # a page the worker never got is computed by finish
         builder.add_page(page)
-    assert builder.finish(live) == make_plan(wanted, live, strict=strict, prune=prune)
+    assert builder.finish(live) == make_plan(ASSISTANT, wanted, live, strict=strict, prune=prune)
 
 
 def test_finish_uses_the_changes_computed_from_the_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     live = [server_object("asst_1", key="a"), server_object("asst_2", key="b", name="Bot")]
-    builder = PlanBuilder([desired("a", model="gpt-4o"), desired("b", pin="asst_2", model="gpt-4o", name="New")])
+    builder = PlanBuilder(ASSISTANT, [desired("a", model="gpt-4o"),
+                                      desired("b", pin="asst_2", model="gpt-4o", name="New")])
     builder.add_page(live)
-    monkeypatch.setattr("assistantsync.plan.changes.plan_assistant", None)  # finish must not need it any more
+    monkeypatch.setattr("assistantsync.plan.changes.plan_resource", None)  # finish must not need it any more
     plan = builder.finish(live)
     assert [(change.key, change.action) for change in plan.changes] == [("a", "no-op"), ("b", "update")]
 
@@ -83,7 +85,7 @@ def test_digests_serialise_each_member_once_and_agree_with_digest() -> None:
 def test_a_plans_fingerprints_are_digested_only_when_read() -> None:
     # A value JSON cannot hold, in a member the diff ignores: only digesting the whole object trips on it.
     live = {**server_object("asst_1", key="a"), "unheard_of": object()}
-    builder = PlanBuilder([desired("a", model="gpt-4o")])
+    builder = PlanBuilder(ASSISTANT, [desired("a", model="gpt-4o")])
     builder.add_page([live])
     [change] = builder.finish([live]).changes
     assert change.action == "no-op" and change.fingerprint is not None

@@ -25,8 +25,15 @@ from hypothesis import strategies as st
 from assistantsync.errors import Location, ValidationFailed
 from assistantsync.files.desired import DesiredAssistant, load_desired
 from assistantsync.files.yaml_write import dump_yaml
-from assistantsync.plan.changes import Change, make_plan, plan_assistant, same_value
-from assistantsync.kinds.assistant.normalise import API_DEFAULTS, API_FIELDS, WRITE_ONLY_FIELDS, align_resolved, normalise_field
+from assistantsync.kinds.assistant import ASSISTANT
+from assistantsync.kinds.assistant.normalise import (
+    API_DEFAULTS,
+    API_FIELDS,
+    WRITE_ONLY_FIELDS,
+    align_resolved,
+    normalise_field,
+)
+from assistantsync.plan.changes import Change, make_plan, plan_resource, same_value
 from assistantsync.plan.record import decode_record, digest, encode_record
 from assistantsync.plan.reserved import IDENTITY_KEY, RESERVED_METADATA_KEYS, STATE_KEY
 from assistantsync.plan.saved import plan_from_json, plan_to_json
@@ -104,7 +111,7 @@ NULLABLE = ("name", "description", "instructions", "tool_resources", "metadata",
 OPTIONAL = ("tool_resources", "temperature", "top_p", "response_format")
 claims = st.sampled_from([None, "bot", "someone-else"])
 records = st.none() | text | st.dictionaries(st.sampled_from(API_FIELDS), st.sampled_from(["x", digest("low")]),
-                                             max_size=4).map(encode_record)
+                                             max_size=4).map(lambda digests: encode_record(ASSISTANT, digests))
 # Partial updates: the same fields, each one optional, and `model` too.
 updates = documents.flatmap(lambda doc: st.sets(st.sampled_from(sorted(doc))).map(
     lambda kept: {name: doc[name] for name in kept}))
@@ -161,7 +168,7 @@ def check_body(change: Change, wanted: dict[str, Any], live: dict[str, Any]) -> 
     assert change.body is not None
     changed = {field.path for field in change.fields}
     assert set(change.body) == changed | {"metadata"}
-    record = decode_record((live.get("metadata") or {}).get(STATE_KEY))
+    record = decode_record(ASSISTANT, (live.get("metadata") or {}).get(STATE_KEY))
     for name, want in wanted.items():
         if name in WRITE_ONLY_FIELDS:
             differs = record is None or record.get(name) != digest(want)
@@ -177,7 +184,7 @@ def test_applying_a_plan_converges(fields: dict[str, Any], data: st.DataObject, 
     assert validate_assistant(fields) == []  # the strategy makes valid file documents only
     live = data.draw(st.one_of(live_objects(like=fields), live_objects(), st.none()), label="live")
     want = desired(fields)
-    change = plan_assistant(want, live, strict=strict)
+    change = plan_resource(ASSISTANT, want, live, strict=strict)
     if isinstance(change, str):  # live metadata too full to add the reserved keys: reported, never written
         assert live is not None and "metadata pairs" in change
         return
@@ -188,7 +195,7 @@ def test_applying_a_plan_converges(fields: dict[str, Any], data: st.DataObject, 
         managed = {**API_DEFAULTS, **fields} if strict else fields
         check_body(change, {f: normalise_field(f, v) for f, v in managed.items()}, live)
     after = apply_change(change, live)
-    again = plan_assistant(want, after, strict=strict)
+    again = plan_resource(ASSISTANT, want, after, strict=strict)
     assert isinstance(again, Change)
     assert (again.action, again.fields, again.body) == ("no-op", (), None), again.fields
 
@@ -225,7 +232,7 @@ def test_normalising_any_live_value_never_raises_and_is_idempotent(field: str, v
 def test_any_live_object_is_planned_rendered_and_saved_without_raising(fields: dict[str, Any],
                                                                       live: dict[str, Any]) -> None:
     pinned = DesiredAssistant("bot", "asst_1", Location("bot.yaml", 1, 1), fields)
-    plan = make_plan([pinned], [{"id": "asst_1", "object": "assistant", **live}])
+    plan = make_plan(ASSISTANT, [pinned], [{"id": "asst_1", "object": "assistant", **live}])
     assert len(plan.changes) + len(plan.errors) == 1
     render_plan_text(plan)
     render_plan_markdown(plan)

@@ -11,12 +11,13 @@ import pytest
 from helpers.plan_inputs import desired, server_object
 
 from assistantsync.errors import AssistantSyncError
+from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.changes import make_plan
 from assistantsync.plan.saved import plan_from_json, plan_to_json
 from assistantsync.render.markdown import render_plan_markdown
 from assistantsync.render.text import render_plan_text
 
-PLAN = make_plan([desired("bot", model="gpt-4o", tools=[{"type": "code_interpreter"}]),
+PLAN = make_plan(ASSISTANT, [desired("bot", model="gpt-4o", tools=[{"type": "code_interpreter"}]),
                   desired("two", pin="asst_2", model="gpt-4o", name="Two")],
                  [server_object("asst_2", key="two", name="Old")])
 SAVED = json.loads(plan_to_json(PLAN))

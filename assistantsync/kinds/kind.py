@@ -1,0 +1,55 @@
+"""What the engine needs to know about one kind of resource: the seam between the engine and a kind.
+
+Identity, plan, apply, render and import hold no field name of any resource; they ask the kind. A kind is
+a value: its data (paths, fields, defaults) and its pure functions (normalise, import). A new kind is one
+new module under kinds/ that builds one of these.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assistantsync.json_value import JsonObject
+
+
+def _as_is_readings(field: str, live: Any) -> list[Any]:
+    return [live]
+
+
+def _as_is_aligned(field: str, desired: Any, live: Any) -> Any:
+    return live
+
+
+@dataclass(frozen=True)
+class ResourceKind:
+    """One kind of server-side resource the tool keeps in files (an assistant, say)."""
+
+    name: str  # singular noun shown to users: "assistant"
+    plural: str  # "assistants"
+    collection_path: str  # relative to the API's base URL: "/assistants"; an item is `{collection_path}/{id}`
+    fields: tuple[str, ...]  # the API fields a file may manage, in the order plans and records list them
+    write_only: frozenset[str]  # accepted on write, never returned: tracked through the tool's record only
+    defaults: JsonObject  # what the API stores for a field nobody set (--strict, import)
+    record_codes: Mapping[str, str]  # short code per field for the record kept in metadata
+    normalise: Callable[[str, Any], Any]  # canonical form of one field's value; idempotent
+    schema_file: str  # the generated JSON Schema of the file format, in schemas/
+    metadata_field: str = "metadata"  # the string map where the tool keeps its identity key and record
+    metadata_max_pairs: int = 16  # the API's limit on that map
+    display_name_field: str | None = "name"  # a human name, to warn before creating a second one of it
+    align_resolved: Callable[[str, Any, Any], Any] = _as_is_aligned  # live value read the way the file allows
+    resolved_readings: Callable[[str, Any], list[Any]] = _as_is_readings  # earlier files' readings, for drift
+    # import: a live object as its file's fields in file order, without server fill, `key` or `id` (None: no import)
+    to_document: Callable[[JsonObject], JsonObject] | None = None
+    required_live_fields: tuple[str, ...] = ()  # import refuses a live object without a non-empty string here
+    long_text_field: str | None = None  # import moves long text here to prompts/<key>.md, as `<field>_file`
+    # Derived from record_codes, not given: the field each code stands for, to read a record back.
+    fields_by_code: Mapping[str, str] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        codes = self.record_codes
+        if set(codes) != set(self.fields) or len(set(codes.values())) != len(codes):
+            raise ValueError(f"{self.name}: record_codes must give each of its fields a code of its own")
+        object.__setattr__(self, "fields_by_code", {code: name for name, code in codes.items()})
