@@ -1,6 +1,6 @@
-"""The key of each imported assistant: the live `assistantsync_key` if it is a usable key, else a slug of the
-name, else of the id; made unique with `-2`, `-3`, ... in creation order, keys the tool already manages
-taking precedence. And what to say when live assistants claim one key between them.
+"""The key of each imported resource: the live `assistantsync_key` if it is a usable key, else a slug of its
+display name, else of the id; made unique with `-2`, `-3`, ... in creation order, keys the tool already
+manages taking precedence. And what to say when live resources claim one key between them.
 """
 
 from __future__ import annotations
@@ -10,40 +10,41 @@ from collections.abc import Iterable, Sequence
 
 from assistantsync.files.file_format import KEY_MAX_CHARS, KEY_PATTERN, slug
 from assistantsync.json_value import JsonObject
-from assistantsync.kinds.assistant import ASSISTANT
+from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.identity import claimed_key, claims_by_key
 from assistantsync.plan.reserved import IDENTITY_KEY
 from assistantsync.safe_text import join_words
 
 
-def assign_keys(assistants: Sequence[JsonObject]) -> list[str]:
-    """One unique key per assistant, in the given order: managed keys first, then slugs with suffixes."""
+def assign_keys(kind: ResourceKind, resources: Sequence[JsonObject]) -> list[str]:
+    """One unique key per resource, in the given order: managed keys first, then slugs with suffixes."""
     claimed: dict[int, str] = {}
-    for index, live in enumerate(assistants):
-        key = claimed_key(ASSISTANT, live)
+    for index, live in enumerate(resources):
+        key = claimed_key(kind, live)
         if key is not None and key not in claimed.values() and _usable_key(key):
             claimed[index] = key
     taken = set(claimed.values())
     keys = []
-    for index, live in enumerate(assistants):
+    for index, live in enumerate(resources):
         key = claimed.get(index)
         if key is None:
-            candidates = (claimed_key(ASSISTANT, live), live.get("name"), live.get("id"))
-            key = _unique(next((s for s in map(slug, candidates) if s), "assistant"), taken)
+            name = live.get(kind.display_name_field) if kind.display_name_field else None
+            candidates = (claimed_key(kind, live), name, live.get("id"))
+            key = _unique(next((s for s in map(slug, candidates) if s), kind.name), taken)
             taken.add(key)
         keys.append(key)
     return keys
 
 
-def claim_conflicts(assistants: Iterable[JsonObject]) -> list[str]:
-    """What to fix when live assistants share one identity key: plan refuses them all until only one claims it."""
+def claim_conflicts(kind: ResourceKind, resources: Iterable[JsonObject]) -> list[str]:
+    """What to fix when live resources share one identity key: plan refuses them all until only one claims it."""
     conflicts = []
-    for key, found in sorted(claims_by_key(ASSISTANT, assistants).items()):
+    for key, found in sorted(claims_by_key(kind, resources).items()):
         ids = sorted({str(live.get("id")) for live in found})
         if len(ids) > 1:
             who = f"{join_words(ids, 'and')} {'both' if len(ids) == 2 else 'all'}"
-            conflicts.append(f"{who} claim key '{key}' in metadata {IDENTITY_KEY}; the files give them different "
-                             f"keys, but plan refuses them until you clear {IDENTITY_KEY} on all but one")
+            conflicts.append(f"{who} claim key '{key}' in {kind.metadata_field} {IDENTITY_KEY}; the files give them "
+                             f"different keys, but plan refuses them until you clear {IDENTITY_KEY} on all but one")
     return conflicts
 
 

@@ -34,6 +34,7 @@ def import_assistants(ids: tuple[str, ...], import_all: bool, out_dir: Path, for
     """Write live assistants as files, ready to commit: adopt them, or back them up."""
     from assistantsync.importer.convert import import_files
     from assistantsync.importer.keys import claim_conflicts
+    from assistantsync.kinds.assistant import ASSISTANT
 
     if import_all == bool(ids):
         raise click.UsageError("give either --all or assistant IDs, not both" if import_all
@@ -43,7 +44,7 @@ def import_assistants(ids: tuple[str, ...], import_all: bool, out_dir: Path, for
     if not live:
         click.echo("No assistants to import.", err=True)
         return
-    files = import_files(live, schema_ref=schema_reference(out_dir))
+    files = import_files(ASSISTANT, live, schema_ref=schema_reference(out_dir))
     _refuse_to_overwrite(out_dir, files, force)
     for file in files:
         _write(out_dir / file.path, file.text)
@@ -51,7 +52,7 @@ def import_assistants(ids: tuple[str, ...], import_all: bool, out_dir: Path, for
     prompts = sum(1 for file in files if file.path.suffix == ".md")
     click.echo(f"Imported {len(live)} assistant{'s' if len(live) != 1 else ''} into {out_dir} "
                f"({len(files) - prompts} YAML, {prompts} prompt file{'s' if prompts != 1 else ''}).", err=True)
-    for conflict in claim_conflicts(live):
+    for conflict in claim_conflicts(ASSISTANT, live):
         click.echo(f"warning: {conflict}", err=True)
     _check_written(out_dir)
 

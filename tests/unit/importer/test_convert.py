@@ -1,8 +1,9 @@
-"""importer.py, import_keys.py and yaml_writer.py, pure: literal live objects in, exact files out, read back
-by the real loader."""
+"""importer/convert.py, importer/keys.py and files/yaml_write.py, pure: literal live objects in, exact files out,
+read back by the real loader."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ from assistantsync.files.desired import DesiredAssistant
 from assistantsync.files.file_format import slug
 from assistantsync.files.yaml_read import load_yaml
 from assistantsync.files.yaml_write import dump_yaml
-from assistantsync.importer.convert import FIELD_ORDER, ImportedFile, assistant_files, import_files
+from assistantsync.importer.convert import ImportedFile, import_files, resource_files
 from assistantsync.importer.keys import assign_keys, claim_conflicts
 from assistantsync.kinds.assistant import ASSISTANT
+from assistantsync.kinds.assistant.file_document import FIELD_ORDER
+from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.changes import plan_resource
 from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY
 from assistantsync.schema.validate import validate_assistant
@@ -40,7 +43,7 @@ def read_back(file: ImportedFile) -> dict[str, Any]:
 
 
 def document_of(item: dict[str, Any], key: str = "bot") -> dict[str, Any]:
-    return read_back(assistant_files(item, key, schema_ref=SCHEMA)[0])
+    return read_back(resource_files(ASSISTANT, item, key, schema_ref=SCHEMA)[0])
 
 
 # --- keys ---------------------------------------------------------------------------------------------------
@@ -88,13 +91,13 @@ KEYS = [
 
 @pytest.mark.parametrize(("items", "expected"), [case[1:] for case in KEYS], ids=[case[0] for case in KEYS])
 def test_assign_keys(items: list[dict[str, Any]], expected: list[str]) -> None:
-    assert assign_keys(items) == expected
+    assert assign_keys(ASSISTANT, items) == expected
 
 
 @pytest.mark.parametrize("name", ["True", "null", "1.0", "2024-01-01", "0x1f", "1_000", "no", "~", "0777"])
 def test_keys_that_look_like_other_yaml_values_stay_strings(name: str) -> None:
-    (key,) = assign_keys([live(name=name)])
-    files = import_files([live(name=name)], schema_ref=SCHEMA)
+    (key,) = assign_keys(ASSISTANT, [live(name=name)])
+    files = import_files(ASSISTANT, [live(name=name)], schema_ref=SCHEMA)
     assert read_back(files[0])["key"] == key and files[0].path == Path(f"{key}.yaml")
     assert read_back(files[0])["name"] == name
 
@@ -102,18 +105,18 @@ def test_keys_that_look_like_other_yaml_values_stay_strings(name: str) -> None:
 def test_claim_conflicts_name_every_key_claimed_twice() -> None:
     items = [live("asst_b", metadata={IDENTITY_KEY: "bot"}), live("asst_a", metadata={IDENTITY_KEY: "bot"}),
              live("asst_c", metadata={IDENTITY_KEY: "solo"}), live("asst_d")]
-    assert claim_conflicts(items) == [
+    assert claim_conflicts(ASSISTANT, items) == [
         "asst_a and asst_b both claim key 'bot' in metadata assistantsync_key; the files give them different keys, "
         "but plan refuses them until you clear assistantsync_key on all but one"]
-    assert claim_conflicts(items[2:]) == []
+    assert claim_conflicts(ASSISTANT, items[2:]) == []
     three = [*items, live("asst_e", metadata={IDENTITY_KEY: "bot"})]
-    assert claim_conflicts(three)[0].startswith("asst_a, asst_b and asst_e all claim key 'bot'")
+    assert claim_conflicts(ASSISTANT, three)[0].startswith("asst_a, asst_b and asst_e all claim key 'bot'")
 
 
 def test_files_follow_creation_order_ties_keep_the_given_order_and_ids_import_once() -> None:
     items = [live("asst_late", 9, name="Bot"), live("asst_b", 5, name="Bot"), live("asst_a", 5, name="Bot"),
              live("asst_b", 5, name="Bot")]
-    files = import_files(items, schema_ref=SCHEMA)
+    files = import_files(ASSISTANT, items, schema_ref=SCHEMA)
     assert [(f.path, read_back(f)["id"]) for f in files] == [
         (Path("bot.yaml"), "asst_b"), (Path("bot-2.yaml"), "asst_a"), (Path("bot-3.yaml"), "asst_late")]
 
@@ -176,7 +179,7 @@ def test_only_fields_that_differ_from_the_api_defaults_are_written(
 
 def test_a_live_object_without_a_model_is_an_error_naming_it() -> None:
     with pytest.raises(AssistantSyncError, match="asst_1"):
-        assistant_files(live(model=None), "bot", schema_ref=SCHEMA)
+        resource_files(ASSISTANT, live(model=None), "bot", schema_ref=SCHEMA)
 
 
 # --- instructions: inline or a prompt file ------------------------------------------------------------------
@@ -195,7 +198,7 @@ PROMPTS = [
 
 @pytest.mark.parametrize(("text", "in_file"), [case[1:] for case in PROMPTS], ids=[case[0] for case in PROMPTS])
 def test_long_instructions_get_a_prompt_file(text: str, in_file: bool) -> None:
-    files = assistant_files(live(instructions=text), "bot", schema_ref=SCHEMA)
+    files = resource_files(ASSISTANT, live(instructions=text), "bot", schema_ref=SCHEMA)
     if in_file:
         assert [f.path for f in files] == [Path("bot.yaml"), Path("prompts/bot.md")]
         assert files[1].text == text
@@ -265,7 +268,7 @@ def test_exact_text_of_one_small_assistant() -> None:
                            "required": ["q"]}}}],
                 tool_resources={"file_search": {"vector_store_ids": ["vs_1"]}},
                 metadata={"team": "people-ops", "yes": "no", IDENTITY_KEY: "hr-helper"})
-    assert import_files([item], schema_ref=SCHEMA) == [ImportedFile(Path("hr-helper.yaml"), EXACT)]
+    assert import_files(ASSISTANT, [item], schema_ref=SCHEMA) == [ImportedFile(Path("hr-helper.yaml"), EXACT)]
 
 
 STYLES = [
@@ -293,7 +296,7 @@ def test_a_value_used_twice_is_written_twice_without_anchors() -> None:
 
 
 def test_header_comments_cannot_be_broken_by_odd_values() -> None:
-    (file,) = assistant_files(live("asst_1\nkey: evil"), "bot", schema_ref="/odd\npath")
+    (file,) = resource_files(ASSISTANT, live("asst_1\nkey: evil"), "bot", schema_ref="/odd\npath")
     assert file.text.splitlines()[:2] == [
         '# yaml-language-server: $schema="/odd\\npath"',
         '# Imported from live assistant "asst_1\\nkey: evil" by `assistantsync import`.']
@@ -311,7 +314,7 @@ ANY_TEXT = st.one_of(TEXT, st.text(st.characters(exclude_categories=["Cs"]), max
 def test_every_string_reads_back_exactly_and_the_output_has_no_tab(name: str, instructions: str, value: str) -> None:
     item = live(name=name, instructions=instructions, metadata={"k": value},
                 tools=[{"type": "function", "function": {"name": "f", "description": value, "parameters": {}}}])
-    files = assistant_files(item, "bot", schema_ref=SCHEMA)
+    files = resource_files(ASSISTANT, item, "bot", schema_ref=SCHEMA)
     assert "\t" not in files[0].text
     data = read_back(files[0])
     assert data.get("name", "") == name and data["metadata"] == {"k": value}
@@ -324,7 +327,34 @@ def test_a_long_prompt_holding_a_nul_stays_inline() -> None:
     # A prompt file with a NUL byte is refused by the loader (git shows it as binary), so import keeps
     # such instructions inline, escaped, where they read back exactly.
     text = "line\n" * 10 + "nul:\x00\n"
-    files = import_files([{"id": "asst_1", "created_at": 1, "model": "gpt-4o", "name": "Nul",
-                           "instructions": text, "metadata": {}}], schema_ref="schema.json")
+    files = import_files(ASSISTANT, [{"id": "asst_1", "created_at": 1, "model": "gpt-4o", "name": "Nul",
+                                      "instructions": text, "metadata": {}}], schema_ref="schema.json")
     assert [f.path.name for f in files] == ["nul.yaml"]
     assert "\\0" in files[0].text or "\\x00" in files[0].text
+
+
+# --- what comes from the kind -------------------------------------------------------------------------------
+
+KIND_KEYS = [
+    ("a kind without a display name: the id", replace(ASSISTANT, display_name_field=None),
+     [live("asst_A", name="Bot")], ["asst_a"]),
+    ("nothing usable: the kind's name", replace(ASSISTANT, name="agent"), [live("助手", name="助手")], ["agent"]),
+]
+
+
+@pytest.mark.parametrize(("kind", "items", "expected"), [case[1:] for case in KIND_KEYS],
+                         ids=[case[0] for case in KIND_KEYS])
+def test_keys_follow_the_kind(kind: ResourceKind, items: list[dict[str, Any]], expected: list[str]) -> None:
+    assert assign_keys(kind, items) == expected
+
+
+def test_the_header_names_the_kind_and_a_kind_without_long_text_keeps_it_inline() -> None:
+    kind = replace(ASSISTANT, name="agent", long_text_field=None)
+    (file,) = resource_files(kind, live(instructions="x" * 500), "bot", schema_ref=SCHEMA)
+    assert file.text.splitlines()[1] == "# Imported from live agent asst_1 by `assistantsync import`."
+    assert read_back(file)["instructions"] == "x" * 500
+
+
+def test_a_kind_without_a_document_cannot_be_imported() -> None:
+    with pytest.raises(AssistantSyncError, match="^import cannot write agents yet; nothing was written$"):
+        import_files(replace(ASSISTANT, plural="agents", to_document=None), [live()], schema_ref=SCHEMA)
