@@ -14,11 +14,6 @@ IDENTITY_KEY = "assistantsync_key"  # the file's `key`: how a live resource is m
 STATE_KEY = "assistantsync_state"  # compact per-field digests of what the tool last applied
 RESERVED_METADATA_KEYS = (IDENTITY_KEY, STATE_KEY)
 
-METADATA_MAX_PAIRS = 16  # the API's limit
-USER_METADATA_MAX_PAIRS = METADATA_MAX_PAIRS - len(RESERVED_METADATA_KEYS)
-METADATA_KEY_MAX_CHARS = 64
-METADATA_VALUE_MAX_CHARS = 512
-
 
 def live_metadata(kind: ResourceKind, live: dict[str, Any]) -> dict[str, Any]:
     """A live resource's metadata map, where the reserved keys are read; {} when a server sends anything else

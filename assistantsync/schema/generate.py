@@ -18,13 +18,13 @@ from assistantsync.errors import AssistantSyncError
 from assistantsync.files.file_format import DIALECT, KEY_PATTERN, NAME_PATTERN
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA, ID_PATTERN
-from assistantsync.plan.reserved import (
+from assistantsync.kinds.assistant.metadata_limits import (
     METADATA_KEY_MAX_CHARS,
     METADATA_MAX_PAIRS,
     METADATA_VALUE_MAX_CHARS,
-    RESERVED_METADATA_KEYS,
     USER_METADATA_MAX_PAIRS,
 )
+from assistantsync.plan.reserved import RESERVED_METADATA_KEYS
 from assistantsync.schema.openapi import Converter, as_list, at, close, field_schema, variants
 
 # The one-assistant path, whatever the spec names its parameter.

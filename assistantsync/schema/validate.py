@@ -18,7 +18,8 @@ from assistantsync.errors import AssistantSyncError
 from assistantsync.files.file_format import KEY_PATTERN, NAME_PATTERN
 from assistantsync.json_value import JsonObject, JsonPath, format_path
 from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA, ID_PATTERN
-from assistantsync.plan.reserved import METADATA_MAX_PAIRS, RESERVED_METADATA_KEYS, USER_METADATA_MAX_PAIRS
+from assistantsync.kinds.assistant.metadata_limits import METADATA_MAX_PAIRS, USER_METADATA_MAX_PAIRS
+from assistantsync.plan.reserved import RESERVED_METADATA_KEYS
 from assistantsync.schema.fast_check import Check, compile_check
 
 if TYPE_CHECKING:

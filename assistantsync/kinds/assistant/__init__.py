@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from assistantsync.kinds.assistant.file_document import to_document
 from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
+from assistantsync.kinds.assistant.metadata_limits import METADATA_MAX_PAIRS
 from assistantsync.kinds.assistant.normalise import (
     API_DEFAULTS,
     API_FIELDS,
@@ -37,7 +38,7 @@ ASSISTANT = ResourceKind(
     normalise=normalise_field,
     schema_file=ASSISTANT_SCHEMA,
     metadata_field="metadata",
-    metadata_max_pairs=16,  # the API's limit
+    metadata_max_pairs=METADATA_MAX_PAIRS,
     display_name_field="name",
     align_resolved=align_resolved,
     resolved_readings=resolved_readings,
