@@ -28,6 +28,7 @@ def generate(spec_path: Path, out_dir: Path) -> None:
 @schema.command("path")
 def path() -> None:
     """Print where the installed assistant file schema is."""
+    from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
     from assistantsync.schema.validate import schema_path
 
-    click.echo(str(schema_path("assistant.schema.json")))
+    click.echo(str(schema_path(ASSISTANT_SCHEMA)))
