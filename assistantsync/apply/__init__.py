@@ -1,0 +1,1 @@
+"""Carrying out a plan: the only code that writes to the API."""

@@ -1,0 +1,1 @@
+"""Live resources to files, ready to commit."""
