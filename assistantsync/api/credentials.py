@@ -18,6 +18,7 @@ from assistantsync.errors import ConnectionConfigError, MissingCredentials
 from assistantsync.safe_text import join_words
 from assistantsync.sandbox import location as sandbox
 
+OPENAI_HOSTED_BASE_URL = "https://api.openai.com/v1"
 PORTKEY_HOSTED_BASE_URL = "https://api.portkey.ai/v1"
 PORTKEY_ROUTES = {  # how the gateway learns which provider to call: exactly one of these
     "PORTKEY_VIRTUAL_KEY": "x-portkey-virtual-key",
@@ -66,7 +67,7 @@ class Auth:
 def openai_auth(env: Env, base_url: str | None, api_version: str | None) -> Auth:
     key = env.require("OPENAI_API_KEY")
     env.check()
-    base = base_url or env.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    base = base_url or env.get("OPENAI_BASE_URL") or OPENAI_HOSTED_BASE_URL
     return Auth(base, {"Authorization": f"Bearer {key}"}, secrets=(key,), credential_vars=("OPENAI_API_KEY",))
 
 

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from assistantsync.api.connection import ConnectionSettings
 from assistantsync.api.credentials import (
+    OPENAI_HOSTED_BASE_URL,
+    PORTKEY_HOSTED_BASE_URL,
     PORTKEY_ROUTES,
     Auth,
     AzureToken,
@@ -60,10 +62,10 @@ PROVIDERS: Mapping[str, Provider] = {
     provider.name: provider
     for provider in (
         Provider("openai", "OpenAI, or any OpenAI-compatible server",
-                 "https://api.openai.com/v1, or $OPENAI_BASE_URL",
+                 f"{OPENAI_HOSTED_BASE_URL}, or $OPENAI_BASE_URL",
                  ("OPENAI_API_KEY", "OPENAI_BASE_URL"), openai_auth),
         Provider("portkey", "Portkey AI gateway, hosted or self-hosted",
-                 "https://api.portkey.ai/v1, or $PORTKEY_BASE_URL",
+                 f"{PORTKEY_HOSTED_BASE_URL}, or $PORTKEY_BASE_URL",
                  ("PORTKEY_API_KEY", "PORTKEY_BASE_URL", *PORTKEY_ROUTES, "OPENAI_API_KEY"), portkey_auth),
         Provider("azure-openai", "Azure OpenAI resource (its Assistants API retired 2026-08-26)",
                  "$AZURE_OPENAI_ENDPOINT/openai",
@@ -151,7 +153,7 @@ def _checked_base_url(url: str, source: str) -> str:
         usable = False
     if not usable:
         shown = url if "@" not in url else "(a URL with credentials, not shown)"
-        raise ConnectionConfigError(f"{source} must be an http(s) URL like https://api.openai.com/v1, not {shown!r}")
+        raise ConnectionConfigError(f"{source} must be an http(s) URL like {OPENAI_HOSTED_BASE_URL}, not {shown!r}")
     return url.strip().rstrip("/")
 
 
