@@ -211,7 +211,7 @@ def bench_engine(n: int, latency_ms: int, runs: int, parallelism: int) -> list[R
     """The same validate, plan and apply work in this process: the engine's time, without the interpreter's
     start-up, the imports and the rendering that the CLI rows include."""
     sys.path.insert(0, str(REPO))
-    from assistantsync.cli.options import build_client
+    from assistantsync.api.connect import build_client
     from assistantsync.engine import apply_checked, plan_desired
     from assistantsync.files.desired import load_desired
 

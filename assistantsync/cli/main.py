@@ -26,7 +26,7 @@ COMMANDS = {  # name -> (module, attribute)
     "plan": ("assistantsync.cli.plan_apply", "plan"),
     "apply": ("assistantsync.cli.plan_apply", "apply"),
     "show": ("assistantsync.cli.plan_apply", "show"),
-    "import": ("assistantsync.importer.write", "import_assistants"),
+    "import": ("assistantsync.cli.import_", "import_assistants"),
     "sandbox": ("assistantsync.cli.sandbox", "sandbox"),
 }
 

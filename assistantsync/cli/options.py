@@ -1,30 +1,26 @@
-"""The click options and arguments commands share, and the one function that builds a client.
+"""The click options and arguments commands share: the connection options, PATHS and its default, --no-color
+and --format.
 
-Usage in cli.py:
+Usage:
 
-    @cli.command()
+    @click.command()
     @connection_options
     def plan(**connection: Any) -> None:
-        with build_client(**connection) as client: ...
+        with build_client(**connection) as client: ...  # api/connect.py
 
 Importing this module loads no httpx, so `--help` stays fast.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from assistantsync.api.providers import DEFAULT_PROVIDER, PROVIDERS, resolve_connection
-from assistantsync.api.redaction import remember_secrets
+from assistantsync.api.providers import DEFAULT_PROVIDER, PROVIDERS
 from assistantsync.sandbox.location import DEFAULT_STATE_PATH
-
-if TYPE_CHECKING:
-    from assistantsync.api.client import AssistantsClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,39 +58,3 @@ def connection_options(command: F) -> F:
     for option in reversed(_OPTIONS):
         command = option(command)
     return command
-
-
-def build_client(
-    *,
-    provider: str,
-    base_url: str | None,
-    api_version: str | None,
-    headers: Sequence[str],
-    timeout: float,
-    max_retries: int,
-    parallelism: int,
-    sandbox_state: Path,
-    verbose: bool,
-    env: Mapping[str, str] = os.environ,
-) -> AssistantsClient:
-    """A client for the chosen provider; raises MissingCredentials (naming the variables) before any request."""
-    settings, transport = resolve_connection(
-        provider,
-        env,
-        base_url=base_url,
-        api_version=api_version,
-        extra_headers=headers,
-        timeout=timeout,
-        max_retries=max_retries,
-        parallelism=parallelism,
-        sandbox_state=sandbox_state,
-    )
-    remember_secrets(settings.secrets)  # for the traceback of a crash (cli.main), which no client scrubs
-    from assistantsync.api.client import AssistantsClient  # after option parsing: see sync_commands._AFTER_VALIDATION
-    from assistantsync.kinds.assistant import ASSISTANT
-
-    return AssistantsClient(settings, kind=ASSISTANT, transport=transport, log=_to_stderr if verbose else None)
-
-
-def _to_stderr(line: str) -> None:
-    click.echo(line, err=True)

@@ -9,14 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistantsync.cli.options import (
-    DEFAULT_PATHS,
-    build_client,
-    connection_options,
-    format_option,
-    no_color_option,
-    paths_argument,
-)
+from assistantsync.api.connect import build_client
+from assistantsync.cli.options import DEFAULT_PATHS, connection_options, format_option, no_color_option, paths_argument
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 
 if TYPE_CHECKING:

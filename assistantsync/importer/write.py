@@ -1,4 +1,7 @@
-"""`import`: fetch live assistants, turn them into files (importer.py), refuse to overwrite, write. Glue only."""
+"""Import's work: fetch live assistants, turn them into files (convert.py), refuse to overwrite, write them.
+
+No terminal I/O here: the `import` command (cli/import_.py) shows what these return.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,11 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import click
+from typing import TYPE_CHECKING
 
 from assistantsync.api.errors import ApiError
-from assistantsync.cli.options import build_client, connection_options
 from assistantsync.errors import AssistantSyncError, ValidationFailed
 
 if TYPE_CHECKING:
@@ -23,38 +24,42 @@ if TYPE_CHECKING:
 SCHEMA_NAME = "assistant.schema.json"
 
 
-@click.command("import")
-@click.argument("ids", nargs=-1, metavar="[ID]...")
-@click.option("--all", "import_all", is_flag=True, help="Import every assistant these credentials can see.")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder to write <key>.yaml files (and prompts/<key>.md) into.")
-@click.option("--force", is_flag=True, help="Overwrite files that already exist in the folder.")
-@connection_options
-def import_assistants(ids: tuple[str, ...], import_all: bool, out_dir: Path, force: bool, **connection: Any) -> None:
-    """Write live assistants as files, ready to commit: adopt them, or back them up."""
+@dataclass(frozen=True)
+class Imported:
+    """The files written, in order, and the live assistants' identity-key conflicts to warn about."""
+
+    paths: tuple[Path, ...]
+    conflicts: tuple[str, ...]
+
+
+def fetch_live(client: AssistantsClient, ids: Sequence[str] | None) -> list[JsonObject]:
+    """Every assistant these credentials can see (ids None), else those with these ids in the order given."""
+    return client.list_all() if ids is None else _fetch(client, ids)
+
+
+def write_imported(live: Sequence[JsonObject], out_dir: Path, *, force: bool) -> Imported:
+    """Write `live` as files in `out_dir`; refused whole, before any write, when a file exists (unless `force`)
+    or a path is in the way."""
     from assistantsync.importer.convert import import_files
     from assistantsync.importer.keys import claim_conflicts
     from assistantsync.kinds.assistant import ASSISTANT
 
-    if import_all == bool(ids):
-        raise click.UsageError("give either --all or assistant IDs, not both" if import_all
-                               else "nothing to import: give --all or one or more assistant IDs")
-    with build_client(**connection) as client:
-        live = client.list_all() if import_all else _fetch(client, ids)
-    if not live:
-        click.echo("No assistants to import.", err=True)
-        return
     files = import_files(ASSISTANT, live, schema_ref=schema_reference(out_dir))
     _refuse_to_overwrite(out_dir, files, force)
     for file in files:
         _write(out_dir / file.path, file.text)
-        click.echo(str(out_dir / file.path))
-    prompts = sum(1 for file in files if file.path.suffix == ".md")
-    click.echo(f"Imported {len(live)} assistant{'s' if len(live) != 1 else ''} into {out_dir} "
-               f"({len(files) - prompts} YAML, {prompts} prompt file{'s' if prompts != 1 else ''}).", err=True)
-    for conflict in claim_conflicts(ASSISTANT, live):
-        click.echo(f"warning: {conflict}", err=True)
-    _check_written(out_dir)
+    return Imported(tuple(out_dir / file.path for file in files), tuple(claim_conflicts(ASSISTANT, live)))
+
+
+def problems_left(out_dir: Path) -> str | None:
+    """Load the folder as plan would: the problems it finds, one per line, or None when it validates."""
+    from assistantsync.files.desired import load_desired
+
+    try:
+        load_desired([out_dir])
+    except ValidationFailed as failed:
+        return failed.message
+    return None
 
 
 def _fetch(client: AssistantsClient, ids: Sequence[str]) -> list[JsonObject]:
@@ -123,14 +128,3 @@ def _umask() -> int:
     mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
     os.umask(mask)
     return mask
-
-
-def _check_written(out_dir: Path) -> None:
-    """Load the folder as plan would; warn (the files stay written) when it does not validate."""
-    from assistantsync.files.desired import load_desired
-
-    try:
-        load_desired([out_dir])
-    except ValidationFailed as failed:
-        click.echo(f"warning: {out_dir} does not validate yet; fix these before running plan:", err=True)
-        click.echo(failed.message, err=True)

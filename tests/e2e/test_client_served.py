@@ -34,10 +34,10 @@ from helpers.serving import in_background
 
 from assistantsync import __version__
 from assistantsync.api.client import AmbiguousWriteError, ApiError, AssistantsClient, create_not_retried
+from assistantsync.api.connect import build_client
 from assistantsync.api.providers import resolve_connection
 from assistantsync.api.redaction import is_sensitive_header
 from assistantsync.cli.main import cli
-from assistantsync.cli.options import build_client
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.schema.validate import validate_instance

@@ -17,8 +17,9 @@ from helpers.cli_harness import API_KEY, CLEAN_ENV, Harness, Result
 from helpers.paths import EXAMPLES as EXAMPLES_DIR
 from helpers.sandbox_server import ServedSandbox
 
+from assistantsync.cli.import_ import import_assistants
 from assistantsync.cli.main import cli, main
-from assistantsync.importer.write import import_assistants, schema_reference
+from assistantsync.importer.write import schema_reference
 from assistantsync.plan.reserved import IDENTITY_KEY
 from assistantsync.schema.validate import schema_path
 

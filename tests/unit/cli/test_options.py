@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from assistantsync.api.client import AssistantsClient
+from assistantsync.api.connect import build_client
 from assistantsync.cli.main import cli
-from assistantsync.cli.options import build_client, connection_options
+from assistantsync.cli.options import connection_options
 
 KEY = "sk-test-LEAKCHECK-1234567890"
 

@@ -1,0 +1,59 @@
+"""build_client: connection options and the environment, made into a ready client for the assistants.
+
+What every command that talks to an API (and the benchmarks) calls: credentials are checked, and remembered
+for scrubbing a crash's traceback, before any request. Importing this module loads no httpx.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assistantsync.api.providers import resolve_connection
+from assistantsync.api.redaction import remember_secrets
+
+if TYPE_CHECKING:
+    from assistantsync.api.client import AssistantsClient
+
+
+def build_client(
+    *,
+    provider: str,
+    base_url: str | None,
+    api_version: str | None,
+    headers: Sequence[str],
+    timeout: float,
+    max_retries: int,
+    parallelism: int,
+    sandbox_state: Path,
+    verbose: bool,
+    env: Mapping[str, str] = os.environ,
+) -> AssistantsClient:
+    """A client for the chosen provider; raises MissingCredentials (naming the variables) before any request.
+
+    `verbose` logs each request and response to stderr, credentials masked.
+    """
+    settings, transport = resolve_connection(
+        provider,
+        env,
+        base_url=base_url,
+        api_version=api_version,
+        extra_headers=headers,
+        timeout=timeout,
+        max_retries=max_retries,
+        parallelism=parallelism,
+        sandbox_state=sandbox_state,
+    )
+    remember_secrets(settings.secrets)  # for the traceback of a crash (cli.main), which no client scrubs
+    from assistantsync.api.client import AssistantsClient  # httpx: only once the options are known to be usable
+    from assistantsync.kinds.assistant import ASSISTANT
+
+    return AssistantsClient(settings, kind=ASSISTANT, transport=transport, log=_to_stderr if verbose else None)
+
+
+def _to_stderr(line: str) -> None:
+    sys.stderr.write(line + "\n")  # one write per line: parallel requests log from several threads
+    sys.stderr.flush()
