@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from assistantsync.importer.convert import ImportedFile
     from assistantsync.json_value import JsonObject
 
-SCHEMA_NAME = "assistant.schema.json"
-
 
 @dataclass(frozen=True)
 class Imported:
@@ -82,16 +80,17 @@ def schema_reference(out_dir: Path) -> str:
     Relative from `out_dir` to `schemas/assistant.schema.json` in the nearest folder above it that has one,
     looking no higher than the repository root (the first folder with a `.git`); else the installed schema.
     """
+    from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
     from assistantsync.schema.validate import schema_path
 
     here = Path(os.path.realpath(out_dir))
     for folder in (here, *here.parents):
-        candidate = folder / "schemas" / SCHEMA_NAME
+        candidate = folder / "schemas" / ASSISTANT_SCHEMA
         if candidate.is_file():
             return Path(os.path.relpath(candidate, here)).as_posix()
         if (folder / ".git").exists():
             break
-    return schema_path(SCHEMA_NAME).as_posix()
+    return schema_path(ASSISTANT_SCHEMA).as_posix()
 
 
 def _refuse_to_overwrite(out_dir: Path, files: Sequence[ImportedFile], force: bool) -> None:
