@@ -26,6 +26,8 @@ def user_metadata(value: Any) -> Any:
     """The user's own metadata: the map without the tool's reserved keys (null == {})."""
     if not isinstance(value, dict):
         return {} if value is None else value
+    if IDENTITY_KEY not in value and STATE_KEY not in value:
+        return value  # nothing to drop (a file's map, or one stripped already): no copy
     return {k: v for k, v in value.items() if k not in RESERVED_METADATA_KEYS}
 
 
