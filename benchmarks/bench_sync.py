@@ -1,22 +1,30 @@
-"""Benchmark plan and apply against their round-trip lower bound (run by hand; see README).
+"""Benchmark plan and apply against issue 13's lower bounds, optionally for two code trees side by side.
 
     python benchmarks/bench_sync.py                 # the full run, writes BENCHMARKS.md
-    python benchmarks/bench_sync.py --n 20 --runs 1 --no-write   # a quick look
+    python benchmarks/bench_sync.py --n 20 --runs 1 --memory-n 0 --no-write   # a quick look
+    python benchmarks/bench_sync.py --compare /work/before   # before/after: another checkout, e.g. made by
+                                                             # `git worktree add /work/before 15b9e3a`
 
 It starts `assistantsync sandbox serve` with a fixed latency per request, seeds N assistants through the
 API (with latency 0, so seeding is quick), then times the real CLI as a subprocess:
 
-- plan with N assistants and no change; apply with N assistants and 100 changed (mixed fields, 20 KB
-  instructions); each against its lower bound: list pages x latency (+ ceil(changes / parallelism) x
-  latency for apply);
+- plan with N assistants and no change, and apply with N assistants and 100 changed (mixed fields, 20 KB
+  instructions), each against its bound: the same requests sent by a bare httpx loop (the list's pages;
+  for apply also the same POST bodies, sent from as many threads as the CLI's parallelism) plus the wall time
+  of `assistantsync validate` of the same files. The bound before issue 13 (round trips alone: pages x
+  latency) is in the notes;
+- where plan's time beyond its bound goes: start-up, up to the first connection, listing, after it;
 - the same work done by a straightforward script with the official `openai` package (list, retrieve
   each, update the changed ones one by one);
 - the same validate, plan and apply in this process ("engine" rows): the time the CLI rows spend on top of
   it is the interpreter's start-up, imports and rendering;
-- HTTP requests made by each (the sandbox's counters), CLI start-up, validate of 1,000 files, CPU time of
-  the diff per assistant, peak memory of plan at N = 10,000.
+- HTTP requests made by each (the sandbox's counters), CLI start-up, validate of 1,000 files (and
+  check-jsonschema on the same files, when installed), CPU time of the diff per assistant, peak memory of
+  plan at N = 10,000.
 
-Times are medians over --runs. The smoke test in tests/test_benchmark_smoke.py runs a tiny N and asserts
+With --compare DIR, every CLI row runs for DIR's code too, the two trees taking turns run by run against
+the same sandbox (bench_trees.py says how each tree's CLI is run). The in-process rows run this checkout's
+code only. Times are medians over --runs. tests/e2e/test_benchmark_smoke.py runs a tiny N and asserts
 request counts only: speed belongs here, not in the test suite.
 """
 
@@ -25,26 +33,30 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_bounds import bare_list, bare_writes, check_jsonschema
+from bench_table import NOW, SHARED, Row, hand_written, to_markdown
+from bench_trees import FAKE_KEY, Tree
 
 REPO = Path(__file__).resolve().parents[1]
+THIS = Tree(NOW, REPO)
 PAGE = 100
 CHANGED = 100
-FAKE_KEY = "sk-bench-not-a-real-key"
 BIG_PROMPT_CHARS = 20_000
+UPDATE_ROUTE = "/assistants/{assistant_id}"
 
 
 @dataclass
@@ -55,8 +67,12 @@ class Sandbox:
     base_url: str
     client: httpx.Client = field(repr=False)
 
+    @property
+    def origin(self) -> str:
+        return self.base_url.removesuffix("/v1")
+
     def control(self, method: str, path: str, body: Any = None) -> Any:
-        response = self.client.request(method, f"{self.base_url.removesuffix('/v1')}/__sandbox/{path}", json=body)
+        response = self.client.request(method, f"{self.origin}/__sandbox/{path}", json=body)
         response.raise_for_status()
         return response.json()
 
@@ -65,6 +81,12 @@ class Sandbox:
 
     def requests_by_route(self) -> dict[str, int]:
         return dict(self.control("GET", "stats")["requests"])
+
+    def recent_updates(self, count: int) -> list[tuple[str, Any]]:
+        """The last `count` updates received, as (path, JSON body): for a bare loop to send again."""
+        log = self.control("GET", "requests")["data"]
+        return [(entry["path"], entry["body"]) for entry in log
+                if entry["method"] == "POST" and entry["route"] == UPDATE_ROUTE][-count:]
 
 
 @contextmanager
@@ -90,7 +112,7 @@ def seeded_sandbox(n: int) -> Iterator[tuple[Sandbox, Path]]:
     with served_sandbox() as sandbox, tempfile.TemporaryDirectory() as tmp:
         files = Path(tmp) / "assistants"
         write_files(files, n, 0)
-        _, code, out = run_cli(["apply", str(files), "--auto-approve", "--parallelism", "16"], sandbox.base_url)
+        _, code, out = THIS.run(["apply", str(files), "--auto-approve", "--parallelism", "16"], sandbox.base_url)
         assert code == 0, out
         yield sandbox, files
 
@@ -131,14 +153,6 @@ def write_files(folder: Path, n: int, changed: int) -> None:
         (folder / f"bot-{index:05d}.yaml").write_text(assistant_yaml(index, index in changed_ids), encoding="utf-8")
 
 
-def run_cli(args: Sequence[str], base_url: str) -> tuple[float, int, str]:
-    env = {**os.environ, "OPENAI_API_KEY": FAKE_KEY, "NO_COLOR": "1", "CI": "true"}
-    command = [sys.executable, "-m", "assistantsync", *args, "--provider", "openai", "--base-url", base_url]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
-    return time.perf_counter() - started, done.returncode, done.stdout + done.stderr
-
-
 def counted(sandbox: Sandbox, action: Callable[[], Any]) -> tuple[Any, dict[str, int]]:
     before = sandbox.requests_by_route()
     result = action()
@@ -148,63 +162,115 @@ def counted(sandbox: Sandbox, action: Callable[[], Any]) -> tuple[Any, dict[str,
 
 
 @dataclass
-class Row:
-    name: str
-    wall: float
-    bound: float | None = None
-    requests: dict[str, int] = field(default_factory=dict)
-    note: str = ""
+class Samples:
+    """One measurement's wall times, run after run, and the requests its runs made in all."""
 
-    @property
-    def ratio(self) -> float | None:
-        return self.wall / self.bound if self.bound else None
+    walls: list[float] = field(default_factory=list)
+    requests: Counter[str] = field(default_factory=Counter)
+
+    def add(self, sandbox: Sandbox, action: Callable[[], float]) -> None:
+        wall, requests = counted(sandbox, action)
+        self.walls.append(wall)
+        self.requests.update(requests)
+
+    def row(self, name: str, tree: str, bound: float | None = None, note: str = "") -> Row:
+        per_run = {route: count // len(self.walls) for route, count in sorted(self.requests.items())}
+        return Row(name, statistics.median(self.walls), bound, per_run, note, tree)
 
 
 def median_run(runs: int, action: Callable[[], float]) -> float:
     return statistics.median(action() for _ in range(runs))
 
 
-def bench_plan_apply(n: int, latency_ms: int, runs: int, parallelism: int) -> list[Row]:
-    latency = latency_ms / 1000
+def bench_plan_apply(n: int, latency_ms: int, runs: int, parallelism: int,
+                     trees: Sequence[Tree] = (THIS,)) -> list[Row]:
+    """plan, plan --out and apply of each tree, the trees taking turns run by run, and their bounds' parts."""
     pages = max(1, math.ceil(n / PAGE))
-    rows: list[Row] = []
+    changes = min(CHANGED, n)
+    round_trips = pages * latency_ms / 1000  # the bound before issue 13
+    update_trips = math.ceil(changes / parallelism) * latency_ms / 1000
+    samples: defaultdict[tuple[str, str], Samples] = defaultdict(Samples)
     with seeded_sandbox(n) as (sandbox, files):
         sandbox.set_latency(latency_ms)
-
-        def plan_once(*extra: str) -> float:
-            wall, code, out = run_cli(["plan", str(files), "--detailed-exitcode", *extra], sandbox.base_url)
-            assert code == 0, out
-            return wall
-
-        plan_wall, plan_requests = counted(sandbox, lambda: median_run(runs, plan_once))
-        rows.append(Row(f"plan, N={n}, 0 changes", plan_wall, pages * latency,
-                        {k: v // runs for k, v in plan_requests.items()}))
         saved = files.parent / "plan.json"  # the CI recipe's plan: saved for apply --plan, fingerprints and all
-        out_wall, out_requests = counted(sandbox, lambda: median_run(runs, lambda: plan_once("--out", str(saved))))
-        rows.append(Row(f"plan --out plan.json, N={n}, 0 changes", out_wall, pages * latency,
-                        {k: v // runs for k, v in out_requests.items()}))
-
+        plan = ["plan", str(files), "--detailed-exitcode"]
         flip = [True]
 
-        def apply_once() -> float:
-            write_files(files, n, CHANGED if flip[0] else 0)  # alternate: every run applies 100 changes
-            flip[0] = not flip[0]
-            wall, code, out = run_cli(["apply", str(files), "--auto-approve", "--parallelism", str(parallelism)],
-                                      sandbox.base_url)
-            assert code == 0, out
+        def run(tree: Tree, args: list[str], base_url: str | None = sandbox.base_url) -> float:
+            wall, code, out = tree.run(args, base_url)
+            assert code == 0, f"{tree.label}: {out}"
             return wall
 
-        changes = min(CHANGED, n)
-        apply_wall, apply_requests = counted(sandbox, lambda: median_run(runs, apply_once))
-        bound = pages * latency + math.ceil(changes / parallelism) * latency
-        rows.append(Row(f"apply, N={n}, {changes} changed", apply_wall, bound,
-                        {k: v // runs for k, v in apply_requests.items()}))
+        def apply(tree: Tree) -> float:
+            write_files(files, n, CHANGED if flip[0] else 0)  # alternate: every run applies 100 changes
+            flip[0] = not flip[0]
+            return run(tree, ["apply", str(files), "--auto-approve", "--parallelism", str(parallelism)])
 
+        for _ in range(runs):
+            for tree in trees:
+                samples["plan", tree.label].add(sandbox, partial(run, tree, plan))
+                samples["validate", tree.label].add(sandbox, partial(run, tree, ["validate", str(files)], None))
+            samples["list", SHARED].add(sandbox, partial(bare_list, sandbox.base_url))
+        for _ in range(runs):
+            for tree in trees:
+                samples["plan --out", tree.label].add(sandbox, partial(run, tree, [*plan, "--out", str(saved)]))
+        listing = statistics.median(samples["list", SHARED].walls)
+        breakdown = bench_breakdown(sandbox, plan, runs, trees, listing)
+        for _ in range(runs):
+            for tree in trees:
+                samples["apply", tree.label].add(sandbox, partial(apply, tree))
+                updates = sandbox.recent_updates(changes)  # those of the apply just run
+                samples["updates", tree.label].add(sandbox, partial(bare_writes, sandbox.origin, updates, parallelism))
         write_files(files, n, CHANGED if flip[0] else 0)
         sdk_wall, sdk_requests = counted(sandbox, lambda: sdk_script(sandbox.base_url, files))
-        rows.append(Row("openai SDK script, same apply work (1 run)", sdk_wall, bound, sdk_requests,
-                        note=f"assistantsync is {sdk_wall / apply_wall:.1f}x faster"))
-    return rows
+
+    labels = [tree.label for tree in trees]
+    median = {key: statistics.median(found.walls) for key, found in samples.items()}
+    plan_bound = {label: listing + median["validate", label] for label in labels}
+    apply_bound = {label: plan_bound[label] + median["updates", label] for label in labels}
+    plan_note = f"target: ratio <= 1.3, exactly {pages} list requests; round trips alone: {round_trips:.3f} s"
+    apply_note = f"target: ratio <= 1.3, {changes} writes; round trips alone: {round_trips + update_trips:.3f} s"
+    faster = ", ".join(f"{label} {sdk_wall / median['apply', label]:.1f}x" for label in labels)
+
+    def per_tree(key: str, name: str, bound: dict[str, float] | None = None, note: str = "") -> list[Row]:
+        return [samples[key, label].row(name, label, bound[label] if bound else None, note) for label in labels]
+
+    return [
+        *per_tree("plan", f"plan, N={n}, 0 changes", plan_bound, plan_note),
+        *per_tree("plan --out", f"plan --out plan.json, N={n}, 0 changes", plan_bound, plan_note),
+        *per_tree("apply", f"apply, N={n}, {changes} changed", apply_bound, apply_note),
+        Row("openai SDK script, same apply work (1 run)", sdk_wall, requests=sdk_requests, tree=SHARED,
+            note=f"assistantsync's apply is faster: {faster} (target: 5x)"),
+        samples["list", SHARED].row(f"bound part: bare httpx loop over the {pages} list pages", SHARED),
+        *per_tree("validate", f"bound part: validate, N={n}"),
+        *per_tree("updates", f"bound part: apply's {changes} POST bodies again, bare httpx, {parallelism} threads"),
+        *breakdown,
+    ]
+
+
+PHASES = {  # what a plan's timeline phases hold
+    "start-up": "spawn to the first line of Python",
+    "to first connection": "imports, and all that comes before the first request",
+    "listing": "first connection to the last byte received; bound: the bare loop",
+    "after the last byte": "the rest of the diff, rendering, exit",
+}
+
+
+def bench_breakdown(sandbox: Sandbox, plan: list[str], runs: int, trees: Sequence[Tree], listing: float) -> list[Row]:
+    """Where plan's wall time goes, from timestamps taken in the CLI's process (Tree.timeline); each phase is
+    a median of its own, so they need not add up to the plan row exactly."""
+    seconds: defaultdict[tuple[str, str], list[float]] = defaultdict(list)
+    for _ in range(runs):
+        for tree in trees:
+            for phase, spent in tree.timeline(plan, sandbox.base_url).items():
+                seconds[phase, tree.label].append(spent)
+            seconds["imports", tree.label].append(tree.import_time(plan, sandbox.base_url))
+    rows = [Row(f"plan breakdown: {phase}", statistics.median(seconds[phase, tree.label]),
+                listing if phase == "listing" else None, note=note, tree=tree.label)
+            for phase, note in PHASES.items() for tree in trees]
+    return rows + [Row("plan breakdown: imports (`-X importtime`, top level, summed)",
+                       statistics.median(seconds["imports", tree.label]), tree=tree.label,
+                       note="a run of its own; the interpreter's start-up imports included") for tree in trees]
 
 
 def bench_engine(n: int, latency_ms: int, runs: int, parallelism: int) -> list[Row]:
@@ -287,25 +353,41 @@ def sdk_script(base_url: str, files: Path) -> float:
     return time.perf_counter() - started
 
 
-def bench_startup(runs: int) -> list[Row]:
-    rows = []
+def bench_startup(runs: int, trees: Sequence[Tree] = (THIS,)) -> list[Row]:
+    """Commands that are mostly start-up, the trees taking turns run by run, and check-jsonschema on the same
+    1,000 files as validate, if installed."""
+    seconds: defaultdict[tuple[str, str], list[float]] = defaultdict(list)
+    checker = "check-jsonschema, the same 1,000 files against schemas/assistant.schema.json"
     with tempfile.TemporaryDirectory() as tmp:
         one = Path(tmp) / "one"
         write_files(one, 1, 0)
         many = Path(tmp) / "many"
         write_files(many, 1000, 0)
-        rows.append(Row("python -c pass (the interpreter's own start-up)", median_run(runs, lambda: timed_process(
-            [sys.executable, "-c", "pass"]))))
-        for name, args in (("assistantsync --version", ["--version"]),
-                           ("validate, 1 file", ["validate", str(one)]),
-                           ("validate, 1,000 files", ["validate", str(many)])):
-            def once(args: list[str] = args) -> float:
-                started = time.perf_counter()
-                done = subprocess.run([sys.executable, "-m", "assistantsync", *args], capture_output=True, cwd=REPO)
-                assert done.returncode == 0, done.stderr
-                return time.perf_counter() - started
-            rows.append(Row(name, median_run(runs, once)))
-    return rows
+        commands = {"assistantsync --version": ["--version"], "validate, 1 file": ["validate", str(one)],
+                    "validate, 1,000 files": ["validate", str(many)]}
+        for _ in range(runs):
+            seconds["python -c pass (the interpreter's own start-up)", SHARED].append(
+                timed_process([sys.executable, "-c", "pass"]))
+            for tree in trees:
+                for name, args in commands.items():
+                    wall, code, out = tree.run(args)
+                    assert code == 0, f"{tree.label}: {out}"
+                    seconds[name, tree.label].append(wall)
+            checked = check_jsonschema(REPO / "schemas" / "assistant.schema.json", sorted(many.glob("*.yaml")))
+            if checked is not None:
+                seconds[checker, SHARED].append(checked)
+    medians = {key: statistics.median(walls) for key, walls in seconds.items()}
+    if (checker, SHARED) not in medians:
+        print("check-jsonschema is not installed (pip install check-jsonschema): its row is left out", file=sys.stderr)
+
+    def note(name: str, tree: str) -> str:
+        if name == "assistantsync --version":
+            return "target: 150 ms"
+        if name == "validate, 1,000 files" and (checker, SHARED) in medians:
+            return f"{medians[checker, SHARED] / medians[name, tree]:.1f}x faster than check-jsonschema (target: 3x)"
+        return ""
+
+    return [Row(name, wall, tree=tree, note=note(name, tree)) for (name, tree), wall in medians.items()]
 
 
 def timed_process(command: list[str]) -> float:
@@ -346,51 +428,34 @@ def bench_diff_cpu(count: int = 1000) -> list[Row]:
     return rows
 
 
-def bench_memory(n: int) -> list[Row]:
+def bench_memory(n: int, runs: int, trees: Sequence[Tree] = (THIS,)) -> list[Row]:
+    """Peak memory (and wall time) of plan at N, no latency, the trees taking turns run by run."""
+    measured: defaultdict[str, list[tuple[float, float]]] = defaultdict(list)
     with seeded_sandbox(n) as (sandbox, files):
-        env = {**os.environ, "OPENAI_API_KEY": FAKE_KEY, "CI": "true"}
-        started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "assistantsync", "plan", str(files), "--provider", "openai",
-                                    "--base-url", sandbox.base_url], stdout=subprocess.DEVNULL, env=env, cwd=REPO)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        assert os.waitstatus_to_exitcode(status) == 0
-    return [Row(f"plan, N={n:,}: peak memory {usage.ru_maxrss / 1024:.0f} MB", wall,
-                note=f"{usage.ru_maxrss / 1024:.0f} MB")]
+        for _ in range(runs):
+            for tree in trees:
+                measured[tree.label].append(tree.peak_memory(["plan", str(files)], sandbox.base_url))
+    rows = [Row(f"plan, N={n:,}: peak memory", statistics.median(peak for _, peak in measured[tree.label]),
+                unit="MB", tree=tree.label, note="target: 250 MB") for tree in trees]
+    return rows + [Row(f"plan, N={n:,}, no latency", statistics.median(wall for wall, _ in measured[tree.label]),
+                       tree=tree.label) for tree in trees]
 
 
-def to_markdown(rows: Sequence[Row], latency_ms: int, runs: int) -> str:
-    lines = [
-        "# Benchmarks", "",
-        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()} ({platform.machine()}); "
-        f"sandbox latency {latency_ms} ms per request; medians of {runs} runs (the SDK script: 1 run).",
-        "Produced by `python benchmarks/bench_sync.py`; the CLI rows' wall times include its own start-up.", "",
-        "| What | Wall (s) | Lower bound (s) | Ratio | Requests | Note |",
-        "| --- | ---: | ---: | ---: | --- | --- |",
-    ]
-    for row in rows:
-        bound = f"{row.bound:.3f}" if row.bound else ""
-        ratio = f"{row.ratio:.2f}" if row.ratio else ""
-        requests = ", ".join(f"{route}: {count}" for route, count in row.requests.items())
-        wall = f"{row.wall * 1000:.3f} ms" if row.wall < 0.01 else f"{row.wall:.3f}"
-        lines.append(f"| {row.name} | {wall} | {bound} | {ratio} | {requests} | {row.note} |")
-    return "\n".join(lines) + "\n"
-
-
-HAND_WRITTEN = "<!-- Written by hand from here on; bench_sync.py rewrites only the table above. -->"
-
-
-def hand_written(path: Path) -> str:
-    """What follows the table in `path` (analysis written by hand), kept when the table is refreshed."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    return "\n" + text[text.index(HAND_WRITTEN):] if HAND_WRITTEN in text else ""
-
-
-def ensure_bytecode() -> None:
-    """Compile the package's bytecode first, as `pip install` does for a wheel (and a first run does for an
-    editable install): where PYTHONDONTWRITEBYTECODE is set, as on the machine of BENCHMARKS.md, every run
-    would otherwise compile each module it imports again (some 45 ms of a plan)."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "assistantsync")], check=True)
+def preface(trees: Sequence[Tree]) -> list[str]:
+    """What the table's columns are, in compare mode."""
+    if len(trees) == 1:
+        return []
+    head = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "assistantsync"],
+                           capture_output=True, text=True).stdout.strip()
+    described = ", ".join(f"{tree.label} = {tree.root}" for tree in trees)
+    first, second = (tree.label for tree in trees)
+    return ["", f"Code trees: {described} (at {head.stdout.strip()}{', with uncommitted changes' if dirty else ''}). "
+            "Each CLI row runs the trees in turn, run by run, against the same sandbox; each tree's CLI runs from "
+            "its root with the root first on PYTHONPATH, both trees alike. Rows measured once for both (bare "
+            "loops, the SDK script, check-jsonschema, python -c pass) show the same number twice. The in-process "
+            f"rows (engine, diff CPU) call this checkout's internal functions: {NOW} only. {first} / {second}: "
+            f"above 1, {second} is faster."]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -400,16 +465,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--parallelism", type=int, default=8)
     parser.add_argument("--memory-n", type=int, default=10_000)
+    parser.add_argument("--compare", type=Path, metavar="DIR",
+                        help="another checkout (e.g. `git worktree add DIR 15b9e3a`): its CLI is measured too")
+    parser.add_argument("--compare-label", help="its column's name (default: DIR's name)")
     parser.add_argument("--no-write", action="store_true", help="print the table; leave BENCHMARKS.md alone")
     args = parser.parse_args(argv)
-    ensure_bytecode()
-    rows = bench_plan_apply(args.n, args.latency_ms, args.runs, args.parallelism)
+    trees = [THIS]
+    if args.compare:
+        trees.insert(0, Tree(args.compare_label or args.compare.name, args.compare.resolve()))
+    for tree in trees:
+        tree.prepare()
+    rows = bench_plan_apply(args.n, args.latency_ms, args.runs, args.parallelism, trees)
     rows += bench_engine(args.n, args.latency_ms, args.runs, args.parallelism)
-    rows += bench_startup(args.runs)
+    rows += bench_startup(args.runs, trees)
     rows += bench_diff_cpu()
     if args.memory_n:
-        rows += bench_memory(args.memory_n)
-    table = to_markdown(rows, args.latency_ms, args.runs)
+        rows += bench_memory(args.memory_n, args.runs, trees)
+    table = to_markdown(rows, args.latency_ms, args.runs, [tree.label for tree in trees], preface(trees))
     print(table)
     if not args.no_write:
         (REPO / "BENCHMARKS.md").write_text(table + hand_written(REPO / "BENCHMARKS.md"), encoding="utf-8")
