@@ -20,15 +20,11 @@ import yaml
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
 from assistantsync.schema.generate import ITEM_PATH, load_spec
+from assistantsync.schema.subschemas import holds_schemas, map_subschemas
 
 HEADER = ("# Structure-only extract of an OpenAPI spec: the Assistants paths and the schemas they reach, no prose.\n"
           "# Made by `python -m assistantsync.schema.extract`; source and commit in spec/README.md.\n")
 _PROSE = {"description", "summary", "title", "example", "examples", "externalDocs", "$comment"}
-# Where a schema holds other schemas; every other keyword's value is data and is copied as it is.
-_SCHEMA_MAPS = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
-_SCHEMA_LISTS = {"allOf", "anyOf", "oneOf", "prefixItems"}
-_SCHEMA_VALUES = {"items", "additionalProperties", "not", "if", "then", "else", "propertyNames", "contains",
-                  "unevaluatedProperties", "unevaluatedItems", "contentSchema"}
 
 
 class _Extractor:
@@ -58,14 +54,7 @@ class _Extractor:
         for key, value in node.items():
             if key in _PROSE or str(key).startswith("x-"):
                 continue
-            if key in _SCHEMA_MAPS:
-                out[key] = {name: self.schema(sub) for name, sub in value.items()}
-            elif key in _SCHEMA_LISTS:
-                out[key] = [self.schema(sub) for sub in value]
-            elif key in _SCHEMA_VALUES:
-                out[key] = self.schema(value)
-            else:
-                out[key] = copy.deepcopy(value)
+            out[key] = map_subschemas(key, value, self.schema) if holds_schemas(key) else copy.deepcopy(value)
             if key == "$ref":
                 self.refs.append(value)
             elif key == "discriminator":

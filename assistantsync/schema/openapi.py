@@ -13,12 +13,10 @@ from typing import Any
 
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
+from assistantsync.schema.subschemas import SCHEMA_MAPS, holds_schemas, map_subschemas
 
 # Spec prose, labels and vendor keys never reach our files; `format: unixtime` is not a JSON Schema format.
 _DROPPED = {"description", "title", "example", "examples", "deprecated", "externalDocs", "xml"}
-_SCHEMA_MAPS = {"properties", "patternProperties", "$defs", "dependentSchemas"}
-_SCHEMA_LISTS = {"allOf", "prefixItems"}
-_SCHEMA_VALUES = {"items", "additionalProperties", "not", "if", "then", "else", "propertyNames", "contains"}
 _UNIONS = ("oneOf", "anyOf")
 # Keywords that only constrain instances of one type, so they can share a schema with other types.
 _OWN_KEYWORDS = {
@@ -77,15 +75,13 @@ class Converter:
             return {"allOf": [target, self.schema(node)]} if node else target  # 3.1: siblings apply too
         out: JsonObject = {}
         for key, value in node.items():
-            if key in _SCHEMA_MAPS:
-                out[key] = {name: self.schema(sub) for name, sub in value.items()}
-            elif key in _SCHEMA_LISTS:
-                out[key] = [self.schema(sub) for sub in value]
-            elif key in _SCHEMA_VALUES:
-                out[key] = self.schema(value)
+            if key in _UNIONS:
+                continue  # below: rewritten as one type-keyed schema where it can be
+            if holds_schemas(key):
+                out[key] = map_subschemas(key, value, self.schema)
             elif key == "enum" and isinstance(value, list) and len(value) == 1:
                 out["const"] = copy.deepcopy(value[0])  # e.g. OpenAI's x-stainless-const enums
-            elif key not in _UNIONS:
+            else:
                 out[key] = copy.deepcopy(value)
         for key in _UNIONS:
             if key in node:
@@ -214,7 +210,7 @@ def close(schema: Any) -> None:
     if "properties" in schema and "additionalProperties" not in schema and "allOf" not in schema:
         schema["additionalProperties"] = False
     for key, value in schema.items():
-        if key in _SCHEMA_MAPS:
+        if key in SCHEMA_MAPS:
             close(list(value.values()))
-        elif key in _SCHEMA_LISTS | _SCHEMA_VALUES | set(_UNIONS) and key != "if":
+        elif holds_schemas(key) and key != "if":
             close(value)
