@@ -6,11 +6,11 @@ import json
 import re
 import shlex
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers.assistant_samples import REALISTIC_ASSISTANT, file_search_tool
 from helpers.paths import REPO
 from jsonschema import Draft202012Validator
 
@@ -26,28 +26,6 @@ CREATE, DELETE = "create-assistant-request.schema.json", "delete-assistant-respo
 SCHEMA_NAMES = sorted(["assistant-object.schema.json", "assistant.schema.json", CREATE, DELETE,
                        "list-assistants-response.schema.json", "modify-assistant-request.schema.json"])
 M = {"model": "gpt-4o"}
-
-
-def _file_search(**options: object) -> dict[str, Any]:
-    return {"type": "file_search", "file_search": options}
-
-
-REALISTIC_ASSISTANT: dict[str, Any] = {
-    "key": "hr-helper",
-    "model": "gpt-4o",
-    "name": "HR Helper",
-    "instructions": "Answer questions about company policy. Cite the policy document.",
-    "tools": [
-        _file_search(max_num_results=10),
-        {"type": "function", "function": {
-            "name": "get_leave_balance", "description": "Days of leave left for an employee.",
-            "parameters": {"type": "object", "properties": {"employee_id": {"type": "string"}},
-                           "required": ["employee_id"]}}},
-    ],
-    "tool_resources": {"file_search": {"vector_store_ids": ["vs_policies"]}},
-    "metadata": {"team": "people-ops", "owner": "alice"},
-    "temperature": 0.2,
-}
 
 
 def _walk(node: object) -> list[tuple[str, object]]:
@@ -162,14 +140,14 @@ def test_portkey_spec_generates_usable_schemas(tmp_path: Path) -> None:
     assert errors(**REALISTIC_ASSISTANT) == []
     assert errors(response_format=None, metadata=None) == []  # `nullable` beside a $ref is honoured
     assert errors(response_format="none") == []  # Portkey also allows "none"
-    assert errors(tools=[_file_search(max_results=5)]) == [("tools.0.file_search", "additionalProperties")]
+    assert errors(tools=[file_search_tool(max_results=5)]) == [("tools.0.file_search", "additionalProperties")]
     assert errors(temprature=1) == [("", "additionalProperties")]
     assert errors(metadata={"assistantsync_key": "x"}) == [("metadata", "not")]
     assert errors(metadata={"n": 1}) == [("metadata.n", "type")]
     # What Portkey lacks (spec-notes §14): the json_schema format, reasoning_effort, ranking_options.
     assert errors(response_format={"type": "json_schema"}) == [("response_format.type", "enum")]
     assert errors(reasoning_effort="low") == [("", "additionalProperties")]
-    ranking = _file_search(ranking_options={"score_threshold": 0.5})
+    ranking = file_search_tool(ranking_options={"score_threshold": 0.5})
     assert errors(tools=[ranking]) == [("tools.0.file_search", "additionalProperties")]
 
 

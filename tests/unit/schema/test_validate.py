@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.assistant_samples import REALISTIC_ASSISTANT, file_search_tool, function_tool
 from helpers.paths import REPO
 from jsonschema import Draft202012Validator
 
@@ -30,37 +31,12 @@ M = {"model": "gpt-4o"}
 CODE = {"type": "code_interpreter"}
 
 
-def _file_search(**options: object) -> dict[str, Any]:
-    return {"type": "file_search", "file_search": options}
-
-
-def _function(**function: object) -> dict[str, Any]:
-    return {"type": "function", "function": function}
-
-
 def _stores(**file_search: object) -> dict[str, Any]:
     return {"tool_resources": {"file_search": file_search}}
 
 
 def _json_schema(**json_schema: object) -> dict[str, Any]:
     return {"response_format": {"type": "json_schema", "json_schema": json_schema}}
-
-
-REALISTIC_ASSISTANT: dict[str, Any] = {
-    "key": "hr-helper",
-    "model": "gpt-4o",
-    "name": "HR Helper",
-    "instructions": "Answer questions about company policy. Cite the policy document.",
-    "tools": [
-        _file_search(max_num_results=10),
-        _function(name="get_leave_balance", description="Days of leave left for an employee.", parameters={
-            "type": "object", "properties": {"employee_id": {"type": "string"}},
-            "required": ["employee_id"]}),
-    ],
-    "tool_resources": {"file_search": {"vector_store_ids": ["vs_policies"]}},
-    "metadata": {"team": "people-ops", "owner": "alice"},
-    "temperature": 0.2,
-}
 
 
 # --- the committed files -----------------------------------------------------------------------------
@@ -100,14 +76,14 @@ def test_importing_schema_does_not_import_jsonschema_or_the_generator() -> None:
     M,
     REALISTIC_ASSISTANT,
     {**M, "key": "a.b_c-1", "id": "asst_abc123", "instructions_file": "prompts/hr.md",
-     "tools": [CODE, _function(name="f", parameters_file="f.json", strict=True)],
+     "tools": [CODE, function_tool(name="f", parameters_file="f.json", strict=True)],
      "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]},
                         "file_search": {"vector_store_ids": []}}},
     {**M, "name": None, "description": None, "instructions": None, "tool_resources": None, "metadata": None,
      "temperature": None, "top_p": None, "response_format": None, "reasoning_effort": None},
     {**M, "response_format": "auto", "reasoning_effort": "high", "top_p": 1, "temperature": 2},
     {**M, **_json_schema(name="answer", schema={"type": "object"}, strict=True)},
-    {**M, "tools": [_file_search(ranking_options={"ranker": "default_2024_08_21", "score_threshold": 0.0})]},
+    {**M, "tools": [file_search_tool(ranking_options={"ranker": "default_2024_08_21", "score_threshold": 0.0})]},
     {**M, "metadata": {f"k{i}": "v" * 512 for i in range(14)}},
     {**M, "tools": [CODE] * 128},
     {"model": "my-org:ft-gpt-4o:2024"},
@@ -122,7 +98,7 @@ def _case(case_id: str, data: object, *issues: tuple[tuple[str | int, ...], str]
 
 
 FILE_FORMAT_CASES = [
-    _case("file-search-typo", {**M, "tools": [_file_search(max_results=5)]},
+    _case("file-search-typo", {**M, "tools": [file_search_tool(max_results=5)]},
           (("tools", 0, "file_search", "max_results"),
            "unknown field 'max_results' (allowed: max_num_results, ranking_options)")),
     _case("vector-stores-helper", {**M, **_stores(vector_stores=[{"file_ids": ["file-1"]}])},
@@ -140,13 +116,13 @@ FILE_FORMAT_CASES = [
           (("metadata", "note"), "must be at most 512 characters long, not 513")),
     _case("metadata-integer-value", {**M, "metadata": {"count": 3}},
           (("metadata", "count"), "must be a string, not an integer")),
-    _case("function-name-space", {**M, "tools": [CODE, _function(name="get weather")]},
+    _case("function-name-space", {**M, "tools": [CODE, function_tool(name="get weather")]},
           (("tools", 1, "function", "name"), NAME_HINT)),
-    _case("function-name-65", {**M, "tools": [_function(name="f" * 65)]},
+    _case("function-name-65", {**M, "tools": [function_tool(name="f" * 65)]},
           (("tools", 0, "function", "name"), NAME_HINT)),
-    _case("max-num-results-51", {**M, "tools": [_file_search(max_num_results=51)]},
+    _case("max-num-results-51", {**M, "tools": [file_search_tool(max_num_results=51)]},
           (("tools", 0, "file_search", "max_num_results"), "must be at most 50")),
-    _case("max-num-results-0", {**M, "tools": [_file_search(max_num_results=0)]},
+    _case("max-num-results-0", {**M, "tools": [file_search_tool(max_num_results=0)]},
           (("tools", 0, "file_search", "max_num_results"), "must be at least 1")),
     _case("two-vector-store-ids", {**M, **_stores(vector_store_ids=["vs_1", "vs_2"])},
           (("tool_resources", "file_search", "vector_store_ids"), "must have at most 1 item, not 2")),
@@ -156,7 +132,7 @@ FILE_FORMAT_CASES = [
     _case("instructions-and-file", {**M, "instructions": "Be brief.", "instructions_file": "prompt.md"},
           (("instructions_file",), "instructions and instructions_file are mutually exclusive: keep one")),
     _case("parameters-and-file",
-          {**M, "tools": [_function(name="f", parameters={}, parameters_file="f.json")]},
+          {**M, "tools": [function_tool(name="f", parameters={}, parameters_file="f.json")]},
           (("tools", 0, "function", "parameters_file"),
            "parameters and parameters_file are mutually exclusive: keep one")),
     _case("key-pattern", {**M, "key": "HR Helper"}, (("key",), KEY_HINT)),
@@ -197,7 +173,7 @@ FILE_FORMAT_CASES = [
     _case("code-interpreter-extra", {**M, "tools": [{**CODE, "file_ids": []}]},
           (("tools", 0, "file_ids"), "unknown field 'file_ids' (allowed: type)")),
     _case("tools-string", {**M, "tools": "code_interpreter"}, (("tools",), "must be a list, not a string")),
-    _case("ranking-without-threshold", {**M, "tools": [_file_search(ranking_options={"ranker": "auto"})]},
+    _case("ranking-without-threshold", {**M, "tools": [file_search_tool(ranking_options={"ranker": "auto"})]},
           (("tools", 0, "file_search", "ranking_options"), "required field 'score_threshold' is missing")),
     _case("file-search-empty", {**M, **_stores()},
           (("tool_resources", "file_search"), "required field 'vector_store_ids' is missing")),
@@ -220,7 +196,7 @@ def test_invalid_assistant_gets_one_clear_issue_per_mistake(
 
 
 def test_every_issue_is_reported_sorted_by_path() -> None:
-    tools = [CODE] * 2 + [_function(name="a b")] + [CODE] * 7 + [_file_search(max_num_results=99)]
+    tools = [CODE] * 2 + [function_tool(name="a b")] + [CODE] * 7 + [file_search_tool(max_num_results=99)]
     data = {**M, "tools": tools, "temperature": 9, "metadata": {"assistantsync_key": "x"}}
     assert [str(issue) for issue in validate_assistant(data)] == [
         "metadata.assistantsync_key: 'assistantsync_key' is reserved for assistantsync",
@@ -240,7 +216,7 @@ ASSISTANT_OBJECT: dict[str, Any] = {  # as the spec's example and captured respo
     "description": None,
     "model": "gpt-4o",
     "instructions": "You are a personal math tutor.",
-    "tools": [CODE, _file_search(ranking_options={"ranker": "default_2024_08_21", "score_threshold": 0.0})],
+    "tools": [CODE, file_search_tool(ranking_options={"ranker": "default_2024_08_21", "score_threshold": 0.0})],
     "tool_resources": {"code_interpreter": {"file_ids": []}, "file_search": {"vector_store_ids": []}},
     "metadata": {},
     "top_p": 1.0,
@@ -290,7 +266,7 @@ WIRE_CASES = [
            "required field 'static' is missing")),
     _case("create-17-pairs", (CREATE, {**M, "metadata": {f"k{i:02}": "v" for i in range(17)}}),
           (("metadata",), "must have at most 16 pairs, not 17")),
-    _case("create-function-name", (CREATE, {**M, "tools": [_function(name="a b")]}),
+    _case("create-function-name", (CREATE, {**M, "tools": [function_tool(name="a b")]}),
           (("tools", 0, "function", "name"), NAME_HINT)),
     _case("object-missing-field",
           (ASSISTANT, {k: v for k, v in ASSISTANT_OBJECT.items() if k != "description"}),
