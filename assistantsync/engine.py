@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 
 from assistantsync.apply.execute import Outcome, apply_plan, stale_reasons
 from assistantsync.errors import AssistantSyncError, OtherTarget, PlanHasErrors, StalePlan
-from assistantsync.files.desired import DesiredAssistant
+from assistantsync.files.desired import DesiredResource
 from assistantsync.json_value import JsonObject
 from assistantsync.plan.changes import Plan, PlanBuilder
 
 if TYPE_CHECKING:
-    from assistantsync.api.client import AssistantsClient
+    from assistantsync.api.client import ResourceClient
 
 
-def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, *, strict: bool,
+def plan_desired(desired: Sequence[DesiredResource], client: ResourceClient, *, strict: bool,
                  prune: bool) -> Plan:
     """Fetch everything live of the client's kind (one paginated list) and diff it with the validated files."""
     kind = client.kind
@@ -39,7 +39,7 @@ def plan_desired(desired: Sequence[DesiredAssistant], client: AssistantsClient, 
     return dataclasses.replace(builder.finish(live), target=client.settings.target)
 
 
-def _live_now(plan: Plan, client: AssistantsClient) -> list[JsonObject]:
+def _live_now(plan: Plan, client: ResourceClient) -> list[JsonObject]:
     """The current live objects the plan touches; the whole list when it gives out identity keys (create,
     adopt), since another resource may have claimed one of those keys since the plan was made."""
     if any(change.action in ("create", "adopt") for change in plan.pending):
@@ -57,7 +57,7 @@ def _live_now(plan: Plan, client: AssistantsClient) -> list[JsonObject]:
 
 def apply_checked(
     plan: Plan,
-    client: AssistantsClient,
+    client: ResourceClient,
     *,
     saved: bool,
     stop: threading.Event | None = None,

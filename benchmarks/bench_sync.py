@@ -399,14 +399,14 @@ def timed_process(command: list[str]) -> float:
 def bench_diff_cpu(count: int = 1000) -> list[Row]:
     sys.path.insert(0, str(REPO))
     from assistantsync.errors import Location
-    from assistantsync.files.desired import DesiredAssistant
+    from assistantsync.files.desired import DesiredResource
     from assistantsync.kinds.assistant import ASSISTANT
     from assistantsync.plan.changes import make_plan, plan_resource
     from assistantsync.plan.reserved import IDENTITY_KEY
 
     document = json.loads(assistant_yaml(0, False))
     key = document.pop("key")
-    desired = DesiredAssistant(key, None, Location("bot.yaml", 1, 1), document)
+    desired = DesiredResource(key, None, Location("bot.yaml", 1, 1), document)
     live = {"id": "asst_1", "object": "assistant", "created_at": 1, "description": None,
             "top_p": 1.0, "response_format": "auto", "tool_resources": {}, **document,
             "metadata": {**document["metadata"], IDENTITY_KEY: key}}

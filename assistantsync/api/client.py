@@ -1,4 +1,4 @@
-"""AssistantsClient: the five calls on one kind's collection over one httpx.Client, with retries that never
+"""ResourceClient: the five calls on one kind's collection over one httpx.Client, with retries that never
 duplicate a create.
 
 The only module that sends requests and the only one that sees httpx exceptions: they become ApiError
@@ -28,7 +28,7 @@ from assistantsync.kinds.kind import ResourceKind
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["AmbiguousWriteError", "ApiError", "AssistantsClient", "FindExisting", "RetryInterrupted"]
+__all__ = ["AmbiguousWriteError", "ApiError", "ResourceClient", "FindExisting", "RetryInterrupted"]
 
 PAGE_SIZE = 100  # the API's maximum `limit`
 LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan
@@ -47,7 +47,7 @@ def create_still_running(kind: ResourceKind) -> str:
 FindExisting = Callable[[], "JsonObject | None"]
 
 
-class AssistantsClient:
+class ResourceClient:
     """GET/POST/DELETE on the collection of one kind (`kind.collection_path`), with paging, bounded parallel
     reads and safe retries."""
 
@@ -74,7 +74,7 @@ class AssistantsClient:
     def close(self) -> None:
         self._transfer.close()
 
-    def __enter__(self) -> AssistantsClient:
+    def __enter__(self) -> ResourceClient:
         return self
 
     def __exit__(

@@ -16,7 +16,7 @@ from assistantsync.api.providers import resolve_connection
 from assistantsync.api.redaction import remember_secrets
 
 if TYPE_CHECKING:
-    from assistantsync.api.client import AssistantsClient
+    from assistantsync.api.client import ResourceClient
 
 
 def build_client(
@@ -31,7 +31,7 @@ def build_client(
     sandbox_state: Path,
     verbose: bool,
     env: Mapping[str, str] = os.environ,
-) -> AssistantsClient:
+) -> ResourceClient:
     """A client for the chosen provider; raises MissingCredentials (naming the variables) before any request.
 
     `verbose` logs each request and response to stderr, credentials masked.
@@ -48,10 +48,10 @@ def build_client(
         sandbox_state=sandbox_state,
     )
     remember_secrets(settings.secrets)  # for the traceback of a crash (cli.main), which no client scrubs
-    from assistantsync.api.client import AssistantsClient  # httpx: only once the options are known to be usable
+    from assistantsync.api.client import ResourceClient  # httpx: only once the options are known to be usable
     from assistantsync.kinds.assistant import ASSISTANT
 
-    return AssistantsClient(settings, kind=ASSISTANT, transport=transport, log=_to_stderr if verbose else None)
+    return ResourceClient(settings, kind=ASSISTANT, transport=transport, log=_to_stderr if verbose else None)
 
 
 def _to_stderr(line: str) -> None:

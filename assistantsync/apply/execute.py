@@ -22,7 +22,7 @@ from assistantsync.plan.record import canonical_json
 from assistantsync.plan.reserved import RESERVED_METADATA_KEYS, canonical, live_metadata
 
 if TYPE_CHECKING:
-    from assistantsync.api.client import AssistantsClient, RetryInterrupted
+    from assistantsync.api.client import ResourceClient, RetryInterrupted
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def interrupted_message(error: RetryInterrupted) -> str:
     return f"{NOT_APPLIED} before a retry: {error.cause.message}"
 
 
-def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[str], JsonObject | None],
+def _execute(change: Change, client: ResourceClient, find_existing: Callable[[str], JsonObject | None],
              stop: threading.Event) -> Outcome:
     from assistantsync.api.client import RetryInterrupted
 
@@ -153,7 +153,7 @@ def _execute(change: Change, client: AssistantsClient, find_existing: Callable[[
 
 def apply_plan(
     plan: Plan,
-    client: AssistantsClient,
+    client: ResourceClient,
     *,
     stop: threading.Event | None = None,
     on_done: Callable[[Outcome], None] | None = None,

@@ -9,14 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistantsync.errors import Location, Problem, ValidationFailed
-from assistantsync.files.documents import DesiredAssistant, FileResult, read_files
+from assistantsync.files.documents import DesiredResource, FileResult, read_files
 from assistantsync.files.sources import find_sources
 from assistantsync.safe_text import shown
 
-__all__ = ["DesiredAssistant", "load_desired"]
+__all__ = ["DesiredResource", "load_desired"]
 
 
-def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[DesiredAssistant]:
+def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[DesiredResource]:
     """The assistants declared under `paths`, sorted by key; raises ValidationFailed with every problem found."""
     sources, problems = find_sources(paths, root)
     files = read_files(sources)

@@ -1,5 +1,5 @@
 """Each YAML file on its own: load it, resolve its references, check every document and make it a
-DesiredAssistant.
+DesiredResource.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ _RENAMED = {"instructions_file": "instructions"}  # top-level references and the
 
 
 @dataclass(frozen=True)
-class DesiredAssistant:
-    """One assistant as the files declare it; `fields` holds only the API fields the document declares."""
+class DesiredResource:
+    """One resource as its file declares it; `fields` holds only the API fields the document declares."""
 
     key: str
     id: str | None
@@ -61,7 +61,7 @@ class FileResult:
     files need of it."""
 
     source: SourceFile
-    assistants: Sequence[tuple[DesiredAssistant, Location, Location]]  # each with where its key and id are
+    assistants: Sequence[tuple[DesiredResource, Location, Location]]  # each with where its key and id are
     problems: Sequence[Problem]  # of the file and of each of its documents
     parameter_files: frozenset[Path]  # where its function tools' parameters_file references point
     has_model: bool  # some document declares a model
@@ -100,8 +100,8 @@ def _read(source: SourceFile, reading: Reading) -> FileResult:
                  has_model=any("model" in document.data for document in documents))
 
 
-def _check(entry: _Entry, problems: list[Problem]) -> DesiredAssistant:
-    """The document as a DesiredAssistant, reporting its schema, reference and key problems on the way."""
+def _check(entry: _Entry, problems: list[Problem]) -> DesiredResource:
+    """The document as a DesiredResource, reporting its schema, reference and key problems on the way."""
     document, data = entry.document, entry.document.data
     problems.extend(Problem(document.locate(issue.path), format_path(issue.path), issue.message)
                     for issue in validate_assistant(data))
@@ -112,7 +112,7 @@ def _check(entry: _Entry, problems: list[Problem]) -> DesiredAssistant:
     sources = FieldSources(document.start.path, ((_RENAMED.get(name, name), at.line, at.column)
                                                  for name in data if name not in FILE_ONLY_FIELDS
                                                  for at in [document.locate((name,))]))
-    return DesiredAssistant(key, pinned if isinstance(pinned, str) else None, document.start, fields, sources)
+    return DesiredResource(key, pinned if isinstance(pinned, str) else None, document.start, fields, sources)
 
 
 def _key(entry: _Entry, problems: list[Problem]) -> str:

@@ -17,7 +17,7 @@ from assistantsync.api.errors import ApiError
 from assistantsync.errors import AssistantSyncError, ValidationFailed
 
 if TYPE_CHECKING:
-    from assistantsync.api.client import AssistantsClient
+    from assistantsync.api.client import ResourceClient
     from assistantsync.importer.convert import ImportedFile
     from assistantsync.json_value import JsonObject
 
@@ -30,7 +30,7 @@ class Imported:
     conflicts: tuple[str, ...]
 
 
-def fetch_live(client: AssistantsClient, ids: Sequence[str] | None) -> list[JsonObject]:
+def fetch_live(client: ResourceClient, ids: Sequence[str] | None) -> list[JsonObject]:
     """Every assistant these credentials can see (ids None), else those with these ids in the order given."""
     return client.list_all() if ids is None else _fetch(client, ids)
 
@@ -60,7 +60,7 @@ def problems_left(out_dir: Path) -> str | None:
     return None
 
 
-def _fetch(client: AssistantsClient, ids: Sequence[str]) -> list[JsonObject]:
+def _fetch(client: ResourceClient, ids: Sequence[str]) -> list[JsonObject]:
     """The assistants with these ids, in the order given; every missing id is reported at once."""
     found = client.get_many(ids)
     errors = [result for result in found.values() if isinstance(result, ApiError)]

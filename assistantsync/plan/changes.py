@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from assistantsync.files.desired import DesiredAssistant
+from assistantsync.files.desired import DesiredResource
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.fingerprint import Fingerprint, fingerprint
@@ -103,7 +103,7 @@ def _render_path(parts: Sequence[Any]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
-def _managed(kind: ResourceKind, desired: DesiredAssistant, strict: bool) -> JsonObject:
+def _managed(kind: ResourceKind, desired: DesiredResource, strict: bool) -> JsonObject:
     """The fields this file manages: those it declares (with --strict, every field, as its default)."""
     return {**kind.defaults, **desired.fields} if strict else dict(desired.fields)
 
@@ -113,7 +113,7 @@ def _metadata_body(kind: ResourceKind, key: str, user: Any, wanted: Mapping[str,
     return {**(user if isinstance(user, dict) else {}), IDENTITY_KEY: key, STATE_KEY: record}
 
 
-def _create(kind: ResourceKind, desired: DesiredAssistant, managed: JsonObject, wanted: Mapping[str, Any]) -> Change:
+def _create(kind: ResourceKind, desired: DesiredResource, managed: JsonObject, wanted: Mapping[str, Any]) -> Change:
     metadata = kind.metadata_field
     body = {**managed, metadata: _metadata_body(kind, desired.key, user_metadata(managed.get(metadata)), wanted)}
     # A create shows what the file declares, as it will be sent (no canonical defaults filled in).
@@ -142,7 +142,7 @@ def _field_changes(kind: ResourceKind, wanted: Mapping[str, Any], live: JsonObje
 
 
 def plan_resource(
-    kind: ResourceKind, desired: DesiredAssistant, live: JsonObject | None, strict: bool = False
+    kind: ResourceKind, desired: DesiredResource, live: JsonObject | None, strict: bool = False
 ) -> Change | str:
     """The change for one file and its live match, or the reason it cannot be planned."""
     managed = _managed(kind, desired, strict)
@@ -166,7 +166,7 @@ def plan_resource(
 
 
 def make_plan(
-    kind: ResourceKind, desired: Sequence[DesiredAssistant], live: Sequence[JsonObject], *, strict: bool = False,
+    kind: ResourceKind, desired: Sequence[DesiredResource], live: Sequence[JsonObject], *, strict: bool = False,
     prune: bool = False,
 ) -> Plan:
     """Match files to live resources of `kind` and compute every change, sorted by key."""
@@ -184,7 +184,7 @@ class PlanBuilder:
     every page, on some, or never.
     """
 
-    def __init__(self, kind: ResourceKind, desired: Sequence[DesiredAssistant], *, strict: bool = False,
+    def __init__(self, kind: ResourceKind, desired: Sequence[DesiredResource], *, strict: bool = False,
                  prune: bool = False) -> None:
         self._kind, self._desired, self._strict, self._prune = kind, desired, strict, prune
         self._pinned = {want.id: want for want in desired if want.id}

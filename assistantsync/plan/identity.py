@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistantsync.files.desired import DesiredAssistant
+from assistantsync.files.desired import DesiredResource
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.reserved import IDENTITY_KEY, live_metadata
@@ -21,7 +21,7 @@ from assistantsync.safe_text import join_words
 class Match:
     """A file's resource and the live object it corresponds to (None: to be created)."""
 
-    desired: DesiredAssistant
+    desired: DesiredResource
     live: JsonObject | None
 
 
@@ -57,7 +57,7 @@ def _duplicate_claims(kind: ResourceKind, key: str, ids: list[str]) -> str:
 
 
 def _match_one(
-    kind: ResourceKind, want: DesiredAssistant, claims: dict[str, list[JsonObject]], by_id: dict[str, JsonObject],
+    kind: ResourceKind, want: DesiredResource, claims: dict[str, list[JsonObject]], by_id: dict[str, JsonObject],
     pinned_ids: set[str], desired_keys: set[str],
 ) -> Match | str:
     """The match for one file, or the reason it cannot be planned."""
@@ -82,7 +82,7 @@ def _match_one(
     return Match(want, found)
 
 
-def match_resources(kind: ResourceKind, desired: Sequence[DesiredAssistant], live: Sequence[JsonObject]) -> Matching:
+def match_resources(kind: ResourceKind, desired: Sequence[DesiredResource], live: Sequence[JsonObject]) -> Matching:
     """Pair files with live resources; every ambiguity is an error for that key, never a guess."""
     by_id = {str(item["id"]): item for item in live}
     claims = claims_by_key(kind, live)

@@ -1,4 +1,4 @@
-"""The real AssistantsClient against `assistantsync sandbox serve` over loopback HTTP (no MockTransport).
+"""The real ResourceClient against `assistantsync sandbox serve` over loopback HTTP (no MockTransport).
 
 Issue 3's "Done when", end to end: every provider's URLs, headers and credentials as the served
 sandbox sees them; paging past 250 assistants; retries that honour retry-after; creates whose
@@ -33,7 +33,7 @@ from helpers.sandbox_server import ServedSandbox
 from helpers.serving import in_background
 
 from assistantsync import __version__
-from assistantsync.api.client import AmbiguousWriteError, ApiError, AssistantsClient, create_not_retried
+from assistantsync.api.client import AmbiguousWriteError, ApiError, ResourceClient, create_not_retried
 from assistantsync.api.connect import build_client
 from assistantsync.api.providers import resolve_connection
 from assistantsync.api.redaction import is_sensitive_header
@@ -91,7 +91,7 @@ def rig(
     delays: list[float] = []
     logs: list[str] = []
     pending = iter(jitters)  # then 0.0: asked for on every retry, even when the server names the delay
-    client = AssistantsClient(settings, kind=ASSISTANT, sleep=delays.append, random_source=lambda: next(pending, 0.0),
+    client = ResourceClient(settings, kind=ASSISTANT, sleep=delays.append, random_source=lambda: next(pending, 0.0),
                               now=lambda: 0.0, log=logs.append)
     return Rig(client, delays, logs)
 
@@ -386,7 +386,7 @@ def test_max_retries_0_on_a_modify_reports_the_5xx(served: ServedSandbox) -> Non
 DROPPED = r"POST /v1/assistants: the connection to 127\.0\.0\.1:\d+ failed \(RemoteProtocolError: "
 
 
-def finder(client: AssistantsClient, key: str, calls: list[str]) -> Callable[[], JsonObject | None]:
+def finder(client: ResourceClient, key: str, calls: list[str]) -> Callable[[], JsonObject | None]:
     """What apply passes as find_existing: list everything, match the identity key in metadata."""
 
     def find() -> JsonObject | None:

@@ -28,7 +28,7 @@ from helpers.cli_harness import API_KEY, Harness, Result, module_command
 from helpers.leakcheck import assert_no_secrets
 from helpers.sandbox_server import ServedSandbox, wait_until
 
-from assistantsync.api.client import AssistantsClient, RetryInterrupted
+from assistantsync.api.client import ResourceClient, RetryInterrupted
 from assistantsync.api.connection import ConnectionSettings
 from assistantsync.apply.execute import NOT_APPLIED, interrupted_message
 from assistantsync.kinds.assistant import ASSISTANT
@@ -211,7 +211,7 @@ def test_an_interrupted_retry_says_whether_the_failed_attempt_may_have_been_appl
     settings = ConnectionSettings(base_url=sandbox_server.base_url, headers={"Authorization": f"Bearer {API_KEY}"},
                                   max_retries=5, timeout=10)
     body: dict[str, Any] = {"model": "gpt-4o", "metadata": {IDENTITY_KEY: "new"}}
-    with AssistantsClient(settings, kind=ASSISTANT) as client, pytest.raises(RetryInterrupted) as raised:
+    with ResourceClient(settings, kind=ASSISTANT) as client, pytest.raises(RetryInterrupted) as raised:
         if action == "create":
             client.create(body, find_existing=lambda: None, stop=stop)
         elif action == "update":

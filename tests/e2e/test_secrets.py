@@ -49,7 +49,7 @@ def crashing_list_all(self: Any) -> NoReturn:
 
 def test_an_unexpected_error_prints_its_traceback_with_every_credential_masked(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    monkeypatch.setattr("assistantsync.api.client.AssistantsClient.list_all", crashing_list_all)
+    monkeypatch.setattr("assistantsync.api.client.ResourceClient.list_all", crashing_list_all)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # main() installs its own: undone after the test
     monkeypatch.setattr(sys, "argv", ["assistantsync", "plan", "--provider", "sandbox", "--sandbox-state",
                                       str(tmp_path / "state.json"), "--header", f"Authorization: Bearer {HEADER_TOKEN}",
@@ -76,7 +76,7 @@ def test_a_crash_in_a_real_process_exits_1_with_the_traceback_masked(tmp_path: P
             raise RuntimeError("boom " + os.environ["OPENAI_API_KEY"] + " " + os.environ["PORTKEY_API_KEY"]
                                + " {HEADER_TOKEN}")
 
-        assistantsync.api.client.AssistantsClient.list_all = crashing_list_all
+        assistantsync.api.client.ResourceClient.list_all = crashing_list_all
         from assistantsync.cli.main import main
         main()
     """)

@@ -1,4 +1,4 @@
-"""A fake Assistants server for AssistantsClient tests: scripted replies over httpx.MockTransport, and a client
+"""A fake Assistants server for ResourceClient tests: scripted replies over httpx.MockTransport, and a client
 whose sleeps, jitter and clock are recorded or fixed, so no test waits or touches the network."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from assistantsync.api.client import AssistantsClient
+from assistantsync.api.client import ResourceClient
 from assistantsync.api.connection import ConnectionSettings
 from assistantsync.kinds.assistant import ASSISTANT
 
@@ -50,7 +50,7 @@ class Scripted:
 class Rig:
     """A client plus what it asked to sleep and what it logged (what --verbose prints)."""
 
-    client: AssistantsClient
+    client: ResourceClient
     delays: list[float]
     logs: list[str]
 
@@ -65,7 +65,7 @@ def rig(handler: Handler, *, jitter: float = 0.0, **settings: Any) -> Rig:
         "auth_hint": "check OPENAI_API_KEY",
         **settings,
     }
-    client = AssistantsClient(ConnectionSettings(**options), kind=ASSISTANT, transport=httpx.MockTransport(handler),
+    client = ResourceClient(ConnectionSettings(**options), kind=ASSISTANT, transport=httpx.MockTransport(handler),
                               sleep=delays.append, random_source=lambda: jitter, now=lambda: NOW, log=logs.append)
     return Rig(client, delays, logs)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from assistantsync.api.client import AssistantsClient
+from assistantsync.api.client import ResourceClient
 from assistantsync.api.connection import ConnectionSettings
 from helpers.note_kind import NOTE, NOTE_DEFAULTS
 
@@ -75,7 +75,7 @@ class FakeNotes:
         return httpx.Response(200, json=self.notes[note_id])
 
 
-def notes_client(server: FakeNotes) -> AssistantsClient:
+def notes_client(server: FakeNotes) -> ResourceClient:
     """The real client, made for the NOTE kind, talking to `server`."""
     settings = ConnectionSettings(base_url=BASE_URL, max_retries=0, parallelism=2)
-    return AssistantsClient(settings, kind=NOTE, transport=httpx.MockTransport(server))
+    return ResourceClient(settings, kind=NOTE, transport=httpx.MockTransport(server))

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from assistantsync.errors import Location
-from assistantsync.files.desired import DesiredAssistant
+from assistantsync.files.desired import DesiredResource
 from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY
 
 
-def desired(key: str = "bot", pin: str | None = None, **fields: Any) -> DesiredAssistant:
-    return DesiredAssistant(key, pin, Location(f"{key}.yaml", 1, 1), fields)
+def desired(key: str = "bot", pin: str | None = None, **fields: Any) -> DesiredResource:
+    return DesiredResource(key, pin, Location(f"{key}.yaml", 1, 1), fields)
 
 
 def server_object(

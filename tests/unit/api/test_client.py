@@ -1,4 +1,4 @@
-"""AssistantsClient against small fake servers (httpx.MockTransport): headers, paging, retries, errors, secrets.
+"""ResourceClient against small fake servers (httpx.MockTransport): headers, paging, retries, errors, secrets.
 
 No test sleeps or touches the network: `sleep` records the delays it is asked for.
 """
@@ -19,7 +19,7 @@ import pytest
 from helpers.fake_api import NOW, SECRET, Scripted, methods, openai_error, reply, rig
 
 from assistantsync import __version__
-from assistantsync.api.client import AmbiguousWriteError, ApiError, AssistantsClient
+from assistantsync.api.client import AmbiguousWriteError, ApiError, ResourceClient
 from assistantsync.api.connection import ConnectionSettings, _verify
 from assistantsync.api.providers import resolve_connection
 from assistantsync.json_value import JsonObject
@@ -78,7 +78,7 @@ def test_each_provider_sends_its_urls_and_credentials_on_every_call(
              reply(body={"data": [{"id": "asst_2"}], "has_more": False})]
     server = Scripted([*pages, reply(), reply(), reply(), reply()])
     settings, _ = resolve_connection(provider, env)
-    with AssistantsClient(settings, kind=ASSISTANT, transport=httpx.MockTransport(server)) as client:
+    with ResourceClient(settings, kind=ASSISTANT, transport=httpx.MockTransport(server)) as client:
         client.list_all()
         client.get("asst_1")
         client.create({"model": "m"})

@@ -12,14 +12,14 @@ import pytest
 
 from assistantsync.apply.execute import readback_problems, stale_reasons
 from assistantsync.errors import Location
-from assistantsync.files.desired import DesiredAssistant
+from assistantsync.files.desired import DesiredResource
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.changes import Change, Plan, make_plan
 from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY
 
 
-def desired(key: str = "bot", pin: str | None = None, **fields: Any) -> DesiredAssistant:
-    return DesiredAssistant(key, pin, Location(f"{key}.yaml", 1, 1), {"model": "gpt-4o", **fields})
+def desired(key: str = "bot", pin: str | None = None, **fields: Any) -> DesiredResource:
+    return DesiredResource(key, pin, Location(f"{key}.yaml", 1, 1), {"model": "gpt-4o", **fields})
 
 
 def server_object(ident: str = "asst_1", key: str | None = "bot", **fields: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from assistantsync.api.client import AssistantsClient
+from assistantsync.api.client import ResourceClient
 from assistantsync.api.connect import build_client
 from assistantsync.cli.main import cli
 from assistantsync.cli.options import connection_options
@@ -17,7 +17,7 @@ from assistantsync.cli.options import connection_options
 KEY = "sk-test-LEAKCHECK-1234567890"
 
 
-def command_capturing(built: list[AssistantsClient], env: dict[str, str], action: str = "") -> click.Command:
+def command_capturing(built: list[ResourceClient], env: dict[str, str], action: str = "") -> click.Command:
     @click.command()
     @connection_options
     def command(**connection: Any) -> None:
@@ -30,7 +30,7 @@ def command_capturing(built: list[AssistantsClient], env: dict[str, str], action
 
 
 def test_defaults_build_an_openai_client() -> None:
-    built: list[AssistantsClient] = []
+    built: list[ResourceClient] = []
     result = CliRunner().invoke(command_capturing(built, {"OPENAI_API_KEY": KEY}), [], env={})
     assert result.exit_code == 0, result.output
     settings = built[0].settings
@@ -39,7 +39,7 @@ def test_defaults_build_an_openai_client() -> None:
 
 
 def test_options_and_their_environment_variables_reach_the_settings() -> None:
-    built: list[AssistantsClient] = []
+    built: list[ResourceClient] = []
     args = ["--api-version", "v1", "--header", "X-Trace: t", "--timeout", "5", "--max-retries", "0",
             "--parallelism", "2"]
     env = {"ASSISTANTSYNC_PROVIDER": "openai", "ASSISTANTSYNC_BASE_URL": "http://127.0.0.1:9/v1"}
@@ -72,7 +72,7 @@ def test_missing_credentials_fail_before_any_request(tmp_path: Path) -> None:
 
 
 def test_verbose_logs_requests_to_stderr(tmp_path: Path) -> None:
-    built: list[AssistantsClient] = []
+    built: list[ResourceClient] = []
     command = command_capturing(built, {}, action="list")
     args = ["--provider", "sandbox", "--sandbox-state", str(tmp_path / "state.json"), "-v"]
     result = CliRunner().invoke(command, args, env={})

@@ -10,7 +10,7 @@ from helpers.tree import write
 
 from assistantsync.cli.main import cli
 from assistantsync.errors import Location, ValidationFailed
-from assistantsync.files.desired import DesiredAssistant, load_desired
+from assistantsync.files.desired import DesiredResource, load_desired
 
 CASES = TESTS_DIR / "cases"
 VALID = sorted((CASES / "valid").glob("*.yaml"))
@@ -76,7 +76,7 @@ def test_fields_hold_exactly_the_declared_api_fields(in_tmp: Path) -> None:
     write(in_tmp / "helper.yml", "# comment\nid: asst_1\nmodel: gpt-4o\ninstructions_file: prompts/p.md\n"
                                  "tools: []\nmetadata: {}\n")
     [assistant] = load_desired([Path("helper.yml")])
-    assert assistant == DesiredAssistant(
+    assert assistant == DesiredResource(
         key="helper", id="asst_1", source=Location("helper.yml", 2, 1),
         fields={"model": "gpt-4o", "instructions": "Be brief.\n", "tools": [], "metadata": {}})
     assert dict(assistant.field_sources) == {

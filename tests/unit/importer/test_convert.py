@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistantsync.errors import AssistantSyncError, Location
-from assistantsync.files.desired import DesiredAssistant
+from assistantsync.files.desired import DesiredResource
 from assistantsync.files.file_format import slug
 from assistantsync.files.yaml_read import load_yaml
 from assistantsync.files.yaml_write import dump_yaml
@@ -170,7 +170,7 @@ def test_only_fields_that_differ_from_the_api_defaults_are_written(
     assert data == {"key": "bot", "id": "asst_1", "model": "gpt-4o", **expected}
     assert validate_assistant(data) == []
     # What plan makes of the file: adopting the assistant (or nothing, if it is managed), no field changing.
-    wanted = DesiredAssistant("bot", "asst_1", Location("bot.yaml", 1, 1),
+    wanted = DesiredResource("bot", "asst_1", Location("bot.yaml", 1, 1),
                               {k: v for k, v in data.items() if k not in ("key", "id")})
     change = plan_resource(ASSISTANT, wanted, item)
     assert not isinstance(change, str) and change.fields == ()

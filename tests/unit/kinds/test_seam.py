@@ -15,7 +15,7 @@ from helpers.note_kind import NOTE
 
 from assistantsync.engine import apply_checked, plan_desired
 from assistantsync.errors import AssistantSyncError, Location
-from assistantsync.files.desired import DesiredAssistant
+from assistantsync.files.desired import DesiredResource
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.changes import FieldChange, Plan
 from assistantsync.plan.record import digest
@@ -24,8 +24,8 @@ from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY
 PACKAGE = Path(__file__).resolve().parents[3] / "assistantsync"
 
 
-def note(key: str, **fields: Any) -> DesiredAssistant:
-    return DesiredAssistant(key, None, Location(f"notes/{key}.yaml", 1, 1), fields)
+def note(key: str, **fields: Any) -> DesiredResource:
+    return DesiredResource(key, None, Location(f"notes/{key}.yaml", 1, 1), fields)
 
 
 def record(*pairs: tuple[str, Any]) -> str:
@@ -39,7 +39,7 @@ GROCERIES_RECORD = record(("ti", "Groceries"), ("b", "eggs"), ("tg", ["food", "s
 IDEAS_RECORD = record(("ti", "Ideas"), ("md", {"owner": "ana"}))
 
 
-def plan(server: FakeNotes, files: list[DesiredAssistant], *, prune: bool = False) -> Plan:
+def plan(server: FakeNotes, files: list[DesiredResource], *, prune: bool = False) -> Plan:
     with notes_client(server) as client:
         return plan_desired(files, client, strict=False, prune=prune)
 

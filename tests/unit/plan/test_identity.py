@@ -7,15 +7,15 @@ from typing import Any
 import pytest
 
 from assistantsync.errors import Location
-from assistantsync.files.desired import DesiredAssistant
+from assistantsync.files.desired import DesiredResource
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.identity import claimed_key, match_resources, name_twins
 from assistantsync.plan.reserved import IDENTITY_KEY
 
 
-def want(key: str, pin: str | None = None, name: str | None = None) -> DesiredAssistant:
+def want(key: str, pin: str | None = None, name: str | None = None) -> DesiredResource:
     fields = {"model": "gpt-4o", **({"name": name} if name is not None else {})}
-    return DesiredAssistant(key, pin, Location(f"{key}.yaml", 1, 1), fields)
+    return DesiredResource(key, pin, Location(f"{key}.yaml", 1, 1), fields)
 
 
 def live(ident: str, key: str | None = None, **metadata: str) -> dict[str, Any]:
@@ -27,7 +27,7 @@ DUPLICATE = ("live assistants asst_1 and asst_2 both claim key 'bot' in metadata
              "delete one or clear its assistantsync_key, then plan again")
 
 # (id, files, live, expected matches as (key, live id or None), expected errors, expected orphan ids)
-CASES: list[tuple[str, list[DesiredAssistant], list[dict[str, Any]], list[tuple[str, str | None]],
+CASES: list[tuple[str, list[DesiredResource], list[dict[str, Any]], list[tuple[str, str | None]],
                   list[tuple[str, str]], list[str]]] = [
     ("nothing live: every file is a create", [want("a"), want("b")], [],
      [("a", None), ("b", None)], [], []),
@@ -73,7 +73,7 @@ CASES: list[tuple[str, list[DesiredAssistant], list[dict[str, Any]], list[tuple[
 
 @pytest.mark.parametrize(("files", "objects", "matches", "errors", "orphans"), [c[1:] for c in CASES],
                          ids=[c[0] for c in CASES])
-def test_match_assistants(files: list[DesiredAssistant], objects: list[dict[str, Any]],
+def test_match_assistants(files: list[DesiredResource], objects: list[dict[str, Any]],
                           matches: list[tuple[str, str | None]], errors: list[tuple[str, str]],
                           orphans: list[str]) -> None:
     matching = match_resources(ASSISTANT, files, objects)
@@ -110,7 +110,7 @@ RENAMED = ("will create a second assistant named 'Weather': asst_2 has that name
            "no file uses any more")
 
 # (id, files, live, expected warnings)
-TWIN_CASES: list[tuple[str, list[DesiredAssistant], list[dict[str, Any]], list[tuple[str, str]]]] = [
+TWIN_CASES: list[tuple[str, list[DesiredResource], list[dict[str, Any]], list[tuple[str, str]]]] = [
     ("a dashboard-made assistant with the create's name", [want("weather", name="Weather")],
      [live_named("asst_1", "Weather")], [("weather", UNMANAGED + TWIN_HINT.format(id="asst_1"))]),
     ("a key renamed in the file: the old one is an orphan with the same name", [want("weather", name="Weather")],
@@ -132,6 +132,6 @@ TWIN_CASES: list[tuple[str, list[DesiredAssistant], list[dict[str, Any]], list[t
 
 @pytest.mark.parametrize(("files", "objects", "expected"), [case[1:] for case in TWIN_CASES],
                          ids=[case[0] for case in TWIN_CASES])
-def test_name_twins(files: list[DesiredAssistant], objects: list[dict[str, Any]],
+def test_name_twins(files: list[DesiredResource], objects: list[dict[str, Any]],
                     expected: list[tuple[str, str]]) -> None:
     assert list(name_twins(ASSISTANT, match_resources(ASSISTANT, files, objects), objects)) == expected

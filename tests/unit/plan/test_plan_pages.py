@@ -11,7 +11,7 @@ from helpers.plan_inputs import desired, server_object
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistantsync.files.desired import DesiredAssistant
+from assistantsync.files.desired import DesiredResource
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.kinds.assistant.normalise import API_FIELDS
 from assistantsync.plan.changes import PlanBuilder, make_plan
@@ -22,7 +22,7 @@ IDS = ["asst_1", "asst_2", "asst_3", "asst_4", "asst_5"]
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> tuple[list[DesiredAssistant], list[dict[str, Any]], bool, bool]:
+def scenarios(draw: st.DrawFn) -> tuple[list[DesiredResource], list[dict[str, Any]], bool, bool]:
     """Files and live assistants with every kind of match: by key, by pin, twins, orphans, unmanaged."""
     wanted = [desired(key, pin=draw(st.sampled_from([None, None, *IDS])), model="gpt-4o",
                       name=draw(st.sampled_from(["Bot", "Other"])), temperature=draw(st.sampled_from([0.5, 1])))
@@ -35,7 +35,7 @@ def scenarios(draw: st.DrawFn) -> tuple[list[DesiredAssistant], list[dict[str, A
 @settings(max_examples=300, deadline=None)
 @given(scenarios(), st.integers(min_value=1, max_value=3), st.integers(min_value=0, max_value=3))
 def test_pages_fed_early_or_not_give_make_plans_plan(
-        scenario: tuple[list[DesiredAssistant], list[dict[str, Any]], bool, bool], size: int, skipped: int) -> None:
+        scenario: tuple[list[DesiredResource], list[dict[str, Any]], bool, bool], size: int, skipped: int) -> None:
     wanted, live, strict, prune = scenario
     builder = PlanBuilder(ASSISTANT, wanted, strict=strict, prune=prune)
     pages = [live[start:start + size] for start in range(0, len(live), size)]

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistantsync.errors import Location, ValidationFailed
-from assistantsync.files.desired import DesiredAssistant, load_desired
+from assistantsync.files.desired import DesiredResource, load_desired
 from assistantsync.files.yaml_write import dump_yaml
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.kinds.assistant.normalise import (
@@ -147,8 +147,8 @@ def live_objects(draw: st.DrawFn, like: dict[str, Any] | None = None) -> dict[st
     return live
 
 
-def desired(fields: dict[str, Any]) -> DesiredAssistant:
-    return DesiredAssistant("bot", None, Location("bot.yaml", 1, 1), fields)
+def desired(fields: dict[str, Any]) -> DesiredResource:
+    return DesiredResource("bot", None, Location("bot.yaml", 1, 1), fields)
 
 
 def apply_change(change: Change, live: dict[str, Any] | None) -> dict[str, Any]:
@@ -231,7 +231,7 @@ def test_normalising_any_live_value_never_raises_and_is_idempotent(field: str, v
 @given(fields=documents, live=st.dictionaries(st.sampled_from(API_FIELDS), json_values | odd_tools))
 def test_any_live_object_is_planned_rendered_and_saved_without_raising(fields: dict[str, Any],
                                                                       live: dict[str, Any]) -> None:
-    pinned = DesiredAssistant("bot", "asst_1", Location("bot.yaml", 1, 1), fields)
+    pinned = DesiredResource("bot", "asst_1", Location("bot.yaml", 1, 1), fields)
     plan = make_plan(ASSISTANT, [pinned], [{"id": "asst_1", "object": "assistant", **live}])
     assert len(plan.changes) + len(plan.errors) == 1
     render_plan_text(plan)
@@ -242,7 +242,7 @@ def test_any_live_object_is_planned_rendered_and_saved_without_raising(fields: d
 # ---------------------------------------------------------------- the loader never crashes
 
 
-def load_or_problems(folder: Path) -> list[DesiredAssistant] | tuple[ValidationFailed, ...]:
+def load_or_problems(folder: Path) -> list[DesiredResource] | tuple[ValidationFailed, ...]:
     """What `load_desired` made of the folder; problems must each be located, on one printable line."""
     try:
         return load_desired([folder])
