@@ -6,8 +6,8 @@ The live API is gone (OpenAI retired /v1/assistants on 2026-08-26), so this pack
 - `assistants`: what the server stores and fills in; `validation`: request bodies against the generated schemas;
 - `store`: the JSON state file (locked, atomic); `embedded.SandboxTransport`: the core as an httpx transport;
 - `location`: the default state file and the in-process base URL, for the client to name without the rest;
-- `server` / `app` / `control` / `faults`: the same core over real HTTP, with deterministic fault injection;
-- `command`: the `sandbox serve` click command.
+- `server` / `app` / `control` / `faults`: the same core over real HTTP, with deterministic fault injection.
 
-Nothing is imported here, so `import assistantsync.cli.sandbox` stays light.
+Its `sandbox serve` command lives with the other commands, in `assistantsync/cli/sandbox.py`. Nothing is
+imported here, so naming `location` stays light.
 """
