@@ -17,14 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from assistantsync.kinds.assistant.file_format import CREATE_REQUEST_SCHEMA, MODIFY_REQUEST_SCHEMA
 from assistantsync.sandbox.assistants import IdFactory, create_assistant, delete_assistant, modify_assistant
 from assistantsync.sandbox.auth import AuthPolicy, check_auth
 from assistantsync.sandbox.paging import list_assistants
 from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse, method_not_allowed, unknown_url
 from assistantsync.sandbox.records import Store, StoredAssistant
 from assistantsync.sandbox.validation import (
-    CREATE_REQUEST_SCHEMA,
-    MODIFY_REQUEST_SCHEMA,
     Validator,
     check_body,
     parse_object,

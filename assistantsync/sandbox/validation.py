@@ -16,8 +16,6 @@ from typing import Any, Protocol
 from assistantsync.json_value import JsonObject, JsonPath, format_path
 from assistantsync.sandbox.protocol import ErrorReply
 
-CREATE_REQUEST_SCHEMA = "create-assistant-request.schema.json"
-MODIFY_REQUEST_SCHEMA = "modify-assistant-request.schema.json"
 MAX_DEPTH = 64  # deeper bodies are refused before anything recurses over them
 MAX_MESSAGE_CHARS = 300  # schema messages quote the value, which may be a 256,000-character prompt
 

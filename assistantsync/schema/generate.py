@@ -17,7 +17,12 @@ import yaml
 from assistantsync.errors import AssistantSyncError
 from assistantsync.files.file_format import DIALECT, KEY_PATTERN, NAME_PATTERN
 from assistantsync.json_value import JsonObject
-from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA, ID_PATTERN
+from assistantsync.kinds.assistant.file_format import (
+    ASSISTANT_SCHEMA,
+    CREATE_REQUEST_SCHEMA,
+    ID_PATTERN,
+    MODIFY_REQUEST_SCHEMA,
+)
 from assistantsync.kinds.assistant.metadata_limits import (
     METADATA_KEY_MAX_CHARS,
     METADATA_MAX_PAIRS,
@@ -72,8 +77,8 @@ def generate_schemas(spec_path: Path) -> dict[str, str]:
         ASSISTANT_SCHEMA: ("assistantsync assistant file",
                            "One assistant per YAML document: the API's create fields plus key, id, "
                            "instructions_file and parameters_file.", _file_format(create)),
-        "create-assistant-request.schema.json": ("Create assistant request (POST /assistants)", wire, create),
-        "modify-assistant-request.schema.json": ("Modify assistant request (POST /assistants/{assistant_id})",
+        CREATE_REQUEST_SCHEMA: ("Create assistant request (POST /assistants)", wire, create),
+        MODIFY_REQUEST_SCHEMA: ("Modify assistant request (POST /assistants/{assistant_id})",
                                                  wire, modify),
         "assistant-object.schema.json": ("Assistant object", wire, assistant),
         "list-assistants-response.schema.json": ("List assistants response (GET /assistants)", wire, listing),
