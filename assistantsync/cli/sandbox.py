@@ -42,7 +42,7 @@ def sandbox() -> None:
 @click.option("--drop-before-every", type=click.IntRange(1),
               help="Close the connection on every Nth API request without handling it.")
 @click.option("--auth", "auth_style", default="none", show_default=True, type=click.Choice(AUTH_STYLE_NAMES),
-              help="The credentials to demand, as that provider would.")
+              help="The credentials to demand, as that provider would, on the control endpoints too.")
 @click.option("--auth-key", envvar=AUTH_KEY_ENV, show_envvar=True,
               help="The one secret to accept; without it any non-empty credential passes.")
 def serve(

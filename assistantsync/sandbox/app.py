@@ -56,7 +56,7 @@ class SandboxApp:
 
     def dispatch(self, request: SandboxRequest) -> SandboxResponse | Drop:
         if request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/"):
-            return handle_control(self, request)  # never faulted, never authenticated
+            return handle_control(self, request)  # never faulted; authenticated as the API is
         method, route = request.method, route_template(request.path)
         faults = self.faults
         if faults.pick(("drop_before",), method, route):

@@ -58,7 +58,15 @@ class AuthPolicy:
 
 def check_auth(policy: AuthPolicy, request: SandboxRequest) -> None:
     """Raise the 401 (or, for a missing `api-version`, the 400) that the policy calls for."""
-    headers = request.headers
+    check_credentials(policy, request.headers)
+    if policy.style in ("azure-openai", "azure-foundry") and not request.query.get("api-version"):
+        # Decision: a 400 naming the parameter; Azure itself answers a bare 404 here.
+        raise ErrorReply(400, "Missing required parameter: 'api-version'.", param="api-version",
+                         code="missing_required_parameter")
+
+
+def check_credentials(policy: AuthPolicy, headers: Mapping[str, str]) -> None:
+    """Raise the 401 the policy calls for; the control endpoints check this much, no `api-version`."""
     if policy.style == "openai":
         _require(_bearer(headers), policy.key, MISSING_BEARER)
     elif policy.style == "portkey":
@@ -69,10 +77,6 @@ def check_auth(policy: AuthPolicy, request: SandboxRequest) -> None:
     elif policy.style in ("azure-openai", "azure-foundry"):
         secret = headers.get("api-key", "").strip() if policy.style == "azure-openai" else _bearer(headers)
         _require(secret, policy.key, MISSING_AZURE_KEY if policy.style == "azure-openai" else MISSING_BEARER)
-        if not request.query.get("api-version"):
-            # Decision: a 400 naming the parameter; Azure itself answers a bare 404 here.
-            raise ErrorReply(400, "Missing required parameter: 'api-version'.", param="api-version",
-                             code="missing_required_parameter")
 
 
 def _bearer(headers: Mapping[str, str]) -> str:

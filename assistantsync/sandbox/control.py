@@ -1,7 +1,8 @@
 """The served sandbox's control endpoints under `/__sandbox/`: faults, auth, stats, the request log.
 
-They bypass faults and auth, answer JSON, and fail in the API's error shape. Only the HTTP
-server mounts them; the embedded transport never does.
+They bypass faults, answer JSON, and fail in the API's error shape. When the auth policy demands
+credentials they demand the same ones (no `api-version`), so whoever can reach the server cannot
+switch its auth off. Only the HTTP server mounts them; the embedded transport never does.
 
 | Endpoint | Body in | Body out |
 | --- | --- | --- |
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistantsync.errors import FaultConfigError
 from assistantsync.json_value import JsonObject
-from assistantsync.sandbox.auth import AuthPolicy
+from assistantsync.sandbox.auth import AuthPolicy, check_credentials
 from assistantsync.sandbox.faults import FaultPlan
 from assistantsync.sandbox.protocol import ErrorReply, SandboxRequest, SandboxResponse, method_not_allowed, unknown_url
 from assistantsync.sandbox.store import state_bytes
@@ -36,6 +37,7 @@ CONTROL_PREFIX = "/__sandbox"
 def handle_control(app: SandboxApp, request: SandboxRequest) -> SandboxResponse:
     endpoint = _ENDPOINTS.get(request.path[len(CONTROL_PREFIX):].rstrip("/"))
     try:
+        check_credentials(app.settings.auth, request.headers)
         if endpoint is None:
             raise unknown_url(request)
         methods, action = endpoint

@@ -141,15 +141,66 @@ def test_bad_fault_plans_are_refused(sandbox_server: ServedSandbox, plan: dict[s
     assert message in response.json()["error"]["message"]
 
 
-def test_auth_can_be_demanded_at_runtime_and_control_endpoints_stay_open(sandbox_server: ServedSandbox) -> None:
+def test_auth_can_be_demanded_at_runtime(sandbox_server: ServedSandbox) -> None:
     assert sandbox_server.set_auth("openai", "sk-good") == {"style": "openai", "key_required": True}
     with sandbox_server.api() as client:
         assert client.get("/assistants").status_code == 401
         assert client.get("/assistants", headers={"Authorization": "Bearer sk-bad"}).status_code == 401
         assert client.get("/assistants", headers={"Authorization": "Bearer sk-good"}).status_code == 200
     assert sandbox_server.stats()["auth"] == {"style": "openai", "key_required": True}
-    refused = httpx.post(f"{sandbox_server.origin}/__sandbox/auth", json={"style": "kerberos"})
+    refused = httpx.post(f"{sandbox_server.origin}/__sandbox/auth", json={"style": "kerberos"},
+                         headers={"Authorization": "Bearer sk-good"})
     assert refused.status_code == 400
+
+
+CONTROL_CALLS = [
+    ("GET", "/stats", None),
+    ("GET", "/requests", None),
+    ("POST", "/reset", None),
+    ("GET", "/faults", None),
+    ("POST", "/faults", {"rules": [{"kind": "server_error"}]}),
+    ("GET", "/auth", None),
+    ("POST", "/auth", {"style": "none"}),
+    ("GET", "/state", None),
+    ("GET", "/nothing", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CONTROL_CALLS)
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer sk-bad"}])
+def test_with_auth_on_a_control_request_without_the_key_is_refused_and_changes_nothing(
+        sandbox_server: ServedSandbox, method: str, path: str, body: dict[str, object] | None,
+        headers: dict[str, str]) -> None:
+    with sandbox_server.api() as client:
+        create(client)
+    sandbox_server.set_auth("openai", "sk-good")
+    refused = httpx.request(method, f"{sandbox_server.origin}/__sandbox{path}", json=body, headers=headers)
+    assert refused.status_code == 401
+    assert set(refused.json()["error"]) == {"message", "type", "param", "code"}
+    with sandbox_server.api() as client:
+        assert client.get("/assistants").status_code == 401  # auth is still on
+    stats = sandbox_server.stats()
+    assert (stats["assistants"], stats["faults"]["rules"], stats["auth"]) == (
+        1, [], {"style": "openai", "key_required": True})
+
+
+@pytest.mark.parametrize(("style", "good", "bad"), [
+    ("openai", {"Authorization": "Bearer k-right"}, {"Authorization": "Bearer k-wrong"}),
+    ("portkey", {"x-portkey-api-key": "k-right", "x-portkey-virtual-key": "vk"},
+     {"x-portkey-api-key": "k-wrong", "x-portkey-virtual-key": "vk"}),
+    ("azure-openai", {"api-key": "k-right"}, {"api-key": "k-wrong"}),
+    ("azure-foundry", {"Authorization": "Bearer k-right"}, {"api-key": "k-right"}),
+])
+def test_with_auth_on_the_api_key_opens_the_control_endpoints(
+        sandbox_server: ServedSandbox, style: str, good: dict[str, str], bad: dict[str, str]) -> None:
+    sandbox_server.set_auth(style, "k-right")
+    url = f"{sandbox_server.origin}/__sandbox/auth"
+    assert httpx.post(url, json={"style": "none"}, headers=bad).status_code == 401
+    assert httpx.get(url, headers=good).json() == {"style": style, "key_required": True}
+    switched = httpx.post(url, json={"style": "none"}, headers=good)  # no `api-version` needed here
+    assert (switched.status_code, switched.json()) == (200, {"style": "none", "key_required": False})
+    with sandbox_server.api() as client:
+        assert client.get("/assistants").status_code == 200
 
 
 @pytest.mark.parametrize(("method", "path", "status"), [

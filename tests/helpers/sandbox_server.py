@@ -2,7 +2,8 @@
 
 `serve_sandbox()` starts `python -m assistantsync.sandbox serve --port 0`, reads the base URL
 from its first stdout line, and stops the process on exit. The handle's methods wrap
-`/__sandbox/...` (faults, auth, stats, request log, reset) with httpx.
+`/__sandbox/...` (faults, auth, stats, request log, reset) with httpx, sending the key in force (as
+every auth style's credential) since the control endpoints demand what the API demands.
 `wait_until` polls for what a test waits on (a request still on its way, a line a process prints).
 """
 
@@ -28,6 +29,8 @@ START_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 10
 WAIT_SECONDS = 30  # a guard against a hang, never a timing
 BETA_HEADERS = {"OpenAI-Beta": "assistants=v2"}
+AUTH_KEY_ENV = "ASSISTANTSYNC_SANDBOX_AUTH_KEY"
+ANY_CREDENTIAL = "sandbox-control"  # what passes when the policy demands a credential but no set key
 
 
 @dataclass
@@ -37,6 +40,11 @@ class ServedSandbox:
     process: subprocess.Popen[bytes]
     base_url: str
     _control: httpx.Client = field(repr=False)
+    _start_up_key: str | None = field(default=None, repr=False)  # what `reset` brings back
+    _key: str | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._key = self._start_up_key
 
     @property
     def origin(self) -> str:
@@ -56,7 +64,10 @@ class ServedSandbox:
         return self._call("GET", "/faults")
 
     def set_auth(self, style: str, key: str | None = None) -> dict[str, Any]:
-        return self._call("POST", "/auth", {"style": style, "key": key})
+        """Sent with the key in force before; later control calls send `key`."""
+        answer = self._call("POST", "/auth", {"style": style, "key": key})
+        self._key = key or None
+        return answer
 
     def stats(self) -> dict[str, Any]:
         return self._call("GET", "/stats")
@@ -77,6 +88,13 @@ class ServedSandbox:
 
     def reset(self) -> None:
         self._call("POST", "/reset")
+        self._key = self._start_up_key
+
+    def control_headers(self) -> dict[str, str]:
+        """Credentials for the control endpoints that satisfy every auth style with the key in force."""
+        secret = self._key or ANY_CREDENTIAL
+        return {"Authorization": f"Bearer {secret}", "x-portkey-api-key": secret,
+                "x-portkey-virtual-key": ANY_CREDENTIAL, "api-key": secret}
 
     def identity_keys(self) -> list[str]:
         """The identity key of every stored assistant, one entry per assistant (duplicates stay visible)."""
@@ -87,7 +105,7 @@ class ServedSandbox:
         wait_until(lambda: self.stats()["total"] >= total, f"the sandbox to see {total} requests")
 
     def _call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        response = self._control.request(method, f"/__sandbox{path}", json=body)
+        response = self._control.request(method, f"/__sandbox{path}", json=body, headers=self.control_headers())
         response.raise_for_status()
         data = response.json()
         assert isinstance(data, dict)
@@ -106,15 +124,27 @@ def serve_sandbox(*options: str, env: Mapping[str, str] | None = None) -> Iterat
     """Start the server with extra `serve` options (e.g. "--auth", "openai") and environment variables;
     stop it (SIGTERM) afterwards."""
     command = [sys.executable, "-m", "assistantsync.sandbox", "serve", "--port", "0", *options]
+    environment = {**os.environ, **(env or {})}
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL,
-                                   env={**os.environ, **(env or {})})
+                                   env=environment)
         try:
             base_url = _first_line(process, stderr)
             with httpx.Client(base_url=base_url.removesuffix("/v1"), timeout=10) as control:
-                yield ServedSandbox(process, base_url, control)
+                yield ServedSandbox(process, base_url, control, _key_at_start_up(options, environment))
         finally:
             _stop(process)
+
+
+def _key_at_start_up(options: tuple[str, ...], environment: Mapping[str, str]) -> str | None:
+    """The key `serve` takes from these options and environment, as click reads them."""
+    key = environment.get(AUTH_KEY_ENV)
+    for index, option in enumerate(options):
+        if option == "--auth-key" and index + 1 < len(options):
+            key = options[index + 1]
+        elif option.startswith("--auth-key="):
+            key = option.partition("=")[2]
+    return key or None
 
 
 def _first_line(process: subprocess.Popen[bytes], stderr: Any) -> str:
