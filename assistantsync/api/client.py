@@ -7,6 +7,7 @@ here, once. httpx is imported when a client is built, so `assistantsync --help` 
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 import time
@@ -21,7 +22,7 @@ from assistantsync.api import retry
 from assistantsync.api.attempt import Failure, Transfer
 from assistantsync.api.connection import ConnectionSettings, http_client
 from assistantsync.api.errors import AmbiguousWriteError, ApiError, RetryInterrupted
-from assistantsync.api.pages import list_page
+from assistantsync.api.pages import list_page, record_ids
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 
@@ -98,17 +99,20 @@ class ResourceClient:
         items: list[JsonObject] = []
         params = {"limit": str(PAGE_SIZE), "order": LIST_ORDER}
         seen_cursors: set[str] = set()
-        while True:
+        first_pages: dict[str, int] = {}
+        for number in itertools.count(1):
             page = list_page(self._call("GET", self.kind.collection_path, params=params), path)
+            if page.cursor in seen_cursors:  # a server that ignores `after` would otherwise page forever
+                raise ApiError("GET", path, f"the server repeated page cursor {page.cursor!r}; stopped paging")
+            record_ids(page, number, first_pages, path)  # before observers see the page, so nothing is planned
             items.extend(page.items)
             for observer in self._page_observers:
                 observer(page.items)
             if page.cursor is None:
-                return items
-            if page.cursor in seen_cursors:  # a server that ignores `after` would otherwise page forever
-                raise ApiError("GET", path, f"the server repeated page cursor {page.cursor!r}; stopped paging")
+                break
             seen_cursors.add(page.cursor)
             params = {**params, "after": page.cursor}
+        return items
 
     def get(self, resource_id: str) -> JsonObject:
         return self._call("GET", self._item_path(resource_id))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from assistantsync.api.errors import ApiError
 from assistantsync.json_value import JsonObject
+from assistantsync.safe_text import shown
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,16 @@ def list_page(page: JsonObject, full_path: str) -> ListPage:
     if has_more and not data:  # every item has a string id (checked): only an empty page gives no cursor
         raise ApiError("GET", full_path, "the list response says has_more but its last item has no id")
     return ListPage(data, data[-1]["id"] if has_more else None)
+
+
+def record_ids(page: ListPage, number: int, first_pages: dict[str, int], full_path: str) -> None:
+    """Notes in `first_pages` that page `number` (counted from 1) lists each of its ids; raises ApiError
+    naming an id already listed, on this page or an earlier one."""
+    for item in page.items:
+        item_id: str = item["id"]  # list_page checked every id is a non-empty string
+        if item_id in first_pages:
+            # Two files could then claim one object, and the last write would win: stop before anything is planned.
+            raise ApiError("GET", full_path, f"page {number} of the list holds id '{shown(item_id)}', already "
+                           f"listed on page {first_pages[item_id]}; the server listed one object twice, so check "
+                           "its paging (`after` cursors) and list again")
+        first_pages[item_id] = number

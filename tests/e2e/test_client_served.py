@@ -774,3 +774,23 @@ def test_a_bad_page_fails_the_list_over_real_http_and_the_client_stays_usable() 
                 client.list_all()
             assert client.list_all() == [{"id": "asst_9"}]
     assert server.queries == ["limit=100&order=asc", "limit=100&order=asc"]
+
+
+def test_cli_plan_fails_on_a_list_holding_one_id_twice_and_writes_no_plan(tmp_path: Path) -> None:
+    """Two files would otherwise both claim the listed assistant, and the last write would win."""
+    repeated = "asst_1\n::error::x"  # from the server, so printed escaped
+    first = {"object": "list", "data": [{"id": repeated}, {"id": "asst_2"}], "has_more": True}
+    second = {"object": "list", "data": [{"id": repeated}, {"id": "asst_3"}], "has_more": False}
+    server = PagesServer([json.dumps(first).encode(), json.dumps(second).encode()])
+    saved = tmp_path / "plan.json"
+    with in_background(server):
+        result = run_cli("plan", "--provider", "openai", "--base-url",
+                         f"http://127.0.0.1:{server.server_address[1]}/v1", "--out", str(saved), str(EXAMPLES),
+                         env={"OPENAI_API_KEY": OPENAI_KEY})
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: GET /v1/assistants: page 2 of the list holds id 'asst_1\\n::error::x', already "
+                             "listed on page 1; the server listed one object twice, so check its paging (`after` "
+                             "cursors) and list again\n")
+    assert result.stdout == ""
+    assert not saved.exists()
+    assert server.queries == ["limit=100&order=asc", "limit=100&order=asc&after=asst_2"]

@@ -185,6 +185,29 @@ def test_a_page_that_is_not_json_stops_the_list_naming_it() -> None:
     assert len(server.requests) == 1
 
 
+@pytest.mark.parametrize(("pages", "message"), [
+    ([["asst_1", "asst_1"], ["asst_2"]], "page 1 of the list holds id 'asst_1', already listed on page 1"),
+    ([["asst_1", "asst_2"], ["asst_3", "asst_1"], ["asst_4"]],
+     "page 2 of the list holds id 'asst_1', already listed on page 1"),
+    ([["asst_1"], ["asst_2"], ["asst_1", "asst_3"], ["asst_4"]],
+     "page 3 of the list holds id 'asst_1', already listed on page 1"),
+])
+def test_an_id_listed_twice_stops_the_list_before_observers_see_its_page(pages: list[list[str]],
+                                                                          message: str) -> None:
+    """Two files would otherwise both claim one assistant, and the last write would win."""
+    bodies = [{"object": "list", "data": [{"id": item_id} for item_id in ids], "has_more": True} for ids in pages]
+    server = Scripted([reply(body=body) for body in bodies])
+    client = rig(server).client
+    seen: list[list[JsonObject]] = []
+    with client.observing_pages(seen.append), pytest.raises(ApiError) as raised:
+        client.list_all()
+    assert str(raised.value) == (f"GET /v1/assistants: {message}; the server listed one object twice, so check its "
+                                 "paging (`after` cursors) and list again")
+    asked = len(pages) - 1  # the page with the repeat is the last one asked for
+    assert len(server.requests) == asked
+    assert seen == [[{"id": item_id} for item_id in ids] for ids in pages[:asked - 1]]
+
+
 def test_an_empty_list_with_null_cursors_is_fine() -> None:
     empty: JsonObject = {"object": "list", "data": [], "first_id": None, "last_id": None, "has_more": False}
     assert rig(Scripted([reply(body=empty)])).client.list_all() == []
