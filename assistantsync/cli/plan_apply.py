@@ -69,8 +69,9 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
         result = plan_desired(desired, client, strict=strict, prune=prune)
     as_json = plan_to_json(result) if saved else ""  # made once, for the file and for --format json
     if out_file is not None:
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        out_file.write_text(as_json, encoding="utf-8")
+        from assistantsync.files.safe_write import write_text_replacing
+
+        write_text_replacing(out_file, as_json)  # a symlink committed at that path is replaced, not followed
     click.echo(as_json if output_format == "json" else render(result, output_format, no_color), nl=False)
     if result.errors:
         sys.exit(EXIT_ERROR)

@@ -5,9 +5,7 @@ No terminal I/O here: the `import` command (cli/import_.py) shows what these ret
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistantsync.api.errors import ApiError
 from assistantsync.errors import AssistantSyncError, ValidationFailed
+from assistantsync.files.safe_write import write_text_replacing
 
 if TYPE_CHECKING:
     from assistantsync.api.client import ResourceClient
@@ -45,7 +44,7 @@ def write_imported(live: Sequence[JsonObject], out_dir: Path, *, force: bool) ->
     files = import_files(ASSISTANT, live, schema_ref=schema_reference(out_dir))
     _refuse_to_overwrite(out_dir, files, force)
     for file in files:
-        _write(out_dir / file.path, file.text)
+        write_text_replacing(out_dir / file.path, file.text)
     return Imported(tuple(out_dir / file.path for file in files), tuple(claim_conflicts(ASSISTANT, live)))
 
 
@@ -96,7 +95,7 @@ def schema_reference(out_dir: Path) -> str:
 def _refuse_to_overwrite(out_dir: Path, files: Sequence[ImportedFile], force: bool) -> None:
     targets = [out_dir / file.path for file in files]
     folders = {str(target) for target in targets if target.is_dir()}
-    not_folders = {str(target.parent) for target in targets if target.parent.exists() and not target.parent.is_dir()}
+    not_folders = {str(target.parent) for target in targets if _not_a_folder(target.parent)}
     if folders or not_folders:
         raise AssistantSyncError("these paths are in the way of the files to write: "
                                  f"{', '.join(sorted(folders | not_folders))}; move them or choose another --out. "
@@ -109,21 +108,6 @@ def _refuse_to_overwrite(out_dir: Path, files: Sequence[ImportedFile], force: bo
                                  f"{lines}")
 
 
-def _write(path: Path, text: str) -> None:
-    """Write exactly these bytes; replace atomically, so a reader never sees half a file, and never through a link."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        os.chmod(temporary, 0o666 & ~_umask())  # what open() would have made, not mkstemp's 0600
-        os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):  # gone once replaced; left behind only by a failure
-            os.unlink(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-    os.umask(mask)
-    return mask
+def _not_a_folder(path: Path) -> bool:
+    """A file, or a link into a missing folder (which mkdir cannot make), where a folder must go."""
+    return (path.exists() and not path.is_dir()) or (path.is_symlink() and not path.exists())

@@ -303,3 +303,22 @@ def test_examples_applied_then_imported_plan_as_no_ops_on_the_embedded_sandbox(t
     assert snapshot(out)["prompts/hr-helper.md"] == (examples / "prompts" / "hr-helper.md").read_bytes()
     planned = runner.invoke(cli, ["plan", str(out), "--detailed-exitcode", *connection], env=CLEAN_ENV)
     assert (planned.exit_code, planned.stdout) == (0, "No changes. 6 assistants up to date.\n")
+
+
+def test_force_replaces_a_link_into_a_missing_folder_without_making_it(env: Harness) -> None:
+    env.create_live(name="Bot")
+    (env.root / "out").mkdir()
+    (env.root / "out" / "bot.yaml").symlink_to(env.root / "missing" / "bot.yaml")
+    assert env.import_("--all", "--out", "out", "--force").code == 0
+    assert not (env.root / "out" / "bot.yaml").is_symlink()
+    assert "name: Bot" in (env.root / "out" / "bot.yaml").read_text(encoding="utf-8")
+    assert not (env.root / "missing").exists()
+
+
+def test_out_that_links_into_a_missing_folder_is_in_the_way(env: Harness) -> None:
+    env.create_live(name="Bot")
+    (env.root / "out").symlink_to(env.root / "missing" / "folder", target_is_directory=True)
+    done = env.import_("--all", "--out", "out", "--force")
+    assert done == Result(1, "", "Error: these paths are in the way of the files to write: out; move them or "
+                                 "choose another --out. Nothing was written.\n")
+    assert not (env.root / "missing").exists()

@@ -743,3 +743,30 @@ def test_embedded_sandbox_runs_the_readme_quickstart(tmp_path: Path, monkeypatch
     assert sorted(a["assistant"]["metadata"][IDENTITY_KEY] for a in saved["assistants"]) == [
         "hr-helper", "invoice-extractor", "support-analyst", "support-kb", "support-triage", "weather"]
     assert [a["write_only"] for a in saved["assistants"] if a["write_only"]] == [{"reasoning_effort": "low"}]
+
+
+# --- plan --out: never through a link, never a traceback -------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["outside.txt", "missing/folder/plan.json"], ids=["a file", "a missing folder"])
+def test_plan_out_replaces_a_committed_link_and_leaves_its_target_alone(env: Harness, target: str) -> None:
+    env.write("a.yaml", "model: gpt-4o\nname: A\n")
+    (env.root / "outside.txt").write_text("keep me", encoding="utf-8")
+    (env.root / "plan.json").symlink_to(env.root / target)
+    done = env.offline("plan", "--provider", "sandbox", "--sandbox-state", "state.json", "--out", "plan.json")
+    assert done.code == 0, done
+    assert not (env.root / "plan.json").is_symlink()
+    assert json.loads((env.root / "plan.json").read_text(encoding="utf-8"))["summary"]["create"] == 1
+    assert (env.root / "outside.txt").read_text(encoding="utf-8") == "keep me"
+    assert not (env.root / "missing").exists()
+
+
+def test_plan_out_under_a_link_into_a_missing_folder_is_a_message(env: Harness) -> None:
+    env.write("a.yaml", "model: gpt-4o\nname: A\n")
+    (env.root / "out").symlink_to(env.root / "missing" / "folder", target_is_directory=True)
+    done = env.offline("plan", "--provider", "sandbox", "--sandbox-state", "state.json", "--out", "out/plan.json")
+    assert done.code == 1
+    assert done.err == (f"Error: cannot write {Path('out', 'plan.json')}: File exists; check that each folder on "
+                        "the path is a real folder (not a file, nor a link to a missing one) that you can write "
+                        "to, or choose another --out\n")
+    assert not (env.root / "missing").exists()
