@@ -28,6 +28,9 @@ RETIRED_HINT = (
     "this server does not serve the Assistants API here; OpenAI and Azure OpenAI retired it on 2026-08-26 "
     "(see --provider azure-foundry or --base-url for a server that still does)"
 )
+# Counted after decompression, as the body is read: a 1 MB gzip body can expand to a gigabyte.
+MAX_BODY_BYTES = 64 * 1024 * 1024
+TOO_LARGE_HINT = "check that --base-url points at an Assistants API server; its answers are far smaller"
 
 
 @dataclass(frozen=True)
@@ -87,46 +90,68 @@ class Transfer:
         self.log_line(f"-> {tag} {masked_headers(request.headers.items(), self._settings.secrets)}")
         started = time.perf_counter()
         try:
-            response = self._http.send(request)
+            response = self._http.send(request, stream=True)  # the body is read below, within MAX_BODY_BYTES
         except httpx.RequestError as exc:
-            failure = self._transport_failure(method, full_path, exc, attempt)
-            self.log_line(f"<- {tag} failed after {time.perf_counter() - started:.2f}s: {failure.error.detail}")
-            return failure
+            return self._failed(tag, started, self._transport_failure(method, full_path, exc, attempt))
         request_id = response.headers.get("x-request-id")
         self.log_line(
             f"<- {tag} {response.status_code} {response.reason_phrase} in {time.perf_counter() - started:.2f}s"
             + (f" x-request-id: {request_id}" if request_id else "")
         )
         try:
+            try:
+                content = self._read_body(method, full_path, response)
+            except httpx.RequestError as exc:  # the body broke off, timed out or would not decompress
+                return self._failed(tag, started, self._transport_failure(method, full_path, exc, attempt))
             if response.is_success:
-                return self._json_object(method, full_path, response)
-            return self._status_failure(method, path, full_path, response, attempt)
+                return self._json_object(method, full_path, response, content)
+            return self._status_failure(method, path, full_path, response, content, attempt)
         finally:
+            response.close()
             # httpx binds a response's stream back to the response: a reference cycle that would keep the body
             # (half a megabyte for a list page) until the cyclic garbage collector happens to run. Unbound, the
             # response and its body go as soon as this returns.
             response.stream = httpx.ByteStream(b"")
 
-    def _json_object(self, method: str, full_path: str, response: httpx.Response) -> JsonObject:
+    def _failed(self, tag: str, started: float, failure: Failure) -> Failure:
+        self.log_line(f"<- {tag} failed after {time.perf_counter() - started:.2f}s: {failure.error.detail}")
+        return failure
+
+    def _read_body(self, method: str, full_path: str, response: httpx.Response) -> bytes:
+        """The decompressed body, read chunk by chunk; an ApiError once it grows past MAX_BODY_BYTES, before
+        the rest is read or decompressed. Another attempt would get the same, so it is not retried."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                detail = (f"{response.status_code} {response.reason_phrase}: the server's answer exceeded "
+                          f"{MAX_BODY_BYTES / 2**20:g} MiB after decompression")
+                raise ApiError(method, full_path, detail, status=response.status_code, hint=TOO_LARGE_HINT,
+                               secrets=self._settings.secrets)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _json_object(self, method: str, full_path: str, response: httpx.Response, content: bytes) -> JsonObject:
         """The body's JSON object (as httpx's `Response.json` reads it), else an ApiError naming the request."""
         try:
-            data = json.loads(response.content)
+            data = json.loads(content)
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
-            raise self._not_an_object(method, full_path, response) from exc
+            raise self._not_an_object(method, full_path, response, content) from exc
         if not isinstance(data, dict):
-            raise self._not_an_object(method, full_path, response)
+            raise self._not_an_object(method, full_path, response, content)
         return data
 
-    def _not_an_object(self, method: str, full_path: str, response: httpx.Response) -> ApiError:
-        shown = excerpt(response.content.decode(response.encoding or "utf-8", errors="replace")) or "(empty body)"
+    def _not_an_object(self, method: str, full_path: str, response: httpx.Response, content: bytes) -> ApiError:
+        shown = excerpt(_text(response, content)) or "(empty body)"
         detail = f"{response.status_code} {response.reason_phrase}: the response is not a JSON object: {shown}"
         return ApiError(method, full_path, detail, status=response.status_code, secrets=self._settings.secrets)
 
     def _status_failure(
-        self, method: str, path: str, full_path: str, response: httpx.Response, attempt: int
+        self, method: str, path: str, full_path: str, response: httpx.Response, content: bytes, attempt: int
     ) -> Failure:
         status = response.status_code
-        body = parse_error_body(response.text)
+        body = parse_error_body(_text(response, content))
         hint = ""
         if status in (401, 403):
             hint = self._settings.auth_hint
@@ -172,3 +197,7 @@ class Transfer:
         return Failure(error, not isinstance(exc, permanent), not never_sent, cause=exc,
                        may_still_be_running=timed_out)
 
+
+def _text(response: httpx.Response, content: bytes) -> str:
+    """The body as text, decoded as `Response.text` would (the charset it declares, else UTF-8)."""
+    return content.decode(response.encoding or "utf-8", errors="replace")
