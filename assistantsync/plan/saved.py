@@ -16,6 +16,10 @@ from assistantsync.plan.changes import ACTIONS, Change, FieldChange, Plan
 from assistantsync.plan.fingerprint import Fingerprint
 
 FORMAT_VERSION = 1
+# Deepest a plan may nest: the files' own limit (64, as yaml_read and the sandbox's MAX_DEPTH) plus the plan's
+# framing around an assistant's values (document, changes, change, fields, field). Checked before anything
+# walks the values: render, the stale check and apply recurse over them.
+MAX_DEPTH = 64 + 8
 
 
 def plan_to_document(plan: Plan) -> JsonObject:
@@ -57,7 +61,16 @@ def plan_from_json(text: str, source: str) -> Plan:
     """Read a saved plan back; anything that is not a plan this version wrote is refused, naming what is wrong:
     a plan file is an input like any other, and every later step (show, the stale check, apply) trusts its types."""
     try:
-        document = _typed(json.loads(text), dict, "the document")
+        decoded = json.loads(text)
+        deep = _depth_exceeds(decoded, MAX_DEPTH)
+    except RecursionError:  # json's decoder recurses: deep input exhausts the stack before any check runs
+        deep = True
+    except ValueError as error:
+        raise _not_a_plan(source, str(error)) from error
+    if deep:
+        raise _not_a_plan(source, f"nested too deep: more than {MAX_DEPTH} levels")
+    try:
+        document = _typed(decoded, dict, "the document")
         if document.get("format_version") != FORMAT_VERSION:
             raise AssistantSyncError(
                 f"{source}: plan format_version {document.get('format_version')!r} is not supported "
@@ -70,8 +83,23 @@ def plan_from_json(text: str, source: str) -> Plan:
         return Plan(changes, _notes(document, "errors"), _typed(options.get("strict"), bool, "options.strict"),
                     _typed(options.get("prune"), bool, "options.prune"),
                     _typed(target, (str, type(None)), "target.base_url"), _notes(document, "warnings"))
-    except (ValueError, RecursionError) as error:  # json's errors too, nesting deeper than it decodes among them
-        raise AssistantSyncError(f"{source}: not a plan file written by assistantsync ({error})") from error
+    except ValueError as error:
+        raise _not_a_plan(source, str(error)) from error
+
+
+def _not_a_plan(source: str, reason: str) -> AssistantSyncError:
+    return AssistantSyncError(f"{source}: not a plan file written by assistantsync ({reason})")
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]  # a loop, not recursion: the point is to survive deep data
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _typed(value: Any, kind: type | tuple[type, ...], where: str) -> Any:

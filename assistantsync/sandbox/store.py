@@ -110,10 +110,15 @@ class StateFile:
             store = store_from_json(json.loads(text))
             self._kept = (identity, store)
             return store
+        except RecursionError:  # json's decoder recurses: a hand-made file can nest deeper than the stack
+            raise self._refused("nested too deep to read") from None
         except ValueError as error:  # JSONDecodeError included
-            raise SandboxStateError(
-                f"{self.path}: not a sandbox state file ({error}); delete it to start from an empty sandbox"
-            ) from None
+            raise self._refused(str(error)) from None
+
+    def _refused(self, reason: str) -> SandboxStateError:
+        return SandboxStateError(
+            f"{self.path}: not a sandbox state file ({reason}); delete it to start from an empty sandbox"
+        )
 
     def save(self, store: Store) -> None:
         """Write atomically. Call under `locked()`."""

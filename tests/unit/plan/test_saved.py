@@ -5,10 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.cli_harness import Harness
 from helpers.plan_inputs import desired, server_object
+from helpers.sandbox_server import ServedSandbox
 
 from assistantsync.errors import AssistantSyncError
 from assistantsync.kinds.assistant import ASSISTANT
@@ -32,6 +35,13 @@ def edited(path: tuple[Any, ...], value: Any) -> str:
     return json.dumps(document)
 
 
+def nested(levels: int) -> Any:
+    value: Any = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
 def change_at(key: str) -> int:
     return next(n for n, change in enumerate(SAVED["changes"]) if change["key"] == key)
 
@@ -39,7 +49,9 @@ def change_at(key: str) -> int:
 @pytest.mark.parametrize(("text", "reason"), [  # named by where the reason points
     ("{", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
     ("[]", "the document is list, not what a plan holds there"),
-    ("[" * 100_000, "maximum recursion depth exceeded while decoding a JSON array from a unicode string"),
+    ("[" * 100_000, "nested too deep: more than 72 levels"),
+    (edited(("changes", 0, "fields", 0, "after"), nested(600)), "nested too deep: more than 72 levels"),
+    (edited(("changes", 0, "body"), {"tools": nested(70)}), "nested too deep: more than 72 levels"),
     (edited(("options", "strict"), "yes"), "options.strict is str, not what a plan holds there"),
     (edited(("changes",), {}), "changes is dict, not what a plan holds there"),
     (edited(("changes", 0, "key"), 5), "changes[0].key is int, not what a plan holds there"),
@@ -58,6 +70,25 @@ def test_a_malformed_plan_file_is_refused_naming_what_is_wrong(text: str, reason
     with pytest.raises(AssistantSyncError) as refused:
         plan_from_json(text, "plan.json")
     assert str(refused.value) == f"plan.json: not a plan file written by assistantsync ({reason})"
+
+
+def test_a_value_as_deep_as_the_files_allow_still_reads_back() -> None:
+    # The bound is on the plan's framing plus the 64 levels an assistant file may nest, not on 64 in all.
+    plan = plan_from_json(edited(("changes", 0, "fields", 0, "after"), nested(63)), "plan.json")
+    assert plan.changes[0].fields[0].after == nested(63)
+    render_plan_text(plan)
+
+
+@pytest.mark.parametrize("command", [("show",), ("apply", "--auto-approve", "--plan")])
+def test_a_deeply_nested_plan_file_is_a_message_naming_it_not_a_traceback(
+        tmp_path: Path, sandbox_server: ServedSandbox, command: tuple[str, ...]) -> None:
+    harness = Harness(tmp_path, sandbox_server)
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(edited(("changes", 0, "fields", 0, "after"), nested(600)))
+    run = harness.offline(*command, str(plan_file)) if command == ("show",) else harness.cli(*command, str(plan_file))
+    assert (run.code, run.out) == (1, "")
+    assert run.err == (f"Error: {plan_file}: not a plan file written by assistantsync "
+                       "(nested too deep: more than 72 levels)\n")
 
 
 def test_an_unsupported_format_version_asks_for_a_new_plan() -> None:

@@ -82,6 +82,15 @@ def test_a_foreign_file_is_refused_with_a_fix(tmp_path: Path, content: str) -> N
         StateFile(path).load()
 
 
+def test_a_file_nested_deeper_than_json_decodes_is_refused_with_a_fix(tmp_path: Path) -> None:
+    path = tmp_path / "sandbox.json"
+    path.write_text("[" * 100_000)
+    with pytest.raises(SandboxStateError) as refused:
+        StateFile(path).load()
+    assert str(refused.value) == (f"{path}: not a sandbox state file (nested too deep to read); "
+                                  "delete it to start from an empty sandbox")
+
+
 def test_a_stored_assistant_the_sandbox_cannot_rank_is_refused_by_name(tmp_path: Path) -> None:
     # The sandbox ranks stored objects by created_at: an edited file must not make it answer with a crash.
     state = StateFile(tmp_path / "sandbox.json")
