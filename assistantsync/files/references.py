@@ -18,7 +18,7 @@ from typing import Any
 from assistantsync.errors import Problem, ValidationFailed
 from assistantsync.files.sources import YAML_SUFFIXES, SourceFile, UnreadableFile, read_text
 from assistantsync.files.yaml_read import MAX_DEPTH, YamlDocument, load_yaml
-from assistantsync.json_value import JsonObject, JsonPath, format_path
+from assistantsync.json_value import JsonObject, JsonPath, depth_exceeds, format_path
 
 INSTRUCTIONS_MAX_CHARS = 256_000  # the API's maxLength for `instructions`, checked again once the file is read
 # What the references of one YAML file may read in all, repeats included: a 100 KB file naming one 1 MiB
@@ -164,7 +164,7 @@ def _parse_parameters(text: str, reference: str) -> JsonObject:
         raise UnreadableFile("must be a .json, .yaml or .yml file")
     if not isinstance(value, dict):
         raise UnreadableFile("must hold a JSON Schema object (a mapping)")
-    if _depth(value) > MAX_DEPTH:
+    if depth_exceeds(value, MAX_DEPTH):
         raise UnreadableFile(f"is nested more than {MAX_DEPTH} levels deep")
     return value
 
@@ -201,14 +201,6 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _depth(value: object) -> int:
-    deepest, stack = 0, [(value, 1)]
-    while stack:  # a loop, not recursion: the data may be deep enough to exhaust the stack
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 def _renamed(mapping: JsonObject, old: str, new: str, value: object) -> JsonObject:

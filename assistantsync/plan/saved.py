@@ -11,7 +11,7 @@ from typing import Any
 
 from assistantsync import __version__
 from assistantsync.errors import AssistantSyncError
-from assistantsync.json_value import JsonObject
+from assistantsync.json_value import JsonObject, depth_exceeds
 from assistantsync.plan.changes import ACTIONS, Change, FieldChange, Plan
 from assistantsync.plan.fingerprint import Fingerprint
 
@@ -62,7 +62,7 @@ def plan_from_json(text: str, source: str) -> Plan:
     a plan file is an input like any other, and every later step (show, the stale check, apply) trusts its types."""
     try:
         decoded = json.loads(text)
-        deep = _depth_exceeds(decoded, MAX_DEPTH)
+        deep = depth_exceeds(decoded, MAX_DEPTH)
     except RecursionError:  # json's decoder recurses: deep input exhausts the stack before any check runs
         deep = True
     except ValueError as error:
@@ -91,15 +91,6 @@ def _not_a_plan(source: str, reason: str) -> AssistantSyncError:
     return AssistantSyncError(f"{source}: not a plan file written by assistantsync ({reason})")
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 1)]  # a loop, not recursion: the point is to survive deep data
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        stack.extend((child, depth + 1) for child in children)
-    return False
 
 
 def _typed(value: Any, kind: type | tuple[type, ...], where: str) -> Any:

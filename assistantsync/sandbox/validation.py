@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from assistantsync.json_value import JsonObject, JsonPath, format_path
+from assistantsync.json_value import JsonObject, JsonPath, depth_exceeds, format_path
 from assistantsync.sandbox.protocol import ErrorReply
 
 MAX_DEPTH = 64  # deeper bodies are refused before anything recurses over them
@@ -58,7 +58,7 @@ def parse_object(raw: bytes) -> JsonObject:
     if not isinstance(value, dict):
         raise ErrorReply(400, f"Invalid body: expected a JSON object, but got {_json_kind(value)} instead.",
                          code="invalid_type")
-    if _depth_exceeds(value, MAX_DEPTH):
+    if depth_exceeds(value, MAX_DEPTH):
         raise ErrorReply(400, f"Invalid body: nested deeper than {MAX_DEPTH} levels.", code="invalid_value")
     return value
 
@@ -116,15 +116,3 @@ def _json_kind(value: object) -> str:
         return "a boolean"
     return "null" if value is None else "a number"
 
-
-def _depth_exceeds(value: object, limit: int) -> bool:
-    stack: list[tuple[object, int]] = [(value, 1)]  # iterative: the point is to avoid deep recursion
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
-    return False
