@@ -419,7 +419,7 @@ def bench_diff_cpu(count: int = 1000) -> list[Row]:
         for _ in range(count):
             result = plan_resource(ASSISTANT, desired, live)
             if saved and not isinstance(result, str) and result.fingerprint is not None:
-                result.fingerprint.compute()
+                _ = result.fingerprint.object  # reading it digests it
         per = (time.process_time() - started) / count
         assert not isinstance(result, str) and result.action == "no-op", result
         what = ", with its fingerprint (a saved plan)" if saved else ""

@@ -25,10 +25,6 @@ class Fingerprint:
         self._live: JsonObject | None = None
         self._names: tuple[str, ...] = ()
 
-    def compute(self) -> None:
-        """Digest now, not when first read."""
-        self._taken()
-
     def _taken(self) -> tuple[str, Mapping[str, str]]:
         if self._digests is None:
             assert self._live is not None
