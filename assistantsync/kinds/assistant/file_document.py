@@ -17,8 +17,8 @@ from assistantsync.kinds.assistant.normalise import (
     AUTO_RANKER,
     normalise_field,
     resources_without_empties,
-    user_metadata,
 )
+from assistantsync.plan.reserved import user_metadata
 
 # The order of an assistant file's fields (README, "Import and backup"); `instructions_file` takes the place
 # of `instructions` when the importer moves them to a prompt file.

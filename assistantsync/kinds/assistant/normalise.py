@@ -24,7 +24,7 @@ from typing import Any
 from assistantsync.json_value import JsonObject
 
 # The metadata map's canonical form is the tool's (its reserved keys dropped), kept here too for import.
-from assistantsync.plan.reserved import user_metadata as user_metadata
+from assistantsync.plan.reserved import user_metadata
 
 API_FIELDS = (
     "model", "name", "description", "instructions", "tools", "tool_resources", "metadata",
