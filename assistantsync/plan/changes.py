@@ -204,7 +204,17 @@ class PlanBuilder:
         matching = match_resources(kind, self._desired, live)
         changes: list[Change] = []
         errors = list(matching.errors)
+        warnings = list(name_twins(kind, matching, live))
+        duplicated = {dup.key: dup for dup in matching.duplicates}
         for match in matching.matches:
+            dup = duplicated.get(match.desired.key)
+            if dup is not None:
+                # Never a dead end: the way out is in the message, and with --prune it is planned.
+                (warnings if self._prune else errors).append((dup.key, dup.message(kind, self._prune)))
+                if not self._prune:
+                    continue
+                changes.extend(Change(dup.key, str(copy["id"]), "delete", None, (), fingerprint(kind, copy))
+                               for copy in dup.others)
             result = self._early.get((id(match.desired), id(match.live))) if match.live is not None else None
             if result is None:
                 result = plan_resource(kind, match.desired, match.live, self._strict)
@@ -217,5 +227,4 @@ class PlanBuilder:
                 key = claimed_key(kind, orphan) or ""
                 changes.append(Change(key, str(orphan["id"]), "delete", None, (), fingerprint(kind, orphan)))
         changes.sort(key=lambda c: (c.key, c.id or ""))
-        return Plan(tuple(changes), tuple(sorted(errors)), self._strict, self._prune,
-                    warnings=name_twins(kind, matching, live))
+        return Plan(tuple(changes), tuple(sorted(errors)), self._strict, self._prune, warnings=tuple(sorted(warnings)))

@@ -30,6 +30,7 @@ class Matching:
     matches: tuple[Match, ...]
     errors: tuple[tuple[str, str], ...]  # (key, message), for files that cannot be planned
     orphans: tuple[JsonObject, ...]  # live resources the tool manages that no file describes
+    duplicates: tuple[Duplicates, ...] = ()  # per matched file, the other live resources claiming its key
 
 
 def claimed_key(kind: ResourceKind, live: JsonObject) -> str | None:
@@ -48,27 +49,61 @@ def claims_by_key(kind: ResourceKind, live: Iterable[JsonObject]) -> dict[str, l
     return claims
 
 
-def _duplicate_claims(kind: ResourceKind, key: str, ids: list[str]) -> str:
-    if len(ids) == 2:
-        return (f"live {kind.plural} {ids[0]} and {ids[1]} both claim key '{key}' in metadata {IDENTITY_KEY}; "
-                f"delete one or clear its {IDENTITY_KEY}, then plan again")
-    return (f"live {kind.plural} {join_words(ids, 'and')} all claim key '{key}' in metadata {IDENTITY_KEY}; "
-            f"delete all but one or clear their {IDENTITY_KEY}, then plan again")
+def oldest_first(claimants: Iterable[JsonObject]) -> list[JsonObject]:
+    """Live resources claiming one key, the one to keep first: the oldest `created_at`, ties in the order the
+    server lists them (creation order on the sandbox).
+
+    Not the smallest id on a tie: ids are random, so the smaller may be the later one, which an apply that
+    checked before it existed has already let stand (apply/races.py relies on this order).
+    """
+    return sorted(claimants, key=_created_at)
+
+
+def _created_at(item: JsonObject) -> float:
+    value = item.get("created_at")
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """Live resources that claim one file's key: the one kept as its match, and the other copies."""
+
+    key: str
+    kept: JsonObject
+    others: tuple[JsonObject, ...]  # oldest first
+    pinned: bool  # kept because the file pins it, rather than as the oldest
+
+    def message(self, kind: ResourceKind, prune: bool) -> str:
+        """What the plan says: the way out without --prune, what it does with it."""
+        ids = [str(item["id"]) for item in oldest_first((self.kept, *self.others))]
+        claim = (f"live {kind.plural} {join_words(sorted(ids), 'and')} {'both' if len(ids) == 2 else 'all'} "
+                 f"claim key '{self.key}' in metadata {IDENTITY_KEY}")
+        kept = f"{self.kept['id']} is kept, as the {'pinned' if self.pinned else 'oldest'} one"
+        one = len(self.others) == 1
+        copies = f"{'other' if self.pinned else 'newer'} cop{'y' if one else 'ies'} " + join_words(
+            [str(item["id"]) for item in self.others], "and")
+        if prune:
+            return f"{claim}; {kept}, and the {copies} {'is' if one else 'are'} deleted"
+        return f"{claim}; {kept}: run with --prune to delete the {copies}, or delete {'it' if one else 'them'} yourself"
 
 
 def _match_one(
     kind: ResourceKind, want: DesiredResource, claims: dict[str, list[JsonObject]], by_id: dict[str, JsonObject],
     pinned_ids: set[str], desired_keys: set[str],
-) -> Match | str:
-    """The match for one file, or the reason it cannot be planned."""
-    claimants = claims.get(want.key, [])
-    if len(claimants) > 1:
-        return _duplicate_claims(kind, want.key, sorted(str(c["id"]) for c in claimants))
-    claimant = claimants[0] if claimants else None
+) -> tuple[Match, Duplicates | None] | str:
+    """The match for one file and the other copies claiming its key, or the reason it cannot be planned."""
+    claimants = oldest_first(claims.get(want.key, []))
+    pinned = next((c for c in claimants if want.id and c["id"] == want.id), None)
+    claimant = pinned or (claimants[0] if claimants else None)
+    duplicates = None
+    if claimant is not None and len(claimants) > 1:
+        # Another file's pin takes its claimant over (adopted under that file's key): not a copy to delete.
+        others = tuple(c for c in claimants if c is not claimant and c["id"] not in pinned_ids)
+        duplicates = Duplicates(want.key, claimant, others, pinned is not None) if others else None
     if not want.id:
         if claimant is not None and claimant["id"] in pinned_ids:
             return f"{claimant['id']} claims key '{want.key}' but another file pins it"
-        return Match(want, claimant)
+        return Match(want, claimant), duplicates
     found = by_id.get(want.id)
     if found is None:
         return (f"pinned id {want.id} does not exist (or these credentials cannot see it); "
@@ -79,11 +114,12 @@ def _match_one(
     if claimant is not None and claimant["id"] != want.id:
         return (f"key '{want.key}' is claimed by {claimant['id']} but the file pins {want.id}; "
                 f"remove the pin or clear {IDENTITY_KEY} on {claimant['id']}")
-    return Match(want, found)
+    return Match(want, found), duplicates
 
 
 def match_resources(kind: ResourceKind, desired: Sequence[DesiredResource], live: Sequence[JsonObject]) -> Matching:
-    """Pair files with live resources; every ambiguity is an error for that key, never a guess."""
+    """Pair files with live resources; every ambiguity is an error for that key, never a guess. Several live
+    resources claiming a file's key are matched by the oldest (or the pinned one), the rest listed as duplicates."""
     by_id = {str(item["id"]): item for item in live}
     claims = claims_by_key(kind, live)
     pinned_ids = {d.id for d in desired if d.id}
@@ -91,19 +127,22 @@ def match_resources(kind: ResourceKind, desired: Sequence[DesiredResource], live
 
     matches: list[Match] = []
     errors: list[tuple[str, str]] = []
+    duplicates: list[Duplicates] = []
     for want in desired:
         result = _match_one(kind, want, claims, by_id, pinned_ids, desired_keys)
-        if isinstance(result, Match):
-            matches.append(result)
-        else:
+        if isinstance(result, str):
             errors.append((want.key, result))
+            continue
+        matches.append(result[0])
+        if result[1] is not None:
+            duplicates.append(result[1])
 
     def is_orphan(item: JsonObject) -> bool:
         key = claimed_key(kind, item)
         return key is not None and key not in desired_keys and item["id"] not in pinned_ids
 
     orphans = tuple(sorted(filter(is_orphan, live), key=lambda i: (claimed_key(kind, i) or "", str(i["id"]))))
-    return Matching(tuple(matches), tuple(sorted(errors)), orphans)
+    return Matching(tuple(matches), tuple(sorted(errors)), orphans, tuple(duplicates))
 
 
 def name_twins(kind: ResourceKind, matching: Matching, live: Sequence[JsonObject]) -> tuple[tuple[str, str], ...]:

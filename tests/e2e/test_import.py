@@ -223,7 +223,8 @@ def test_two_assistants_claiming_one_key_are_imported_with_a_warning_plan_repeat
     ids = " and ".join(sorted([first["id"], second["id"]]))
     assert f"warning: {ids} both claim key 'bot' in metadata assistantsync_key;" in done.err
     planned = env.cli("plan", "backup")
-    assert planned.code == 1 and f"live assistants {ids} both claim key 'bot'" in planned.out
+    # bot.yaml pins the first, so the second is no copy to delete but bot-2.yaml's pin, which still carries 'bot'.
+    assert planned.code == 1 and f"pinned id {second['id']} carries key 'bot', which another file uses" in planned.out
 
 
 def test_force_replaces_a_link_and_never_writes_through_it(env: Harness) -> None:

@@ -458,8 +458,9 @@ def test_two_live_assistants_claiming_one_key_block_plan_and_apply(env: Harness)
     second = env.create_live(name="Two", metadata={IDENTITY_KEY: "bot"})
     env.write("bot.yaml", "model: gpt-4o\nname: Bot\n")
     ids = " and ".join(sorted([first["id"], second["id"]]))
-    message = (f"bot: live assistants {ids} both claim key 'bot' in metadata assistantsync_key; "
-               "delete one or clear its assistantsync_key, then plan again")
+    message = (f"bot: live assistants {ids} both claim key 'bot' in metadata assistantsync_key; {first['id']} is "
+               f"kept, as the oldest one: run with --prune to delete the newer copy {second['id']}, or delete it "
+               "yourself")
 
     planned = env.plan("--detailed-exitcode")
     assert planned.code == 1

@@ -132,7 +132,8 @@ def test_identity_errors_write_nothing() -> None:
     plan = make_plan(ASSISTANT, [desired(model="gpt-4o")], twins)
     assert plan.changes == ()
     assert plan.errors == (("bot", "live assistants asst_a and asst_b both claim key 'bot' in metadata "
-                                   "assistantsync_key; delete one or clear its assistantsync_key, then plan again"),)
+                                   "assistantsync_key; asst_a is kept, as the oldest one: run with --prune to "
+                                   "delete the newer copy asst_b, or delete it yourself"),)
     missing = make_plan(ASSISTANT, [desired(pin="asst_gone", model="gpt-4o")], [])
     assert missing.errors[0][1].startswith("pinned id asst_gone does not exist")
 
