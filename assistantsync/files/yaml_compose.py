@@ -1,10 +1,11 @@
 """Composing YAML nodes, and checking each document before constructing it.
 
 Two composers make the same nodes, marks included. libyaml's (`LibyamlLoader`: yaml.CSafeLoader's own) reads
-nearly every file. PyYAML's pure-Python one (`Loader`) bounds nesting, values and aliases while it composes, so
-it can read any text. libyaml's composer cannot: it recurses in C, and the libyaml in PyYAML 6's wheels (0.2.5)
-has no nesting limit (libyaml's 1,000-level one came after that release), so deep enough nesting crashes the
-process. yaml_read decides which composer reads a file; both check the documents with the same `Rules`.
+nearly every file. PyYAML's pure-Python one (`Loader`) bounds nesting, values, aliases and the characters they
+expand to while it composes, so it can read any text. libyaml's composer cannot: it recurses in C, and the
+libyaml in PyYAML 6's wheels (0.2.5) has no nesting limit (libyaml's 1,000-level one came after that release),
+so deep enough nesting crashes the process. yaml_read decides which composer reads a file; both check the
+documents with the same `Rules`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ class Limits(NamedTuple):
     alias_nodes: int  # values aliases may add to one document
     documents: int  # per file
     values: int  # per file
+    characters: int  # per file, aliases expanded: strings and keys counted at every use
+
+
+class Shape(NamedTuple):
+    """A composed node as its data will be, aliases expanded."""
+
+    values: int
+    characters: int  # of its strings and keys (every scalar, as written)
+    height: int  # nesting levels
 
 
 class Positions(Mapping[JsonPath, Location]):
@@ -139,16 +149,16 @@ class Rules(SafeConstructor, Resolver):
 
 
 class Loader(Rules, yaml.SafeLoader):
-    """PyYAML's pure-Python loader, bounding nesting and alias expansion while it composes."""
+    """PyYAML's pure-Python loader, bounding nesting and alias expansion (values and characters) while it composes."""
 
     def __init__(self, text: str, file: str, limits: Limits) -> None:
         super().__init__(text)
         self.file, self.limits = file, limits
         self.document_start = self.get_mark()
-        self._shapes: dict[Node, tuple[int, int]] = {}  # node -> (size with aliases expanded, height)
+        self._shapes: dict[Node, Shape] = {}
         self._alias_nodes = 0
         self._depth = 0
-        self._documents = self._values = 0  # in the whole file
+        self._documents = self._values = self._characters = 0  # in the whole file
 
     def read_document(self) -> tuple[Plain | None, list[Problem]]:
         """Compose the next document and check it."""
@@ -170,10 +180,12 @@ class Loader(Rules, yaml.SafeLoader):
             node = super().compose_node(parent, index)
             if node is None or node not in self._shapes:  # its anchor is still open: the data would contain itself
                 raise Refused("an alias may not point into the node that defines its anchor", mark)
-            self._alias_nodes += self._shapes[node][0]
+            shape = self._shapes[node]
+            self._alias_nodes += shape.values
             if self._alias_nodes > self.limits.alias_nodes:
                 raise Refused(f"aliases expand to more than {self.limits.alias_nodes} values; write the values out",
                               mark)
+            self._count_characters(shape.characters, mark)
             return node
         self._depth += 1
         if self._depth > self.limits.depth:
@@ -190,12 +202,23 @@ class Loader(Rules, yaml.SafeLoader):
             children = node.value
         elif isinstance(node, MappingNode):
             children = [child for pair in node.value for child in pair]
+        elif isinstance(node, ScalarNode):
+            self._count_characters(len(node.value), mark)
         shapes = [self._shapes[child] for child in children]
-        height = 1 + max((shape[1] for shape in shapes), default=0)
+        height = 1 + max((shape.height for shape in shapes), default=0)
         if height > self.limits.depth:
             raise Refused(f"nested more than {self.limits.depth} levels deep once aliases are expanded", mark)
-        self._shapes[node] = (1 + sum(shape[0] for shape in shapes), height)
+        characters = len(node.value) if isinstance(node, ScalarNode) else sum(shape.characters for shape in shapes)
+        self._shapes[node] = Shape(1 + sum(shape.values for shape in shapes), characters, height)
         return node
+
+    def _count_characters(self, added: int, mark: Mark) -> None:
+        # Aliases share one constructed value, but every later step (JSON bodies, digests, the plan) writes each
+        # use out: what a value costs there is its characters, which a few aliases of a long string multiply.
+        self._characters += added
+        if self._characters > self.limits.characters:
+            raise Refused(f"the file expands to more than {self.limits.characters} characters through aliases; "
+                          "use fewer aliases of long values", mark)
 
     def _next_mark(self) -> Mark:
         mark: Mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # untyped in the stubs

@@ -30,6 +30,10 @@ MAX_ALIAS_NODES = 10_000  # nodes that aliases may add to one document: billion 
 # Per file: these bound what a hostile file costs PyYAML's pure-Python reader, which reads any file libyaml leaves.
 MAX_DOCUMENTS = 1_000
 MAX_VALUES = 50_000
+# Characters, aliases expanded (strings and keys counted at every use). Without aliases a file holds at most
+# MAX_FILE_BYTES; the API's largest values are far smaller (instructions: 256,000 characters; metadata: 16 pairs
+# of 64 + 512), so 4 Mi leaves room for schemas shared by aliases and stops a long string repeated into gigabytes.
+MAX_CHARACTERS = 4 * 1024 * 1024
 # libyaml's composer recurses in C, a few hundred bytes of stack a level, and the libyaml in PyYAML 6's wheels
 # sets no nesting limit: tens of thousands of levels crash the process. Each level needs one of these characters
 # of its own, so text with at most this many of them nests no deeper than a 512 KiB thread stack holds.
@@ -70,7 +74,8 @@ def load_yaml(text: str, file: str) -> list[YamlDocument]:
         before = text[:offset]  # lines as git counts them: the one place a reviewer could look
         raise ValidationFailed([Problem(Location(file, before.count("\n") + 1, offset - before.rfind("\n")), "",
                                         message)])
-    limits = Limits(MAX_DEPTH, MAX_ALIAS_NODES, MAX_DOCUMENTS, MAX_VALUES)  # read at each call: tests lower them
+    # The limits are read at each call: tests lower them.
+    limits = Limits(MAX_DEPTH, MAX_ALIAS_NODES, MAX_DOCUMENTS, MAX_VALUES, MAX_CHARACTERS)
     read = _read_with_libyaml(text, file, limits) if LIBYAML and not libyaml_may_differ(text) else None
     documents, problems = read if read is not None else _read_with_pyyaml(text, file, limits)
     if not documents and not problems:
@@ -115,6 +120,7 @@ def _plain_tree(roots: list[Node], limits: Limits) -> bool:
     plain scalar holding `?` in a flow collection (PyYAML ends the scalar there, libyaml does not)."""
     if len(roots) > limits.documents:
         return False
+    characters = 0
     seen: set[int] = set()
     todo: list[tuple[Node, int, bool]] = [(root, 1, False) for root in roots]
     while todo:
@@ -123,7 +129,8 @@ def _plain_tree(roots: list[Node], limits: Limits) -> bool:
             return False
         seen.add(id(node))
         if isinstance(node, ScalarNode):
-            if flow and not node.style and "?" in node.value:
+            characters += len(node.value)
+            if characters > limits.characters or (flow and not node.style and "?" in node.value):
                 return False
         elif isinstance(node, CollectionNode):
             flow = flow or bool(node.flow_style)
