@@ -143,7 +143,7 @@ class Transfer:
         return data
 
     def _not_an_object(self, method: str, full_path: str, response: httpx.Response, content: bytes) -> ApiError:
-        shown = excerpt(_text(response, content)) or "(empty body)"
+        shown = excerpt(_text(response, content), self._settings.secrets) or "(empty body)"
         detail = f"{response.status_code} {response.reason_phrase}: the response is not a JSON object: {shown}"
         return ApiError(method, full_path, detail, status=response.status_code, secrets=self._settings.secrets)
 
@@ -151,7 +151,7 @@ class Transfer:
         self, method: str, path: str, full_path: str, response: httpx.Response, content: bytes, attempt: int
     ) -> Failure:
         status = response.status_code
-        body = parse_error_body(_text(response, content))
+        body = parse_error_body(_text(response, content), self._settings.secrets)
         hint = ""
         if status in (401, 403):
             hint = self._settings.auth_hint

@@ -2,7 +2,9 @@
 
 Error bodies come in many shapes: OpenAI's `{"error": {...}}`, Azure's without `message`, Portkey's
 gateway `{"status": "failure", "message": ...}`, FastAPI's `{"detail": ...}`, or a proxy's HTML page.
-All become the same message; secrets are scrubbed from it, since a gateway may echo the key.
+All become the same message. Whatever the server wrote is masked (a gateway may echo the key), then
+made one line with hidden characters escaped, then cut: in that order, so a key straddling the cut never
+shows its first part and a cut never leaves half an escape or half a mask.
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from assistantsync.api.redaction import redact
+from assistantsync.api.redaction import MASK, redact
 from assistantsync.errors import AssistantSyncError
+from assistantsync.safe_text import shown
 
 EXCERPT_CHARS = 300
+# Masking is linear in the text but not free: only this much of a long body (whitespace collapsed) is masked
+# before the excerpt is cut from it. A key straddling this point starts far past the excerpt's end.
+_MASKED_CHARS = 64 * 1024
 _TAG = re.compile(r"<[^>]*>")
+_PIECE = re.compile(re.escape(MASK) + "|.", re.DOTALL)  # what a cut may not split: a mask or a character
 
 
 class ApiError(AssistantSyncError):
@@ -40,24 +47,24 @@ class ApiError(AssistantSyncError):
     ) -> None:
         self.method = method
         self.path = path  # never the query string: it may hold secrets
-        self.detail = redact(detail, secrets)
+        self.detail = _server_text(detail, secrets)
         self.status = status
         # Every server-supplied field is scrubbed, not just the message: AmbiguousWriteError rebuilds its
         # text from these fields without the secrets, so a raw one would carry an echoed key through.
-        self.api_message = _redacted(api_message, secrets)
-        self.api_code = _redacted(api_code, secrets)
-        self.api_type = _redacted(api_type, secrets)
-        self.request_id = _redacted(request_id, secrets)
+        self.api_message = _optional_server_text(api_message, secrets)
+        self.api_code = _optional_server_text(api_code, secrets)
+        self.api_type = _optional_server_text(api_type, secrets)
+        self.request_id = _optional_server_text(request_id, secrets)
         self.hint = hint
         self.attempts = attempts
         text = f"{method} {path}: {self.detail}"
-        if request_id:
-            text += f" (request id {request_id})"
+        if self.request_id:
+            text += f" (request id {self.request_id})"
         if attempts > 1:
             text += f" (gave up after {attempts} attempts)"
         if hint:
             text += f"; {hint}"
-        super().__init__(redact(text, secrets))
+        super().__init__(_server_text(text, secrets))
 
 
 class NotedApiError(ApiError):
@@ -95,47 +102,64 @@ class ErrorBody:
         return message
 
 
-def parse_error_body(text: str) -> ErrorBody:
-    """Read an error body of any known shape; unknown JSON and plain text become a short excerpt."""
+def parse_error_body(text: str, secrets: Collection[str]) -> ErrorBody:
+    """Read an error body of any known shape, every field masked and on one line; unknown JSON and plain
+    text become a short excerpt."""
     try:
         data = json.loads(text)
     except ValueError:
-        return ErrorBody(message=excerpt(text) or None)
+        return ErrorBody(message=excerpt(text, secrets) or None)
     if isinstance(data, dict):
         error = data.get("error")
         if isinstance(error, dict):
             return ErrorBody(
-                message=_as_text(error.get("message")),
-                code=_as_text(error.get("code")),
-                param=_as_text(error.get("param")),
-                type=_as_text(error.get("type")),
+                message=_as_text(error.get("message"), secrets),
+                code=_as_text(error.get("code"), secrets),
+                param=_as_text(error.get("param"), secrets),
+                type=_as_text(error.get("type"), secrets),
             )
         for key in ("error", "message", "detail"):  # {"error": "text"}, Portkey's gateway, FastAPI
             if data.get(key) is not None:
-                return ErrorBody(message=_as_text(data[key]))
-    return ErrorBody(message=excerpt(json.dumps(data)) if data else None)  # `{}` says nothing
+                return ErrorBody(message=_as_text(data[key], secrets))
+    return ErrorBody(message=excerpt(json.dumps(data), secrets) if data else None)  # `{}` says nothing
 
 
-def excerpt(text: str) -> str:
-    """The first EXCERPT_CHARS characters of a body on one line; HTML tags dropped (proxy error pages)."""
+def excerpt(text: str, secrets: Collection[str]) -> str:
+    """The start of a body on one line: HTML tags dropped (proxy error pages), secrets masked, hidden
+    characters escaped, then cut to EXCERPT_CHARS between two characters or masks."""
     if text.lstrip().startswith("<"):
         text = _TAG.sub(" ", text)
-    text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "..."
+    text = redact(" ".join(text.split())[:_MASKED_CHARS], secrets)
+    kept: list[str] = []
+    size = 0
+    for piece in _PIECE.finditer(text):
+        part = shown(piece.group())
+        size += len(part)
+        if size > EXCERPT_CHARS:
+            return "".join(kept) + "..."
+        kept.append(part)
+    return "".join(kept)
 
 
-def _as_text(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
+def _as_text(value: Any, secrets: Collection[str]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _server_text(value, secrets)
     if isinstance(value, list) and all(isinstance(item, dict) and "msg" in item for item in value):
         # FastAPI validation errors: [{"loc": ["body", "temperature"], "msg": "..."}]
-        return "; ".join(": ".join(filter(None, (".".join(map(str, item.get("loc", ()))), str(item["msg"]))))
-                         for item in value)
-    return excerpt(json.dumps(value))
+        return _server_text("; ".join(": ".join(filter(None, (".".join(map(str, item.get("loc", ()))),
+                                                               str(item["msg"])))) for item in value), secrets)
+    return excerpt(json.dumps(value), secrets)
 
 
-def _redacted(text: str | None, secrets: Collection[str]) -> str | None:
-    return redact(text, secrets) if text is not None else None
+def _server_text(text: str, secrets: Collection[str]) -> str:
+    """Text a server may have written, for a message: masked, then on one line with hidden characters escaped."""
+    return shown(redact(text, secrets))
+
+
+def _optional_server_text(text: str | None, secrets: Collection[str]) -> str | None:
+    return _server_text(text, secrets) if text is not None else None
 
 
 class AmbiguousWriteError(NotedApiError):
