@@ -1,0 +1,114 @@
+"""A server that echoes the key in part or in another form never gets it printed (issue 14, defect 5).
+
+A local server answers `GET /v1/assistants` with an error quoting the bearer token it was sent: cut by the
+excerpt's length, case-changed, split by a newline, or base64-encoded. The CLI runs against it for real
+with OPENAI_API_KEY set to the issue's key; its error line must hold none of those forms.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from helpers.cli_harness import STEERING
+from helpers.paths import EXAMPLES
+from helpers.serving import in_background
+
+from assistantsync.cli.main import cli
+
+KEY = "sk-test-SECRET-1234567890abcdef"  # the issue's key
+Answer = Callable[[str], tuple[int, dict[str, str], str]]  # the token sent -> status, headers, body
+
+
+def plain(status: int, text: Callable[[str], str]) -> Answer:
+    return lambda token: (status, {"content-type": "text/plain"}, text(token))
+
+
+def openai(status: int, message: Callable[[str], str]) -> Answer:
+    def answer(token: str) -> tuple[int, dict[str, str], str]:
+        error = {"message": message(token), "type": "invalid_request_error", "param": None, "code": None}
+        return status, {"content-type": "application/json"}, json.dumps({"error": error})
+    return answer
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+class _Echoing(BaseHTTPRequestHandler):
+    """Answers every GET with its server's `answer` to the bearer token the request carried."""
+
+    protocol_version = "HTTP/1.1"
+    server: EchoingServer
+
+    def do_GET(self) -> None:
+        token = self.headers.get("authorization", "").removeprefix("Bearer ")
+        status, headers, text = self.server.answer(token)
+        body = text.encode()
+        self.send_response(status)
+        for name, value in {**headers, "content-length": str(len(body))}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test reads the CLI's output, not the server's."""
+
+
+class EchoingServer(ThreadingHTTPServer):
+    answer: Answer
+
+
+@pytest.fixture
+def echoing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[EchoingServer]:
+    for name in STEERING:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.chdir(tmp_path)
+    server = EchoingServer(("127.0.0.1", 0), _Echoing)
+    with in_background(server):
+        yield server
+
+
+CASES = [
+    # The issue's reproduction: the old excerpt cut this body at 300 characters, then masked, and printed
+    # `sk-test-SECRET-12...`.
+    pytest.param(plain(400, lambda token: "x" * 282 + f" {token} was rejected"),
+                 "400 Bad Request: " + "x" * 282 + " *** was rejected", id="key-straddling-the-cut"),
+    pytest.param(plain(400, lambda token: "x" * 290 + f" {token} was rejected"),
+                 "400 Bad Request: " + "x" * 290 + " *** was r...", id="key-straddling-the-cut-then-cut"),
+    pytest.param(openai(401, lambda token: f"Incorrect API key provided: {token.lower()}."),
+                 "401 Unauthorized: Incorrect API key provided: ***.; check OPENAI_API_KEY", id="lower-case"),
+    pytest.param(openai(400, lambda token: f"the key {token.upper()} is not allowed"),
+                 "400 Bad Request: the key *** is not allowed", id="upper-case"),
+    pytest.param(plain(400, lambda token: f"the key {token[:11]}\n{token[11:]} is not allowed"),
+                 "400 Bad Request: the key *** is not allowed", id="split-by-a-newline-in-text"),
+    pytest.param(openai(400, lambda token: f"the key {token[:11]}\r\n  {token[11:]} is not allowed"),
+                 "400 Bad Request: the key *** is not allowed", id="split-by-a-newline-in-json"),
+    pytest.param(openai(400, lambda token: f"received {b64('Authorization: Bearer ' + token)}"),
+                 "400 Bad Request: received QXV0aG9yaXphdGlvbjogQmVhcmVyI***", id="base64-of-the-header"),
+    pytest.param(plain(400, lambda token: f"config {b64(json.dumps({'key': token}))}"),
+                 "400 Bad Request: config eyJrZXkiOiAi***J9", id="base64-of-json-holding-it"),
+    pytest.param(plain(400, lambda token: "token " + base64.urlsafe_b64encode(token.encode()).decode()),
+                 "400 Bad Request: token ***", id="urlsafe-base64"),
+]
+
+
+@pytest.mark.parametrize(("answer", "message"), CASES)
+def test_an_echoed_key_in_any_covered_form_is_masked_in_the_error(echoing: EchoingServer, answer: Answer,
+                                                                   message: str) -> None:
+    echoing.answer = answer
+    base_url = f"http://127.0.0.1:{echoing.server_address[1]}/v1"
+    result = CliRunner().invoke(cli, ["plan", "--provider", "openai", "--base-url", base_url, "--max-retries", "0",
+                                      str(EXAMPLES)], catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == f"Error: GET /v1/assistants: {message}"
+    for part in (KEY[:9], KEY.lower()[:9], b64(KEY)[:12]):
+        assert part not in result.output
