@@ -1,29 +1,18 @@
 """Keeping credentials out of every line the tool prints, logs or raises.
 
 Two defences: headers whose *name* says they carry a credential are always shown as `***`, and secret
-*values* are scrubbed from any text we build, including text a server echoes back, in these forms:
-
-- as given, in any letter case (`SK-TEST-...`, `sk-test-...`);
-- split anywhere inside by whitespace or line breaks (`sk-test-SEC\\nRET`), by zero-width characters, or by
-  the escapes `safe_text.shown` and JSON write for them (a literal `\\n`, `\\u200b`): an escaped value is
-  still readable as the key;
-- with any of its punctuation percent-encoded (`sk%2Dtest`, `user%3Apass`), in any case;
-- base64 or URL-safe base64 of the key, alone or inside base64 of longer text, padded or not, line-wrapped
-  or not. A key at an offset not a multiple of 3 is encoded with its neighbours' bits at both ends: the
-  characters that depend on the key alone are matched, with the one mixed character on each side.
-
-Not covered (no masking can be complete; these leave text we cannot recognise cheaply): hex, rot13, base32,
-base64 of a case-changed or split key, a key cut into fragments separated by other characters (quotes,
-`+` concatenation, markup), a key escaped with HTML entities or backslashes before its own characters,
-hashes, and any value shorter than MIN_SECRET_LENGTH characters.
+*values* are scrubbed from any text we build, including text a server echoes back: as given, case-changed,
+split by whitespace, percent-encoded or base64-encoded (secret_forms lists exactly what is and is not
+recognised).
 """
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+
+from assistantsync.api.secret_forms import SecretForms, secret_forms
 
 MASK = "***"
 # Shorter values are placeholders for servers without auth ("x", "none"); masking every "x" in a
@@ -35,11 +24,6 @@ _SENSITIVE_NAME = re.compile(r"auth|key|token|secret|config|cookie|passw|signatu
 # from every message as if it were a secret.
 _NOT_A_CREDENTIAL_WORD = re.compile(r"portkey", re.IGNORECASE)
 _AUTH_SCHEME = re.compile(r"(?:bearer|basic|token|apikey|api-key|key)\s+(\S+)", re.IGNORECASE)
-# What may sit between two characters of a key and still leave it readable: whitespace, zero-width
-# characters, and those written as escapes. Possessive: a key's own characters never start one, so
-# giving any back could not help a match, and would cost time on long runs of whitespace.
-_GAP = r"(?:\s|[\u200b-\u200d\u2060\ufeff]|\\(?:[nrtfv]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}))*+"
-_BASE64_CHAR = r"[A-Za-z0-9+/\-_]"
 
 
 def is_sensitive_header(name: str) -> bool:
@@ -54,51 +38,19 @@ def _with_credential(secret: str) -> set[str]:
     return {secret, found.group(1)} if found else {secret}
 
 
-def _plain_form(secret: str) -> str:
-    """The key in any case, gaps allowed between its characters, its punctuation also percent-encoded."""
-    atoms = []
-    for char in "".join(secret.split()):
-        if char.isascii() and char.isalnum():
-            atoms.append(char)
-        else:
-            encoded = "".join(f"%{byte:02X}" for byte in char.encode())
-            atoms.append(f"(?:{re.escape(char)}|{encoded})")
-    return f"(?i:{_GAP.join(atoms)})"
-
-
-def _base64_forms(secret: str) -> list[str]:
-    """The key's base64 at each of the three offsets it can have inside longer encoded text: the characters
-    that depend on the key alone, with the mixed character at each end and any padding. `+/` and `-_` are
-    both accepted, so one pattern covers the standard and the URL-safe alphabet."""
-    data = secret.encode()
-    forms = []
-    for shift in range(3):
-        encoded = base64.b64encode(bytes(shift) + data).decode()
-        first, end = -(-8 * shift // 6), 8 * (shift + len(data)) // 6  # whole characters from the key's bits
-        chars = [{"+": "[+-]", "/": "[/_]"}.get(char, char) for char in encoded[first:end]]
-        lead = f"{_BASE64_CHAR}?" if shift else ""
-        trail = f"{_BASE64_CHAR}?" if 8 * (shift + len(data)) % 6 else ""
-        forms.append(f"{lead}{_GAP.join(chars)}{trail}=*")
-    return forms
-
-
 @lru_cache(maxsize=32)
-def _pattern(secrets: frozenset[str]) -> re.Pattern[str] | None:
-    """One regex for every form of every secret, longest secrets first so none is masked only in part.
-    Cached: redact runs on every line the tool prints, with the same few secrets."""
+def _forms(secrets: frozenset[str]) -> SecretForms | None:
+    """The forms of every secret long enough to mask. Cached: redact runs on every line the tool prints,
+    always with the same few secrets."""
     every = {part.strip() for secret in secrets for part in _with_credential(secret)}
-    keys = sorted((key for key in every if len("".join(key.split())) >= MIN_SECRET_LENGTH),
-                  key=lambda key: (-len(key), key))
-    if not keys:
-        return None
-    forms = [_plain_form(key) for key in keys] + [form for key in keys for form in _base64_forms(key)]
-    return re.compile("|".join(forms))
+    keys = [key for key in every if len("".join(key.split())) >= MIN_SECRET_LENGTH]
+    return secret_forms(keys) if keys else None
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every recognisable form of every secret replaced by `***` (see the module docstring)."""
-    pattern = _pattern(frozenset(secrets))
-    return text if pattern is None else pattern.sub(MASK, text)
+    """`text` with every recognisable form of every secret replaced by `***` (see secret_forms)."""
+    forms = _forms(frozenset(secrets))
+    return text if forms is None else forms.mask(text, MASK)
 
 
 def masked_headers(headers: Iterable[tuple[str, str]], secrets: Iterable[str]) -> str:

@@ -93,7 +93,7 @@ CASES = [
     pytest.param(openai(400, lambda token: f"the key {token[:11]}\r\n  {token[11:]} is not allowed"),
                  "400 Bad Request: the key *** is not allowed", id="split-by-a-newline-in-json"),
     pytest.param(openai(400, lambda token: f"received {b64('Authorization: Bearer ' + token)}"),
-                 "400 Bad Request: received QXV0aG9yaXphdGlvbjogQmVhcmVyI***", id="base64-of-the-header"),
+                 "400 Bad Request: received QXV0aG9yaXphdGlvbjogQmVhcmVyIH***", id="base64-of-the-header"),
     pytest.param(plain(400, lambda token: f"config {b64(json.dumps({'key': token}))}"),
                  "400 Bad Request: config eyJrZXkiOiAi***J9", id="base64-of-json-holding-it"),
     pytest.param(plain(400, lambda token: "token " + base64.urlsafe_b64encode(token.encode()).decode()),
