@@ -6,37 +6,27 @@ response is read back and compared with what was intended.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from assistantsync.apply.outcome import NOT_APPLIED, RECOVERED_NOTE, Outcome, interrupted_message, readback_problems
+from assistantsync.apply.races import already_there, claimants_by_key, rebased_body, settle_creates
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
-from assistantsync.plan.changes import Action, Change, Plan, same_value
+from assistantsync.plan.changes import Change, Plan
 from assistantsync.plan.fingerprint import fingerprint
-from assistantsync.plan.identity import claimed_key, claims_by_key
-from assistantsync.plan.record import canonical_json
-from assistantsync.plan.reserved import RESERVED_METADATA_KEYS, canonical, live_metadata
+from assistantsync.plan.identity import claims_by_key
 
 if TYPE_CHECKING:
-    from assistantsync.api.client import ResourceClient, RetryInterrupted
+    from assistantsync.api.client import ResourceClient
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one planned change."""
-
-    key: str
-    action: Action
-    id: str | None
-    ok: bool
-    message: str
-    # Surely not applied because the run was stopping (never started, or not retried after a failure that left
-    # nothing applied): not a failure, the next apply makes it.
-    not_applied: bool = False
+# What a change's outcome is lives in outcome.py; callers keep importing it from here, where plans are applied.
+__all__ = ["NOT_APPLIED", "RECOVERED_NOTE", "Outcome", "apply_plan", "interrupted_message", "readback_problems",
+           "stale_reasons"]
 
 
 def stale_reasons(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) -> list[str]:
@@ -77,46 +67,11 @@ def _moved_fields(kind: ResourceKind, change: Change, now: JsonObject) -> str | 
     return ", ".join(names) or "the object"
 
 
-def _short(value: Any) -> str:
-    text = canonical_json(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def readback_problems(kind: ResourceKind, change: Change, returned: JsonObject) -> list[str]:
-    """Fields of the response that do not hold what was sent (write-only fields cannot be checked)."""
-    problems = []
-    for field_change in change.fields:
-        if field_change.write_only:
-            continue
-        name = field_change.path
-        want = canonical(kind, name, field_change.after)
-        shown = canonical(kind, name, returned.get(name))  # metadata without the reserved keys
-        if not same_value(kind.align_resolved(name, want, shown), want):
-            problems.append(f"{name} did not take effect: the server returned {_short(shown)}")
-    sent = (change.body or {}).get(kind.metadata_field) or {}
-    got = live_metadata(kind, returned)
-    # Checked on every write: a resource whose reserved keys were dropped is no longer matched to
-    # its file, and the next apply would create a second one.
-    for key in (k for k in RESERVED_METADATA_KEYS if got.get(k) != sent.get(k)):
-        problems.append(f"metadata key {key!r} did not take effect: the server returned {_short(got.get(key))}")
-    for key in sorted(set(got) - set(sent)):
-        problems.append(f"metadata key {key!r} is still there: this server merges metadata instead of replacing it")
-    return problems
-
-
-RECOVERED_NOTE = "the response was lost; found by its key"
-NOT_APPLIED = "not applied: interrupted"
-
-
-def interrupted_message(error: RetryInterrupted) -> str:
-    """Why a change stopped between attempts: surely not applied, or perhaps applied by the failed attempt."""
-    if error.maybe_written:
-        return f"interrupted before a retry; the failed attempt may have been applied: {error.cause.message}"
-    return f"{NOT_APPLIED} before a retry: {error.cause.message}"
+Written = tuple[Outcome, JsonObject | None]  # the outcome, and the object a create's own response returned
 
 
 def _execute(change: Change, client: ResourceClient, find_existing: Callable[[str], JsonObject | None],
-             stop: threading.Event) -> Outcome:
+             stop: threading.Event) -> Written:
     from assistantsync.api.client import RetryInterrupted
 
     recovered: list[JsonObject] = []  # what a lookup after an ambiguous create failure found
@@ -130,25 +85,32 @@ def _execute(change: Change, client: ResourceClient, find_existing: Callable[[st
     try:
         if change.action == "delete":
             client.delete(str(change.id), stop=stop)
-            return Outcome(change.key, change.action, change.id, True, "deleted")
-        body = change.body or {}
+            return Outcome(change.key, change.action, change.id, True, "deleted"), None
         if change.action == "create":
-            returned = client.create(body, find_existing=lookup, stop=stop)
+            returned = client.create(change.body or {}, find_existing=lookup, stop=stop)
         else:
+            body = rebased_body(client.kind, change, client.get(str(change.id)))  # as late as can be
+            if isinstance(body, str):
+                return Outcome(change.key, change.action, change.id, False, body), None
+            if stop.is_set():  # set while reading: this write has not started, so it does not
+                return Outcome(change.key, change.action, change.id, False, NOT_APPLIED, not_applied=True), None
+            change = dataclasses.replace(change, body=body)
             returned = client.modify(str(change.id), body, stop=stop)
     except RetryInterrupted as error:
         return Outcome(change.key, change.action, change.id, False, interrupted_message(error),
-                       not_applied=not error.maybe_written)
+                       not_applied=not error.maybe_written), None
     except AssistantSyncError as error:
-        return Outcome(change.key, change.action, change.id, False, error.message)
+        return Outcome(change.key, change.action, change.id, False, error.message), None
     new_id = str(returned.get("id", change.id))
     problems = readback_problems(client.kind, change, returned)
     if problems:
-        return Outcome(change.key, change.action, new_id, False, "; ".join(problems))
+        return Outcome(change.key, change.action, new_id, False, "; ".join(problems)), None
     done = {"create": "created", "update": "updated", "adopt": "adopted"}[change.action]
-    # The user should know a create was only confirmed by a lookup, not by its own response.
-    note = f" ({RECOVERED_NOTE})" if recovered and returned is recovered[-1] else ""
-    return Outcome(change.key, change.action, new_id, True, done + note)
+    # The user should know a create was only confirmed by a lookup, not by its own response. Whose object a
+    # lookup found cannot be told, so only a create's own response is checked for a concurrent twin.
+    if recovered and returned is recovered[-1]:
+        return Outcome(change.key, change.action, new_id, True, f"{done} ({RECOVERED_NOTE})"), None
+    return Outcome(change.key, change.action, new_id, True, done), returned if change.action == "create" else None
 
 
 def apply_plan(
@@ -163,25 +125,39 @@ def apply_plan(
 
     Once `stop` is set no new write starts, and none is retried; those changes are reported as not applied.
     Writes in flight finish (or time out): abandoning one would leave its outcome unknown.
+
+    Creates are bracketed by one list before and one after them, whatever their number (not two per create:
+    a list is ceil(N/100) requests): a key claimed before is never created again, and a key another apply
+    created too keeps the oldest copy (races.py).
     """
     halt = stop or threading.Event()
+    kind = client.kind
+    creates = {c.key for c in plan.pending if c.action == "create"}
+    taken = claimants_by_key(kind, client.list_all(), creates) if creates else {}
 
     def find_existing(key: str) -> JsonObject | None:
-        return next((item for item in client.list_all() if claimed_key(client.kind, item) == key), None)
+        return next(iter(claimants_by_key(kind, client.list_all(), {key}).get(key, [])), None)
 
-    def run(change: Change) -> Outcome:
-        if halt.is_set():
-            outcome = Outcome(change.key, change.action, change.id, False, NOT_APPLIED, not_applied=True)
-        else:
-            outcome = _execute(change, client, find_existing, halt)
+    def report(outcome: Outcome) -> Outcome:
         if on_done is not None:
             on_done(outcome)
         return outcome
+
+    def run(change: Change) -> Written:
+        if halt.is_set():
+            return report(Outcome(change.key, change.action, change.id, False, NOT_APPLIED, not_applied=True)), None
+        if change.key in taken and change.action == "create":
+            return report(already_there(kind, change, taken[change.key][0])), None
+        outcome, created = _execute(change, client, find_existing, halt)
+        return (outcome if created is not None else report(outcome)), created  # a create reports once settled
 
     writes = [c for c in plan.pending if c.action != "delete"]
     deletes = [c for c in plan.pending if c.action == "delete"]
     outcomes: list[Outcome] = []
     with ThreadPoolExecutor(max_workers=client.settings.parallelism) as pool:  # settings check it is >= 1
-        outcomes.extend(pool.map(run, writes))
-        outcomes.extend(pool.map(run, deletes))
+        written = list(zip(writes, pool.map(run, writes), strict=True))
+        outcomes.extend(outcome for _, (outcome, created) in written if created is None)
+        made = [(change, created) for change, (_, created) in written if created is not None]
+        outcomes.extend(map(report, settle_creates(made, client, pool)))
+        outcomes.extend(outcome for outcome, _ in pool.map(run, deletes))
     return sorted(outcomes, key=lambda o: (o.key, o.id or ""))

@@ -714,7 +714,7 @@ def test_cli_apply_recovers_a_create_whose_response_was_dropped(served: ServedSa
     keys = sorted(assistant["metadata"][MARKER] for assistant in stored(served))
     assert keys == list(EXAMPLE_KEYS)  # six assistants, none twice
     assert served.count("POST", COLLECTION) == 6  # the dropped one was looked up, not sent again
-    assert served.count("GET", COLLECTION) == 2  # plan's listing, then find_existing's
+    assert served.count("GET", COLLECTION) == 4  # plan's listing, one before the creates, find_existing's, one after
 
 
 def test_cli_max_retries_0_and_a_wrong_key_fail_with_one_request_and_no_key(served: ServedSandbox) -> None:

@@ -102,7 +102,8 @@ def test_create_from_empty_then_plan_has_no_changes(env: Harness) -> None:
         f"    ok  create gamma {ids['gamma']}: created\n"
         "Apply: 3 succeeded, 0 failed.\n"
     )
-    assert sorted(env.since(mark)) == [("GET", "/v1/assistants"), *[("POST", "/v1/assistants")] * 3]
+    # plan's list, then one list before the creates and one after them (a key taken meanwhile is not created)
+    assert sorted(env.since(mark)) == [*[("GET", "/v1/assistants")] * 3, *[("POST", "/v1/assistants")] * 3]
     live = env.by_key()
     assert {key: item["id"] for key, item in live.items()} == ids
     beta = live["beta"]
@@ -563,7 +564,9 @@ def test_create_dropped_before_the_server_saw_it_is_sent_again_once(env: Harness
     assert done.code == 0, done
     # The lookup between the two attempts found nothing, so the second attempt was safe.
     assert [(r["method"], r["route"], r["fault"]) for r in env.sandbox.requests()[1:]] == [
-        ("POST", "/assistants", "drop_before"), ("GET", "/assistants", None), ("POST", "/assistants", None)]
+        ("GET", "/assistants", None),  # the key is not taken yet
+        ("POST", "/assistants", "drop_before"), ("GET", "/assistants", None), ("POST", "/assistants", None),
+        ("GET", "/assistants", None)]  # nor by a concurrent create
     (live,) = env.live()
     assert done.out.endswith(f"    ok  create alpha {live['id']}: created\nApply: 1 succeeded, 0 failed.\n")
 
