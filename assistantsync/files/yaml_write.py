@@ -12,10 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from yaml.nodes import ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from assistantsync.key_order import KeyOrdered
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
 _NO_WRAP = 2**31 - 1  # wrapping a long line would only make diffs noisier
 _BLOCK_UNSAFE = "\x85"  # PyYAML writes NEL raw inside `|` and single quotes, and reads it back as a space
 
@@ -43,8 +46,14 @@ def _represent_flow_list(dumper: _Dumper, items: FlowList) -> SequenceNode:
     return dumper.represent_sequence(_SEQ_TAG, items, flow_style=True)
 
 
+def _represent_key_ordered(dumper: _Dumper, mapping: KeyOrdered) -> MappingNode:
+    # Its order is part of its value: kept even where other keys are sorted (a list of pairs is never sorted).
+    return dumper.represent_mapping(_MAP_TAG, list(mapping.items()))
+
+
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(FlowList, _represent_flow_list)
+_Dumper.add_representer(KeyOrdered, _represent_key_ordered)
 
 
 def dump_yaml(data: Any, *, sort_keys: bool = False) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistantsync.json_value import JsonObject
+from assistantsync.json_value import JsonObject, JsonPath
 
 
 def _as_is_readings(field: str, live: Any) -> list[Any]:
@@ -45,6 +45,9 @@ class ResourceKind:
     to_document: Callable[[JsonObject], JsonObject] | None = None
     required_live_fields: tuple[str, ...] = ()  # import refuses a live object without a non-empty string here
     long_text_field: str | None = None  # import moves long text here to prompts/<key>.md, as `<field>_file`
+    # Where key order is part of a value (key_order.py), field first: `normalise` keeps and marks it there, and
+    # fingerprints see it. Everywhere else the order of keys means nothing.
+    ordered_paths: tuple[JsonPath, ...] = ()
     # Derived from record_codes, not given: the field each code stands for, to read a record back.
     fields_by_code: Mapping[str, str] = dataclasses.field(init=False, repr=False, compare=False)
 

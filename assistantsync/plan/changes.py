@@ -89,8 +89,11 @@ def _changed_paths(before: Any, after: Any) -> tuple[str, ...] | None:
         return None
     from deepdiff import DeepDiff
 
+    from assistantsync.key_order import reorderings
+
     found = DeepDiff(before, after, ignore_numeric_type_changes=True, view="tree")
     paths = sorted({_render_path(level.path(output_format="list")) for levels in found.values() for level in levels})
+    paths += reorderings(before, after)  # deepdiff sees no key order, which a kind's ordered paths make a change
     return tuple(paths) if paths else None
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assistantsync.json_value import JsonObject
+from assistantsync.json_value import JsonObject, JsonPath
+from assistantsync.key_order import with_ordered_paths
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.record import digests
 
@@ -18,17 +19,20 @@ class Fingerprint:
     nobody mutates; it is kept until then, with the names of its kind's fields.
     """
 
-    __slots__ = ("_digests", "_live", "_names")
+    __slots__ = ("_digests", "_live", "_names", "_ordered")
 
     def __init__(self, object: str, fields: Mapping[str, str]) -> None:
         self._digests: tuple[str, Mapping[str, str]] | None = (object, fields)
         self._live: JsonObject | None = None
         self._names: tuple[str, ...] = ()
+        self._ordered: tuple[JsonPath, ...] = ()
 
     def _taken(self) -> tuple[str, Mapping[str, str]]:
         if self._digests is None:
             assert self._live is not None
-            self._digests, self._live = digests(self._live, self._names), None
+            # Key order counts where the kind says it does: a schema reordered since the plan is a change too.
+            live = {name: with_ordered_paths(self._ordered, name, value) for name, value in self._live.items()}
+            self._digests, self._live = digests(live, self._names), None
         return self._digests
 
     @property
@@ -51,5 +55,5 @@ class Fingerprint:
 def fingerprint(kind: ResourceKind, live: JsonObject) -> Fingerprint:
     """The fingerprint of `live` (the whole object, and each of the kind's fields), digested when first read."""
     taken = Fingerprint.__new__(Fingerprint)
-    taken._digests, taken._live, taken._names = None, live, kind.fields
+    taken._digests, taken._live, taken._names, taken._ordered = None, live, kind.fields, kind.ordered_paths
     return taken

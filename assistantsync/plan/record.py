@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from assistantsync.key_order import holds_key_ordered, in_canonical_order
 from assistantsync.kinds.kind import ResourceKind
 
 _VERSION = "v1"
@@ -22,10 +23,14 @@ _VERSION = "v1"
 # json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False), without building an encoder
 # on every call: the plan serialises some thirty values per assistant.
 _ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_ENCODE_IN_ORDER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no spaces: equal values give equal text."""
+    """JSON with sorted keys and no spaces: equal values give equal text. A KeyOrdered object (key_order.py)
+    keeps its order, so that a reorder there changes the text, the digest, and the record."""
+    if holds_key_ordered(value):
+        return _ENCODE_IN_ORDER(in_canonical_order(value))
     return _ENCODE(value)
 
 

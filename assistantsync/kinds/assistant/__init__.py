@@ -12,6 +12,7 @@ from assistantsync.kinds.assistant.metadata_limits import METADATA_MAX_PAIRS
 from assistantsync.kinds.assistant.normalise import (
     API_DEFAULTS,
     API_FIELDS,
+    ORDERED_PATHS,
     WRITE_ONLY_FIELDS,
     align_resolved,
     normalise_field,
@@ -45,4 +46,5 @@ ASSISTANT = ResourceKind(
     to_document=to_document,
     required_live_fields=("model",),
     long_text_field="instructions",
+    ordered_paths=ORDERED_PATHS,
 )

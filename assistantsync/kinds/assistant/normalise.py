@@ -13,7 +13,8 @@ table of server behaviours it encodes (see README, "No perpetual diffs"):
   resolved (see `align_resolved`);
 - tool_resources: null == {}; empty `file_ids` / `vector_store_ids` lists == absent; id lists are
   compared as sets (the API gives their order no meaning);
-- metadata: null == {}; the tool's reserved keys are not part of the user's field.
+- metadata: null == {}; the tool's reserved keys are not part of the user's field;
+- key order: means nothing, except inside the JSON Schemas Structured Outputs follow (ORDERED_PATHS).
 """
 
 from __future__ import annotations
@@ -21,10 +22,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assistantsync.json_value import JsonObject
+from assistantsync.json_value import JsonObject, JsonPath
+from assistantsync.key_order import EVERY_ITEM, with_ordered_paths
 
 # The metadata map's canonical form is the tool's (its reserved keys dropped), kept here too for import.
 from assistantsync.plan.reserved import user_metadata
+
+# Where key order is part of the contract: Structured Outputs emit an object's keys in its schema's order, for a
+# json_schema response format and for a strict function's arguments alike (a call's arguments follow the order of
+# its parameters schema), so a reorder there is a change, sent as the file has it. Every function's parameters
+# count, strict or not: the file's order is what is sent either way, and `strict` may be switched on later.
+ORDERED_PATHS: tuple[JsonPath, ...] = (
+    ("response_format", "json_schema", "schema"),
+    ("tools", EVERY_ITEM, "function", "parameters"),
+)
 
 API_FIELDS = (
     "model", "name", "description", "instructions", "tools", "tool_resources", "metadata",
@@ -148,7 +159,7 @@ _FIELD_NORMALISERS: dict[str, Callable[[Any], Any]] = {
 def normalise_field(field: str, value: Any) -> Any:
     """The canonical form of one top-level field's value (idempotent)."""
     normaliser = _FIELD_NORMALISERS.get(field)
-    return normaliser(value) if normaliser else value
+    return with_ordered_paths(ORDERED_PATHS, field, normaliser(value) if normaliser else value)
 
 
 def _auto_ranker(tool: Any) -> Any:

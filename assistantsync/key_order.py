@@ -1,0 +1,100 @@
+"""Key order as part of a JSON value, where a kind says it is (ResourceKind.ordered_paths).
+
+Everywhere else the order of an object's keys means nothing: canonical JSON sorts them and plans compare
+without them. Inside a JSON Schema that Structured Outputs follow it is the order of the model's output, so
+there the canonical form marks every object `KeyOrdered`: equal only in the same order, written in its order by
+canonical JSON (plan/record.py) and by the plan's YAML (files/yaml_write.py), and a reorder is a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assistantsync.json_value import JsonPath
+
+EVERY_ITEM = "[*]"  # in an ordered path: every item of a list
+
+
+class KeyOrdered(dict[str, Any]):
+    """A JSON object whose key order is part of its value."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, dict) and dict.__eq__(self, other) and list(self) == list(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # a dict: unhashable
+
+
+def key_ordered(value: Any) -> Any:
+    """`value` with each object in it, at any depth, a KeyOrdered in the order it has."""
+    if isinstance(value, dict):
+        return KeyOrdered((key, key_ordered(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [key_ordered(item) for item in value]
+    return value
+
+
+def with_ordered_paths(paths: Sequence[JsonPath], field: str, value: Any) -> Any:
+    """A field's `value` with the objects at `paths` (those starting with `field`) made key_ordered; the rest
+    shared, never changed in place."""
+    for path in paths:
+        if path and path[0] == field:
+            value = _ordered_at(value, path[1:])
+    return value
+
+
+def _ordered_at(value: Any, path: JsonPath) -> Any:
+    if not path:
+        return key_ordered(value) if isinstance(value, dict) else value
+    step, rest = path[0], path[1:]
+    if step == EVERY_ITEM:
+        return [_ordered_at(item, rest) for item in value] if isinstance(value, list) else value
+    if isinstance(value, dict) and step in value:
+        return {**value, step: _ordered_at(value[step], rest)}
+    return value
+
+
+def holds_key_ordered(value: Any) -> bool:
+    """Whether a KeyOrdered object is anywhere in `value` (a loop: values may nest deep)."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            if isinstance(item, KeyOrdered):
+                return True
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return False
+
+
+def in_canonical_order(value: Any) -> Any:
+    """`value` as plain JSON data in canonical order: every object's keys sorted, a KeyOrdered's kept."""
+    if isinstance(value, KeyOrdered):
+        return {key: in_canonical_order(item) for key, item in value.items()}
+    if isinstance(value, dict):
+        return {key: in_canonical_order(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [in_canonical_order(item) for item in value]
+    return value
+
+
+def reorderings(before: Any, after: Any, at: str = "") -> list[str]:
+    """Where two values hold the same KeyOrdered object keys in another order, as `.path: a, b -> b, a`."""
+    found: list[str] = []
+    if isinstance(before, dict) and isinstance(after, dict):
+        if isinstance(before, KeyOrdered) and isinstance(after, KeyOrdered):
+            old, new = [k for k in before if k in after], [k for k in after if k in before]
+            if old != new:
+                found.append(f"{at or '.'}: keys reordered: {', '.join(old)} -> {', '.join(new)}")
+        for key in (k for k in after if k in before):
+            found.extend(reorderings(before[key], after[key], f"{at}.{key}"))
+    elif isinstance(before, list) and isinstance(after, list):
+        for index, (old_item, new_item) in enumerate(zip(before, after, strict=False)):
+            found.extend(reorderings(old_item, new_item, f"{at}[{index}]"))
+    return found
