@@ -68,7 +68,8 @@ def _field_block(field: FieldChange) -> Block:
         notes.append(WRITE_ONLY_NOTE)
         lines = [f"+ {scalar(field.after)}"]
     else:
-        lines = value_diff(field.before, field.after)
+        # A saved plan's values hold no key order marks: a reorder there shows as the plan described it.
+        lines = value_diff(field.before, field.after) or [f"~ {detail}" for detail in field.details]
     label = f"**{code_span(field.path)}**" + "".join(f" — {note}" for note in notes)
     return Block(label, tuple(_diff_line(line) for line in lines))
 

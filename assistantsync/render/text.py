@@ -35,7 +35,8 @@ def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
     before, after = change.before, change.after
     if is_multiline(before) or is_multiline(after) or any(isinstance(v, (dict, list)) for v in (before, after)):
         # Content is escaped before styling: a file's text must never drive the reviewer's terminal.
-        lines = shown_lines(value_diff(before, after))
+        # A saved plan's values hold no key order marks: a reorder there shows as the plan described it.
+        lines = shown_lines(value_diff(before, after) or [f"~ {detail}" for detail in change.details])
         return [head, *("    " + line for line in style_diff(lines, style))]
     body = shown(f"{scalar(before)} -> {scalar(after)}")
     return [f"{head} {body}"] if not change.drift else [head, f"    {body}"]

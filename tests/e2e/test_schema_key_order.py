@@ -59,6 +59,10 @@ def test_a_reordered_schema_is_planned_sent_in_file_order_and_then_settled(tmp_p
         ("tools", ["[0].function.parameters.properties: keys reordered: a, b -> b, a"]),
         ("response_format", [".json_schema.schema.properties: keys reordered: a, b -> b, a"])]
 
+    assert run("plan", "--out", "plan.json")[0] == 0  # a saved plan's values hold no order marks: shown from
+    shown = CliRunner().invoke(cli, ["show", "plan.json"], env=CLEAN_ENV)  # the plan's own description
+    assert "        ~ .json_schema.schema.properties: keys reordered: a, b -> b, a" in shown.stdout.splitlines()
+
     assert run("apply", "--auto-approve")[0] == 0
     assert stored(state) == [["b", "a"], ["b", "a"]]
     code, out = run("plan", "--detailed-exitcode")
