@@ -70,8 +70,9 @@ def sandbox(tmp_path: Path) -> Iterator[Interposed]:
     yield Interposed(SandboxTransport(tmp_path / "state.json", settings))
 
 
-def client(transport: httpx.BaseTransport) -> ResourceClient:
-    return ResourceClient(ConnectionSettings(base_url=BASE_URL, headers={}), kind=ASSISTANT, transport=transport)
+def client(transport: httpx.BaseTransport, retries: int = 2) -> ResourceClient:
+    settings = ConnectionSettings(base_url=BASE_URL, headers={}, max_retries=retries)
+    return ResourceClient(settings, kind=ASSISTANT, transport=transport)
 
 
 def another_writer(sandbox: Interposed) -> httpx.Client:
@@ -88,8 +89,8 @@ def planned(sandbox: Interposed, *files: DesiredResource) -> Plan:
         return make_plan(ASSISTANT, files, reader.list_all())
 
 
-def applied(sandbox: Interposed, plan: Plan) -> list[Outcome]:
-    with client(sandbox) as writer:
+def applied(sandbox: Interposed, plan: Plan, retries: int = 2) -> list[Outcome]:
+    with client(sandbox, retries) as writer:
         return apply_plan(plan, writer)
 
 
@@ -167,6 +168,26 @@ def test_a_concurrent_copy_made_after_ours_is_theirs_to_delete_never_ours(sandbo
     assert [(o.id, o.ok, o.message) for o in outcomes] == [("asst_001", True, "created")]
     assert [item["id"] for item in live(sandbox)] == ["asst_001", "asst_002"]  # the other apply deletes asst_002
     assert not any(method == "DELETE" for method, _ in sandbox.seen)
+
+
+def test_a_failed_check_after_the_creates_leaves_them_created_with_a_note(sandbox: Interposed) -> None:
+    plan = planned(sandbox, desired())
+
+    def broken() -> None:
+        raise httpx.ConnectError("the connection broke")
+
+    def arm() -> None:  # once our create is stored, the next list fails
+        sandbox.when, sandbox.move, sandbox.after = ("GET", "/assistants"), broken, False
+
+    sandbox.when, sandbox.move, sandbox.after = ("POST", "/assistants"), arm, True
+
+    (outcome,) = applied(sandbox, plan, retries=0)
+
+    assert (outcome.id, outcome.ok) == ("asst_001", True)
+    assert outcome.message.startswith("created; the check for a concurrent create of the same key failed (GET "
+                                      "/v1/assistants: ")
+    assert outcome.message.endswith("): run plan to see whether it exists twice")
+    assert [item["id"] for item in live(sandbox)] == ["asst_001"]
 
 
 def test_the_creates_cost_one_list_before_and_one_after_whatever_their_number(sandbox: Interposed) -> None:
