@@ -2,8 +2,9 @@
 
 Everywhere else the order of an object's keys means nothing: canonical JSON sorts them and plans compare
 without them. Inside a JSON Schema that Structured Outputs follow it is the order of the model's output, so
-there the canonical form marks every object `KeyOrdered`: equal only in the same order, written in its order by
-canonical JSON (plan/record.py) and by the plan's YAML (files/yaml_write.py), and a reorder is a change.
+there the canonical form marks the object at each such path `KeyOrdered`: equal only in the same order at every
+depth, written in its order by canonical JSON (plan/record.py) and by the plan's YAML (files/yaml_write.py), and a
+reorder inside it is a change.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ EVERY_ITEM = "[*]"  # in an ordered path: every item of a list
 
 
 class KeyOrdered(dict[str, Any]):
-    """A JSON object whose key order is part of its value."""
+    """A JSON object whose key order, and that of every object inside it, is part of its value.
+
+    Only the object at an ordered path is marked: what it holds is plain data, whose order counts because it is
+    inside. Equal only to an object holding the same in the same order, at every depth."""
 
     __slots__ = ()
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, dict) and dict.__eq__(self, other) and list(self) == list(other)
+        return isinstance(other, dict) and dict.__eq__(self, other) and _same_order(self, other)
 
     def __ne__(self, other: object) -> bool:
         return not self == other
@@ -30,17 +34,17 @@ class KeyOrdered(dict[str, Any]):
     __hash__ = None  # a dict: unhashable
 
 
-def key_ordered(value: Any) -> Any:
-    """`value` with each object in it, at any depth, a KeyOrdered in the order it has."""
-    if isinstance(value, dict):
-        return KeyOrdered((key, key_ordered(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [key_ordered(item) for item in value]
-    return value
+def _same_order(first: Any, second: Any) -> bool:
+    """Whether two equal values have their objects' keys in the same order, at every depth."""
+    if isinstance(first, dict) and isinstance(second, dict):
+        return list(first) == list(second) and all(_same_order(first[key], second[key]) for key in first)
+    if isinstance(first, list) and isinstance(second, list):
+        return all(_same_order(a, b) for a, b in zip(first, second, strict=False))
+    return True
 
 
 def with_ordered_paths(paths: Sequence[JsonPath], field: str, value: Any) -> Any:
-    """A field's `value` with the objects at `paths` (those starting with `field`) made key_ordered; the rest
+    """A field's `value` with the objects at `paths` (those starting with `field`) marked KeyOrdered; the rest
     shared, never changed in place."""
     for path in paths:
         if path and path[0] == field:
@@ -50,7 +54,7 @@ def with_ordered_paths(paths: Sequence[JsonPath], field: str, value: Any) -> Any
 
 def _ordered_at(value: Any, path: JsonPath) -> Any:
     if not path:
-        return key_ordered(value) if isinstance(value, dict) else value
+        return KeyOrdered(value) if isinstance(value, dict) else value
     step, rest = path[0], path[1:]
     if step == EVERY_ITEM:
         return [_ordered_at(item, rest) for item in value] if isinstance(value, list) else value
@@ -74,9 +78,10 @@ def holds_key_ordered(value: Any) -> bool:
 
 
 def in_canonical_order(value: Any) -> Any:
-    """`value` as plain JSON data in canonical order: every object's keys sorted, a KeyOrdered's kept."""
+    """`value` with the keys of every object sorted, except inside a KeyOrdered (kept as it is): what canonical
+    JSON writes in order. Only what lies outside the ordered objects is copied."""
     if isinstance(value, KeyOrdered):
-        return {key: in_canonical_order(item) for key, item in value.items()}
+        return value
     if isinstance(value, dict):
         return {key: in_canonical_order(value[key]) for key in sorted(value)}
     if isinstance(value, list):
@@ -84,17 +89,26 @@ def in_canonical_order(value: Any) -> Any:
     return value
 
 
-def reorderings(before: Any, after: Any, at: str = "") -> list[str]:
-    """Where two values hold the same KeyOrdered object keys in another order, as `.path: a, b -> b, a`."""
+def reorderings(before: Any, after: Any, at: str = "", ordered: bool = False) -> list[str]:
+    """Where two values hold the same keys in another order inside a KeyOrdered, as `.path: a, b -> b, a`."""
     found: list[str] = []
     if isinstance(before, dict) and isinstance(after, dict):
-        if isinstance(before, KeyOrdered) and isinstance(after, KeyOrdered):
-            old, new = [k for k in before if k in after], [k for k in after if k in before]
-            if old != new:
-                found.append(f"{at or '.'}: keys reordered: {', '.join(old)} -> {', '.join(new)}")
-        for key in (k for k in after if k in before):
-            found.extend(reorderings(before[key], after[key], f"{at}.{key}"))
+        ordered = ordered or (isinstance(before, KeyOrdered) and isinstance(after, KeyOrdered))
+        old, new = [k for k in before if k in after], [k for k in after if k in before]
+        if ordered and old != new:
+            found.append(f"{at or '.'}: keys reordered: {', '.join(old)} -> {', '.join(new)}")
+        for key in new:
+            found.extend(reorderings(before[key], after[key], f"{at}.{key}", ordered))
     elif isinstance(before, list) and isinstance(after, list):
         for index, (old_item, new_item) in enumerate(zip(before, after, strict=False)):
-            found.extend(reorderings(old_item, new_item, f"{at}[{index}]"))
+            found.extend(reorderings(old_item, new_item, f"{at}[{index}]", ordered))
     return found
+
+
+def marked_within(value: Any) -> Any:
+    """What a KeyOrdered holds, each object in it marked too: for writers that sort every unmarked object."""
+    if isinstance(value, dict):
+        return KeyOrdered(value)
+    if isinstance(value, list):
+        return [marked_within(item) for item in value]
+    return value

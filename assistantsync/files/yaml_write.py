@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from assistantsync.key_order import KeyOrdered
+from assistantsync.key_order import KeyOrdered, marked_within
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -48,7 +48,7 @@ def _represent_flow_list(dumper: _Dumper, items: FlowList) -> SequenceNode:
 
 def _represent_key_ordered(dumper: _Dumper, mapping: KeyOrdered) -> MappingNode:
     # Its order is part of its value: kept even where other keys are sorted (a list of pairs is never sorted).
-    return dumper.represent_mapping(_MAP_TAG, list(mapping.items()))
+    return dumper.represent_mapping(_MAP_TAG, [(key, marked_within(value)) for key, value in mapping.items()])
 
 
 _Dumper.add_representer(str, _represent_str)
