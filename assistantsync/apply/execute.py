@@ -37,9 +37,12 @@ def stale_reasons(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) ->
     """
     by_id = {str(item["id"]): item for item in live}
     claims = claims_by_key(kind, live)
+    # A duplicate the plan itself deletes (--prune) is no rival to the copy it keeps and updates.
+    deleted = {change.id for change in plan.pending if change.action == "delete"}
     reasons = []
     for change in plan.pending:
-        others = sorted(str(i["id"]) for i in claims.get(change.key, []) if i["id"] != change.id)
+        others = sorted(str(i["id"]) for i in claims.get(change.key, [])
+                        if i["id"] != change.id and i["id"] not in deleted)
         if change.action == "create":
             if others:
                 reasons.append(f"{change.key}: now exists as {' and '.join(others)} (created since the plan was made)")

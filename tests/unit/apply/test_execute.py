@@ -58,6 +58,13 @@ def adopt_plan() -> Plan:
     return make_plan(ASSISTANT, [desired(pin="asst_5", name="Bot")], [UNMANAGED])
 
 
+def duplicate_plan() -> Plan:
+    """bot: temperature 0.2 -> 0.7 on the oldest copy; its newer copy asst_3 deleted (--prune)."""
+    return make_plan(ASSISTANT, [desired(name="Bot", temperature=0.7)], [BOT, NEWER_BOT], prune=True)
+
+
+NEWER_BOT = server_object("asst_3", "bot", name="Bot", temperature=0.2, created_at=2)
+
 STALE_CASES: list[tuple[str, Plan, list[dict[str, Any]], list[str]]] = [
     ("nothing moved", update_plan(), [BOT, OTHER, ORPHAN], []),
     ("order of the live list does not matter", update_plan(), [ORPHAN, OTHER, BOT], []),
@@ -87,6 +94,11 @@ STALE_CASES: list[tuple[str, Plan, list[dict[str, Any]], list[str]]] = [
     ("create: the key was claimed twice since", create_plan(),
      [server_object("asst_8", "fresh"), server_object("asst_7", "fresh")],
      ["fresh: now exists as asst_7 and asst_8 (created since the plan was made)"]),
+    ("duplicates: the copy the plan deletes is no rival to the one it updates", duplicate_plan(),
+     [BOT, NEWER_BOT], []),
+    ("duplicates: a third copy made since the plan still is", duplicate_plan(),
+     [BOT, NEWER_BOT, server_object("asst_4", "bot", created_at=3)],
+     ["bot (asst_1): asst_4 now claims the same key"]),
     ("adopt: still unmanaged", adopt_plan(), [UNMANAGED], []),
     ("adopt: another assistant claimed the key since", adopt_plan(), [UNMANAGED, server_object("asst_6", "bot")],
      ["bot (asst_5): asst_6 now claims the same key"]),
