@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistantsync.api.providers import resolve_connection
-from assistantsync.api.redaction import remember_secrets
+from assistantsync.api.redaction import known_secrets, redact, remember_secrets
+from assistantsync.safe_text import log_safe
 
 if TYPE_CHECKING:
     from assistantsync.api.client import ResourceClient
@@ -55,5 +56,7 @@ def build_client(
 
 
 def _to_stderr(line: str) -> None:
-    sys.stderr.write(line + "\n")  # one write per line: parallel requests log from several threads
+    # A log line quotes what servers send (error messages, ids), so it is printed as cli/output.emit prints
+    # (api/ imports no cli/): masked, then log-safe. One write per line: parallel requests log from threads.
+    sys.stderr.write(log_safe(redact(line, known_secrets(os.environ))) + "\n")
     sys.stderr.flush()

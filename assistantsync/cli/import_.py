@@ -9,6 +9,7 @@ import click
 
 from assistantsync.api.connect import build_client
 from assistantsync.cli.options import connection_options
+from assistantsync.cli.output import emit
 
 
 @click.command("import")
@@ -28,18 +29,18 @@ def import_assistants(ids: tuple[str, ...], import_all: bool, out_dir: Path, for
     with build_client(**connection) as client:
         live = fetch_live(client, None if import_all else ids)
     if not live:
-        click.echo("No assistants to import.", err=True)
+        emit("No assistants to import.", err=True)
         return
     imported = write_imported(live, out_dir, force=force)
     for path in imported.paths:
-        click.echo(str(path))
+        emit(str(path))
     prompts = sum(1 for path in imported.paths if path.suffix == ".md")
     yaml_files = len(imported.paths) - prompts
-    click.echo(f"Imported {len(live)} assistant{'s' if len(live) != 1 else ''} into {out_dir} "
-               f"({yaml_files} YAML, {prompts} prompt file{'s' if prompts != 1 else ''}).", err=True)
+    emit(f"Imported {len(live)} assistant{'s' if len(live) != 1 else ''} into {out_dir} "
+         f"({yaml_files} YAML, {prompts} prompt file{'s' if prompts != 1 else ''}).", err=True)
     for conflict in imported.conflicts:
-        click.echo(f"warning: {conflict}", err=True)
+        emit(f"warning: {conflict}", err=True)
     problems = problems_left(out_dir)
     if problems is not None:
-        click.echo(f"warning: {out_dir} does not validate yet; fix these before running plan:", err=True)
-        click.echo(problems, err=True)
+        emit(f"warning: {out_dir} does not validate yet; fix these before running plan:", err=True)
+        emit(problems, err=True)

@@ -60,12 +60,11 @@ class _Shown(click.ClickException):
         self.bare = isinstance(error, ValidationFailed)
 
     def show(self, file: IO[Any] | None = None) -> None:
-        if not self.bare:
-            super().show(file)
-            return
-        # One problem per line, each starting with FILE:LINE:COL (no "Error: " prefix), so editors and CI
+        from assistantsync.cli.output import emit  # only for an error: --version imports no more of cli/
+
+        # Bare: one problem per line, each starting with FILE:LINE:COL (no "Error: " prefix), so editors and CI
         # annotations can parse them.
-        click.echo(self.message, file=file, err=True)
+        emit(self.message if self.bare else f"Error: {self.format_message()}", file=file, err=True)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,17 +88,21 @@ def report_crash(kind: type[BaseException], error: BaseException, trace: Traceba
     """
     import traceback  # only for a crash: not worth its import time on every run
 
-    sys.stderr.write(_scrubbed("".join(traceback.format_exception(kind, error, trace))))
+    from assistantsync.safe_text import log_safe
+
+    sys.stderr.write(log_safe(_scrubbed("".join(traceback.format_exception(kind, error, trace)))))
     if not issubclass(kind, KeyboardInterrupt):
         sys.stderr.write(BUG_NOTE + "\n")
     sys.stderr.flush()
 
 
 def _show(error: click.ClickException) -> None:
+    from assistantsync.cli.output import emit
+
     # Click's own messages quote option values, which may be a key given to the wrong option.
     shown = io.StringIO()
     error.show(file=shown)
-    click.echo(_scrubbed(shown.getvalue()), err=True, nl=False)
+    emit(shown.getvalue(), err=True, nl=False)
 
 
 def entry() -> NoReturn:

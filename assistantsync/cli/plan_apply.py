@@ -11,6 +11,7 @@ import click
 
 from assistantsync.api.connect import build_client
 from assistantsync.cli.options import DEFAULT_PATHS, connection_options, format_option, no_color_option, paths_argument
+from assistantsync.cli.output import emit, emit_json
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def use_color(no_color: bool) -> bool:
 def progress(message: str) -> None:
     """Progress for long work, on stderr and only for a person at a terminal: never in pipes or CI logs."""
     if sys.stderr.isatty() and not os.environ.get("CI"):
-        click.echo(message, err=True)
+        emit(message, err=True)
 
 
 def _saved_plan(path: Path) -> Plan:
@@ -43,6 +44,14 @@ def render(plan: Plan, output_format: str, no_color: bool) -> str:
     if output_format == "markdown":
         return render_plan_markdown(plan)
     return render_plan_text(plan, color=use_color(no_color))
+
+
+def _print_plan(text: str, output_format: str, no_color: bool) -> None:
+    """`render`'s text printed: JSON kept the same JSON, text with the colour `render` gave it."""
+    if output_format == "json":
+        emit_json(text)
+    else:
+        emit(text, nl=False, color=output_format == "text" and use_color(no_color))
 
 
 @click.command()
@@ -72,7 +81,8 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
         from assistantsync.files.safe_write import write_text_replacing
 
         write_text_replacing(out_file, as_json)  # a symlink committed at that path is replaced, not followed
-    click.echo(as_json if output_format == "json" else render(result, output_format, no_color), nl=False)
+    _print_plan(as_json if output_format == "json" else render(result, output_format, no_color), output_format,
+                no_color)
     if result.errors:
         sys.exit(EXIT_ERROR)
     if detailed_exitcode and result.has_changes:
@@ -109,14 +119,14 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
             progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
         result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune)
         if not result.has_changes and not result.errors:
-            click.echo(render_plan_text(result, color=color), nl=False)
+            emit(render_plan_text(result, color=color), nl=False, color=color)
             return
         ask = not auto_approve and not result.errors  # a plan with errors is refused without asking
         # Approved in advance: the writes start at once and the plan is rendered while they are in flight. Its
         # text still comes first, as always; with -v each write's log line would come before it, so not then.
         overlap = not ask and not connection["verbose"]
         if not overlap:
-            click.echo(render_plan_text(result, color=color), nl=False)
+            emit(render_plan_text(result, color=color), nl=False, color=color)
         if ask:
             _confirm(len(result.pending))
         gate = HeldProgress(len(result.pending), progress)
@@ -124,11 +134,11 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
             writing = runner.submit(apply_checked, result, client, saved=plan_file is not None, stop=stop,
                                     on_done=gate.report)
             if overlap:
-                click.echo(render_plan_text(result, color=color), nl=False)
+                emit(render_plan_text(result, color=color), nl=False, color=color)
             gate.release()
             outcomes = writing.result()
             # Still guarded: a signal now must not lose the summary of what was written.
-            click.echo(render_outcomes_text(outcomes, color=color), nl=False)
+            emit(render_outcomes_text(outcomes, color=color), nl=False, color=color)
     if not all(outcome.ok for outcome in outcomes):
         sys.exit(EXIT_ERROR)
 
@@ -146,4 +156,4 @@ def _confirm(count: int) -> None:
 @no_color_option
 def show(plan_file: Path, output_format: str, no_color: bool) -> None:
     """Render a saved plan (plan --out) without credentials or network, e.g. as a pull-request comment."""
-    click.echo(render(_saved_plan(plan_file), output_format, no_color), nl=False)
+    _print_plan(render(_saved_plan(plan_file), output_format, no_color), output_format, no_color)

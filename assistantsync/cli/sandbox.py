@@ -63,6 +63,7 @@ def serve(
 
     The first line on stdout is the base URL to give clients, such as http://127.0.0.1:53121/v1.
     """
+    from assistantsync.cli.output import emit
     from assistantsync.sandbox.app import SandboxApp
     from assistantsync.sandbox.auth import AuthPolicy
     from assistantsync.sandbox.core import Settings
@@ -92,7 +93,7 @@ def serve(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    click.echo(server.base_url)  # the first line of stdout: launchers read it to find the port
+    emit(server.base_url)  # the first line of stdout: launchers read it to find the port
     click.get_text_stream("stdout").flush()
     try:
         server.serve_forever()

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from assistantsync.cli.output import emit
+
 
 @click.group()
 def schema() -> None:
@@ -22,7 +24,7 @@ def generate(spec_path: Path, out_dir: Path) -> None:
     from assistantsync.schema.generate import write_schemas
 
     for written in write_schemas(spec_path, out_dir):
-        click.echo(str(written))
+        emit(str(written))
 
 
 @schema.command("path")
@@ -31,4 +33,4 @@ def path() -> None:
     from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
     from assistantsync.schema.validate import schema_path
 
-    click.echo(str(schema_path(ASSISTANT_SCHEMA)))
+    emit(str(schema_path(ASSISTANT_SCHEMA)))

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from assistantsync.cli.options import DEFAULT_PATHS, paths_argument
+from assistantsync.cli.output import emit
 
 
 @click.command()
@@ -17,4 +18,4 @@ def validate(paths: tuple[Path, ...]) -> None:
 
     assistants = load_desired(paths or DEFAULT_PATHS)
     count = len(assistants)
-    click.echo(f"{count} assistant{'s' if count != 1 else ''} valid")
+    emit(f"{count} assistant{'s' if count != 1 else ''} valid")

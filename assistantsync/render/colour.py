@@ -1,5 +1,6 @@
-"""Colour for diff lines (textdiff.py makes them): a sign's colour per line, and the changed words inside a
-removed line and the added line that replaces it. Without colour (`plain`), lines stay exactly as they are.
+"""Colour for a terminal: the palette (`ansi`), and for diff lines (value_diff.py makes them) a sign's colour
+per line and the changed words inside a removed line and the added line that replaces it. Without colour
+(`plain`), lines stay exactly as they are.
 """
 
 from __future__ import annotations
@@ -13,6 +14,19 @@ Style = Callable[[str, str], str]  # (role, text) -> text; roles: add, remove, h
 
 def plain(role: str, text: str) -> str:
     return text
+
+
+_ANSI = {"add": "32", "remove": "31", "hunk": "36", "word_add": "1;42;30", "word_remove": "1;41;37",
+         "drift": "1;33", "heading": "1", "error": "1;31"}
+RESET = "\x1b[0m"
+# Exactly the escape sequences `ansi` writes: what cli/output.py lets through raw when colour is on.
+TOOL_SEQUENCES = re.compile("(" + "|".join(re.escape(f"\x1b[{code}m") for code in (*_ANSI.values(), "0")) + ")")
+
+
+def ansi(role: str, text: str) -> str:
+    """`text` in the colour of `role` (SGR codes for a terminal); unknown roles and empty text stay plain."""
+    code = _ANSI.get(role)
+    return f"\x1b[{code}m{text}{RESET}" if code and text else text
 
 
 _WORD = re.compile(r"\s+|\w+|[^\w\s]")

@@ -33,8 +33,9 @@ WRITE_ONLY_NOTE = "write-only: the API never returns it, so the previous value c
 
 
 def _html(text: str) -> str:
-    """Text for HTML or Markdown prose: tags escaped, on one line, and `@` unable to mention anyone."""
-    return html.escape(" ".join(text.split()), quote=False).replace("@", "@\u2060")
+    """Text for HTML or Markdown prose: on one line, hidden characters shown (U+202E would reorder a
+    <summary>), tags escaped, and `@` unable to mention anyone."""
+    return html.escape(shown(" ".join(text.split())), quote=False).replace("@", "@\u2060")
 
 
 def _diff_line(line: str) -> str:

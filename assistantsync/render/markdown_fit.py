@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistantsync.safe_text import shown
+
 TAIL = "</details>\n\n"
 MIN_BODY = 400  # a truncated section shows at least about this much of its diff when any section gets any
 MIN_CUT = 40  # a line longer than the room left is cut (rather than dropped) when this much room is left
@@ -55,7 +57,7 @@ def full_text(section: Section) -> str:
 
 
 def _note(left_out: int, total: int, fields: list[str], hint: str) -> str:
-    where = f" ({', '.join(fields)})" if fields else ""
+    where = f" ({shown(', '.join(fields))})" if fields else ""
     return (f"*Truncated: {left_out:,} of {total:,} diff lines not shown in full{where}. "
             f"The full plan: {hint}.*\n\n")
 
@@ -122,8 +124,9 @@ def truncated_text(section: Section, limit: int, hint: str) -> str:
 
 
 def code_span(text: str) -> str:
-    """Inline code that shows `text` literally whatever backticks it holds (on one line)."""
-    text = text.replace("\r", " ").replace("\n", " ")
+    """Inline code that shows `text` literally whatever backticks it holds, on one line with every other
+    hidden character shown."""
+    text = shown(text.replace("\r", " ").replace("\n", " "))
     ticks = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"

@@ -6,25 +6,16 @@ from collections.abc import Sequence
 
 from assistantsync.apply.execute import Outcome
 from assistantsync.plan.changes import Change, FieldChange, Plan
-from assistantsync.render.colour import Style, plain, style_diff
+from assistantsync.render.colour import Style, ansi, plain, style_diff
 from assistantsync.render.value_diff import is_multiline, value_diff, whitespace_only
 from assistantsync.render.values import declared_lines, scalar
 from assistantsync.safe_text import shown, shown_lines
 
 SYMBOLS = {"create": "+", "update": "~", "adopt": "~", "delete": "-", "no-op": " "}
 GROUPS = ("create", "update", "adopt", "delete")
-_ANSI = {"add": "32", "remove": "31", "hunk": "36", "word_add": "1;42;30", "word_remove": "1;41;37",
-         "drift": "1;33", "heading": "1", "error": "1;31"}
-
-
-def ansi(role: str, text: str) -> str:
-    code = _ANSI.get(role)
-    return f"\x1b[{code}m{text}\x1b[0m" if code and text else text
-
-
 def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
     """How one field's change reads: `before -> after`, a line diff, or an item-by-item diff."""
-    name = change.path
+    name = shown(change.path)  # a saved plan file can hold any path
     note = "  (whitespace only)" if whitespace_only(change.before, change.after) else ""
     if change.drift:
         head = style("drift", f"! {name}: changed outside git since the last apply; this apply overwrites it") + note
@@ -49,10 +40,11 @@ def _created_lines(change: Change, style: Style) -> list[str]:
 
 
 def change_heading(change: Change) -> str:
-    where = f"  ({change.source})" if change.source else ""
-    ident = f" {change.id}" if change.id else ""
+    """`~ update KEY ID  (SOURCE)`: the key, id and file name shown, as a file or a server may put anything in them."""
+    where = f"  ({shown(change.source)})" if change.source else ""
+    ident = f" {shown(change.id)}" if change.id else ""
     note = "  [takes over: adds assistantsync metadata]" if change.action == "adopt" else ""
-    return f"{SYMBOLS[change.action]} {change.action} {change.key}{ident}{where}{note}"
+    return f"{SYMBOLS[change.action]} {change.action} {shown(change.key)}{ident}{where}{note}"
 
 
 def summary_line(plan: Plan) -> str:
@@ -71,7 +63,7 @@ def render_plan_text(plan: Plan, color: bool = False) -> str:
         out.append(style("drift", shown(f"warning: {key}: {message}")))
     drifted = [c.key for c in plan.changes if c.drift]
     if drifted:
-        names = ", ".join(drifted)
+        names = shown(", ".join(drifted))
         out.append(style("drift", f"Changed outside git since the last apply (will be overwritten): {names}"))
     for action in GROUPS:
         for change in (c for c in plan.changes if c.action == action):
@@ -100,7 +92,7 @@ def render_outcomes_text(outcomes: Sequence[Outcome], color: bool = False) -> st
     for outcome in outcomes:
         mark = "ok" if outcome.ok else style("error", "FAILED")
         ident = f" {outcome.id}" if outcome.id else ""
-        lines.append(f"{mark:>6}  {outcome.action} {outcome.key}{shown(ident)}: {shown(outcome.message)}")
+        lines.append(f"{mark:>6}  {outcome.action} {shown(outcome.key)}{shown(ident)}: {shown(outcome.message)}")
     # Changes an interruption kept from starting did not fail: the next apply makes them.
     skipped = sum(o.not_applied for o in outcomes)
     failed = sum(not o.ok for o in outcomes) - skipped
