@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from assistantsync.api import retry
 from assistantsync.api.errors import ApiError, excerpt, parse_error_body
-from assistantsync.api.redaction import masked_headers, redact
+from assistantsync.api.redaction import masked_headers, redact, redact_json
 from assistantsync.json_value import JsonObject
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ class Transfer:
             raise self._not_an_object(method, full_path, response, content) from exc
         if not isinstance(data, dict):
             raise self._not_an_object(method, full_path, response, content)
-        return data
+        return redact_json(data, self._settings.secrets)  # a live name or description may echo a key
 
     def _not_an_object(self, method: str, full_path: str, response: httpx.Response, content: bytes) -> ApiError:
         shown = excerpt(_text(response, content), self._settings.secrets) or "(empty body)"

@@ -8,11 +8,14 @@ recognised).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from assistantsync.api.secret_forms import SecretForms, secret_forms
+from assistantsync.json_value import JsonObject
 
 MASK = "***"
 # Shorter values are placeholders for servers without auth ("x", "none"); masking every "x" in a
@@ -51,6 +54,33 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     """`text` with every recognisable form of every secret replaced by `***` (see secret_forms)."""
     forms = _forms(frozenset(secrets))
     return text if forms is None else forms.mask(text, MASK)
+
+
+def redact_json(value: JsonObject, secrets: Iterable[str]) -> JsonObject:
+    """A JSON object with every recognisable form of every secret masked in its strings and keys: what a server
+    sends back may echo a key (a gateway's error, a name or description someone pasted it into), and a
+    multi-line value shown as a diff line by line could show a key split over two lines. `value` itself,
+    not a copy, when its JSON text holds no form (nearly always: one test of the whole text at C speed)."""
+    forms = _forms(frozenset(secrets))
+    if forms is None:
+        return value
+    # As JSON text, with the escapes of `"` and `\` undone: every string appears whole, its gaps raw or as
+    # escapes the quick test removes, so no form present in a string is missed in the whole.
+    text = json.dumps(value, ensure_ascii=False).replace("\\\\", "\\").replace('\\"', '"')
+    if not forms.present(text):
+        return value
+    masked: JsonObject = _redacted_json(value, forms)
+    return masked
+
+
+def _redacted_json(value: Any, forms: SecretForms) -> Any:
+    if isinstance(value, str):
+        return forms.mask(value, MASK)
+    if isinstance(value, list):
+        return [_redacted_json(item, forms) for item in value]
+    if isinstance(value, dict):
+        return {forms.mask(str(name), MASK): _redacted_json(item, forms) for name, item in value.items()}
+    return value
 
 
 def masked_headers(headers: Iterable[tuple[str, str]], secrets: Iterable[str]) -> str:

@@ -60,12 +60,12 @@ class SecretForms:
     forms: tuple[Form, ...]
 
     def mask(self, text: str, mask: str) -> str:
-        for form in self._present(text):
+        for form in self.present(text):
             text = _compiled(form.source).sub(mask, text)
         return text
 
-    def _present(self, text: str) -> list[Form]:
-        """The forms the quick test cannot rule out."""
+    def present(self, text: str) -> list[Form]:
+        """The forms the quick test cannot rule out of `text`."""
         if "\\" in text:
             text = _ESCAPES.sub("", text)
         compact = "".join(text.split())

@@ -1,8 +1,12 @@
 """A server that echoes the key in part or in another form never gets it printed (issue 14, defect 5).
 
-A local server answers `GET /v1/assistants` with an error quoting the bearer token it was sent: cut by the
-excerpt's length, case-changed, split by a newline, or base64-encoded. The CLI runs against it for real
-with OPENAI_API_KEY set to the issue's key; its error line must hold none of those forms.
+In an error: a local server answers `GET /v1/assistants` with an error quoting the bearer token it was sent,
+cut by the excerpt's length, case-changed, split by a newline, or base64-encoded. The CLI runs against it
+for real with OPENAI_API_KEY set to the issue's key; its error line must hold none of those forms.
+
+In live values: an assistant whose name and description hold the key (pasted in a dashboard, or echoed by a
+gateway) is planned against the served sandbox; the text plan, the Markdown plan and the saved plan show
+each form of it masked.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.cli_harness import STEERING
+from helpers.cli_harness import API_KEY, STEERING, Harness
 from helpers.paths import EXAMPLES
+from helpers.sandbox_server import ServedSandbox
 from helpers.serving import in_background
 
 from assistantsync.cli.main import cli
@@ -112,3 +117,27 @@ def test_an_echoed_key_in_any_covered_form_is_masked_in_the_error(echoing: Echoi
     assert result.stderr.splitlines()[-1] == f"Error: GET /v1/assistants: {message}"
     for part in (KEY[:9], KEY.lower()[:9], b64(KEY)[:12]):
         assert part not in result.output
+
+
+def test_a_key_in_a_live_name_or_description_is_masked_in_every_plan(sandbox_server: ServedSandbox, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = Harness(tmp_path, sandbox_server)
+    env.write("echo.yaml", "model: gpt-4o\nname: Echo\ndescription: Plain.\n")
+    assert env.apply("--auto-approve").code == 0
+    description = f"copied {API_KEY}; encoded {b64('Bearer ' + API_KEY)}; split {API_KEY[:9]}\n{API_KEY[9:]} end\nmore"
+    env.modify(env.by_key()["echo"]["id"], name=f"Echo {API_KEY.upper()}", description=description)
+    masked = "copied ***; encoded QmVhcmVyIH***; split *** end"  # then `more`, on a line of its own
+
+    text, markdown, saved = env.plan(), env.plan("--format", "markdown"), env.plan("--out", "plan.json")
+    document = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+
+    assert (text.code, markdown.code, saved.code) == (0, 0, 0)
+    assert '        "Echo ***" -> "Echo"' in text.out.splitlines()
+    assert f"        -{masked}" in text.out.splitlines()
+    assert {'- "Echo ***"', f"-{masked}"} <= set(markdown.out.splitlines())
+    fields = {field["path"]: field["before"] for field in document["changes"][0]["fields"]}
+    assert fields == {"name": "Echo ***", "description": masked + "\nmore"}
+    for shown in (text.out, markdown.out, saved.out, json.dumps(document)):
+        for part in (API_KEY[:12], API_KEY[9:], b64("Bearer " + API_KEY)[12:24]):
+            assert part.casefold() not in shown.casefold()

@@ -6,9 +6,11 @@ Each case is (text, what redact makes of it). KEY is the issue's key; TOKEN's ba
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from assistantsync.api.redaction import redact
+from assistantsync.api.redaction import redact, redact_json
 
 KEY = "sk-test-SECRET-1234567890abcdef"
 TOKEN = "tok>>>en???-0123456789"
@@ -109,3 +111,29 @@ def test_a_megabyte_of_near_misses_then_a_key_is_masked_without_backtracking_for
     text = unit * (1_000_000 // len(unit))
     keys = f"{KEY} {TOKEN} c2stdGVzdC1TRUNSRVQtMTIzNDU2Nzg5MGFiY2RlZg=="
     assert redact(text + keys, SECRETS) == text + "*** *** ***"
+
+
+QUOTED = 'pk-"quoted"-0123456789'  # a secret whose JSON text differs from it: `"` is escaped there
+
+LIVE = [
+    pytest.param({"name": f"Echo {KEY.upper()}", "metadata": {"note": "ok"}},
+                 {"name": "Echo ***", "metadata": {"note": "ok"}}, id="a-name"),
+    pytest.param({"description": "split sk-test-SEC\nRET-1234567890abcdef here\nmore"},
+                 {"description": "split *** here\nmore"}, id="split-over-lines"),
+    pytest.param({"data": [{"tools": [{"x": f"c2stdGVzdC1TRUNSRVQtMTIzNDU2Nzg5MGFiY2RlZg=={TOKEN}"}]}]},
+                 {"data": [{"tools": [{"x": "******"}]}]}, id="nested-lists"),
+    pytest.param({"metadata": {KEY: 1, "k": [True, None, 2.5]}}, {"metadata": {"***": 1, "k": [True, None, 2.5]}},
+                 id="a-key-of-a-map"),
+    pytest.param({"note": f"said {QUOTED}"}, {"note": "said ***"}, id="a-quote-in-the-key"),
+    pytest.param({"path": f"C:\\{TOKEN}"}, {"path": "C:\\***"}, id="after-a-backslash"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), LIVE)
+def test_every_string_and_key_of_json_from_a_server_is_masked(value: Any, expected: Any) -> None:
+    assert redact_json(value, (*SECRETS, QUOTED)) == expected
+
+
+def test_json_holding_no_secret_is_returned_as_it_is() -> None:
+    value = {"name": "sk-test", "items": [{"id": "asst_1"}], "n": 1}
+    assert redact_json(value, SECRETS) is value
