@@ -75,7 +75,9 @@ class _Hostile(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: Any) -> None:
         data = json.dumps(body).encode()
-        self.send_response(status)
+        # The reason phrase too, as far as HTTP lets it through (-v logs it): its printable ASCII.
+        text = cast(HostileServer, self.server).text
+        self.send_response(status, None if status == 200 else "".join(c for c in text if " " <= c <= "~") or "Bad")
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(data)))
         self.end_headers()
@@ -205,7 +207,8 @@ def test_the_issues_reproductions_print_neutralised(tmp_path: Path, files: dict[
 def test_a_server_error_message_cannot_forge_an_error_line(fake_server: HostileServer, tmp_path: Path) -> None:
     fake_server.text, fake_server.failing = "no\n::error title=forged::owned ##[error]x", True
     try:
-        printed = run("plan", str(tmp_path), "--provider", "openai", "--base-url", url(fake_server))
+        printed = run("plan", str(tmp_path), "--provider", "openai", "--base-url", url(fake_server), "-v")
     finally:
         fake_server.failing = False
+    assert "400 no::error title=forged::owned ##\\[error]x in " in printed  # the -v line, with the reason phrase
     assert "no\\n::error title=forged::owned ##\\[error]x" in printed
