@@ -17,6 +17,7 @@ from assistantsync.errors import AssistantSyncError, OtherTarget, PlanHasErrors,
 from assistantsync.files.desired import DesiredResource
 from assistantsync.json_value import JsonObject
 from assistantsync.plan.changes import Plan, PlanBuilder
+from assistantsync.plan.saved_check import UnverifiedPlan, forged_problems, live_problems
 
 if TYPE_CHECKING:
     from assistantsync.api.client import ResourceClient
@@ -63,14 +64,23 @@ def apply_checked(
     stop: threading.Event | None = None,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Apply a plan; a saved plan is first checked against the live state and refused whole if stale."""
+    """Apply a plan. A saved plan is data to verify first, refused whole if it would send anything but what it
+    shows (before any request), was made against another API, or would write to an object it may not touch
+    or that moved since."""
     if plan.errors:
         raise PlanHasErrors(plan.errors)
     if saved:
+        problems = forged_problems(client.kind, plan)
+        if problems:
+            raise UnverifiedPlan(problems)
         # A create-only plan would pass the freshness check anywhere: the key it creates is free on any account.
-        if plan.target is not None and plan.target != client.settings.target:
-            raise OtherTarget(plan.target, client.settings.target)
-        reasons = stale_reasons(client.kind, plan, _live_now(plan, client))
+        if plan.target != client.settings.target:
+            raise OtherTarget(str(plan.target), client.settings.target)
+        live = _live_now(plan, client)
+        problems = live_problems(client.kind, plan, live)
+        if problems:
+            raise UnverifiedPlan(problems)
+        reasons = stale_reasons(client.kind, plan, live)
         if reasons:
             raise StalePlan(reasons)
     return apply_plan(plan, client, stop=stop, on_done=on_done)

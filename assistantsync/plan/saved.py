@@ -1,29 +1,34 @@
 """The public JSON form of a plan (`plan --out FILE`, `--format json`, `apply --plan FILE`).
 
-Versioned with `format_version`; documented in the README. It holds assistant fields and digests
-only, never credentials.
+Versioned with `format_version` and sealed with a `digest` of its contents; documented in the README. It holds
+assistant fields and digests only, never credentials: the secrets given are masked in every string before the
+digest is taken. What a plan would send is checked against what it shows in plan/saved_check.py.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from assistantsync import __version__
+from assistantsync.api.redaction import redact
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject, depth_exceeds
 from assistantsync.plan.changes import ACTIONS, Change, FieldChange, Plan
 from assistantsync.plan.fingerprint import Fingerprint
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the document carries `digest`, and every change is checked before it is shown or applied
 # Deepest a plan may nest: the files' own limit (64, as yaml_read and the sandbox's MAX_DEPTH) plus the plan's
 # framing around an assistant's values (document, changes, change, fields, field). Checked before anything
 # walks the values: render, the stale check and apply recurse over them.
 MAX_DEPTH = 64 + 8
 
 
-def plan_to_document(plan: Plan) -> JsonObject:
-    return {
+def plan_to_document(plan: Plan, secrets: Iterable[str] = ()) -> JsonObject:
+    """The plan as JSON data, `secrets` masked in every string, sealed with the digest of the masked rest."""
+    document: JsonObject = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "assistantsync", "version": __version__},
         "options": {"strict": plan.strict, "prune": plan.prune},
@@ -33,10 +38,37 @@ def plan_to_document(plan: Plan) -> JsonObject:
         "warnings": [{"key": key, "message": message} for key, message in plan.warnings],
         "changes": [_change_to_json(c) for c in plan.changes],
     }
+    secrets = tuple(secrets)
+    if secrets:
+        document = _masked(document, secrets)
+    return {"format_version": FORMAT_VERSION, "digest": document_digest(document), **document}
 
 
-def plan_to_json(plan: Plan) -> str:
-    return json.dumps(plan_to_document(plan), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+def plan_to_json(plan: Plan, secrets: Iterable[str] = ()) -> str:
+    return json.dumps(plan_to_document(plan, secrets), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def document_digest(document: JsonObject) -> str:
+    """`sha256:` and the hex SHA-256 of the document without its `digest`, as JSON with sorted keys, no spaces
+    and ASCII escapes (so any string, even a lone surrogate read from an edited file, has one encoding).
+
+    No secret goes in: it tells a plan edited by hand or corrupted from the one plan wrote, not a forger who
+    recomputes it. What stops a forged plan is saved_check.py."""
+    rest = {name: value for name, value in document.items() if name != "digest"}
+    canonical = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _masked(value: Any, secrets: tuple[str, ...]) -> Any:
+    """`value` with `secrets` masked in every string, keys included: live names and descriptions echo what a
+    server was sent, and a saved plan is a CI artifact anyone with read access can download."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, list):
+        return [_masked(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {redact(str(name), secrets): _masked(item, secrets) for name, item in value.items()}
+    return value
 
 
 def _change_to_json(change: Change) -> JsonObject:
@@ -79,18 +111,20 @@ def plan_from_json(text: str, source: str) -> Plan:
         options = _typed(document.get("options"), dict, "options")
         changes = tuple(_change_from_json(_typed(change, dict, f"changes[{n}]"), f"changes[{n}]")
                         for n, change in enumerate(_typed(document.get("changes"), list, "changes")))
-        target = _typed(document.get("target") or {}, dict, "target").get("base_url")  # absent from older plans
-        return Plan(changes, _notes(document, "errors"), _typed(options.get("strict"), bool, "options.strict"),
+        target = _typed(document.get("target"), dict, "target").get("base_url")
+        plan = Plan(changes, _notes(document, "errors"), _typed(options.get("strict"), bool, "options.strict"),
                     _typed(options.get("prune"), bool, "options.prune"),
                     _typed(target, (str, type(None)), "target.base_url"), _notes(document, "warnings"))
+        sealed = _typed(document.get("digest"), str, "digest")
     except ValueError as error:
         raise _not_a_plan(source, str(error)) from error
+    if sealed != document_digest(document):
+        raise AssistantSyncError(f"{source}: edited after it was written (digest does not match); run plan again")
+    return plan
 
 
 def _not_a_plan(source: str, reason: str) -> AssistantSyncError:
     return AssistantSyncError(f"{source}: not a plan file written by assistantsync ({reason})")
-
-
 
 
 def _typed(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
@@ -100,9 +134,9 @@ def _typed(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
 
 
 def _notes(document: JsonObject, name: str) -> tuple[tuple[str, str], ...]:
-    """`errors` or `warnings`: (key, message) pairs; absent from older plans."""
+    """`errors` or `warnings`: (key, message) pairs."""
     notes = []
-    for n, note in enumerate(_typed(document.get(name, []), list, name)):
+    for n, note in enumerate(_typed(document.get(name), list, name)):
         where = f"{name}[{n}]"
         note = _typed(note, dict, where)
         notes.append((_typed(note.get("key"), str, f"{where}.key"),

@@ -46,7 +46,7 @@ def json_fields(env: Harness, *args: str) -> dict[str, list[tuple[str, Any, Any,
     """key -> [(path, before, after, drift)] for every pending change of `plan --format json`."""
     result = env.plan("--format", "json", *args)
     document = json.loads(result.out)
-    assert document["format_version"] == 1
+    assert document["format_version"] == 2
     return {c["key"]: [(f["path"], f["before"], f["after"], f["drift"]) for f in c["fields"]]
             for c in document["changes"] if c["action"] != "no-op"}
 

@@ -60,7 +60,7 @@ def test_the_version_imports_no_command() -> None:
     (["--version"], 0, f"assistantsync, version {__version__}\n", ""),
     (["validate", "no/such/folder"], 1, "", "no/such/folder: no such file or folder\n1 problem found\n"),
     (["show", "plan.json"], 1, "", "Error: plan.json: plan format_version None is not supported (this assistantsync "
-                                   "reads 1); run plan again\n"),
+                                   "reads 2); run plan again\n"),
     (["nope"], 1, "", "Usage: assistantsync [OPTIONS] COMMAND [ARGS]...\nTry 'assistantsync --help' for help.\n\n"
                       "Error: No such command 'nope'.\n"),
     (["apply", "--plan", "plan.json", "folder"], 1, "",

@@ -158,13 +158,10 @@ def test_plan_json_round_trip() -> None:
     plan = make_plan(ASSISTANT, [desired(model="gpt-4o", name="New"), desired("fresh", model="gpt-4o")], live)
     text = plan_to_json(plan)
     assert plan_from_json(text, "plan.json") == plan
-    assert '"format_version": 1' in text
+    assert '"format_version": 2' in text
     targeted = replace(plan, target="https://api.example/v1", warnings=(("fresh", "will create a second one"),))
     assert plan_from_json(plan_to_json(targeted), "plan.json") == targeted
     assert json.loads(plan_to_json(targeted))["warnings"] == [{"key": "fresh", "message": "will create a second one"}]
-    older = json.loads(text)
-    del older["target"], older["warnings"]  # plans written before either was recorded still load
-    assert plan_from_json(json.dumps(older), "plan.json") == plan
 
 
 AUTO_SEARCH = {"type": "file_search", "file_search": {"ranking_options": {"ranker": "auto", "score_threshold": 0.0}}}

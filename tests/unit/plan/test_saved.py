@@ -1,4 +1,5 @@
-"""Reading a saved plan back: a plan file is input like any other, so anything malformed is refused by name."""
+"""Reading a saved plan back: a plan file is input like any other, so anything malformed is refused by name, and
+anything edited since plan wrote it is refused by its digest."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from helpers.cli_harness import Harness
+from helpers.forged_plan import sealed
 from helpers.plan_inputs import desired, server_object
 from helpers.sandbox_server import ServedSandbox
 
@@ -17,6 +19,7 @@ from assistantsync.errors import AssistantSyncError
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.changes import make_plan
 from assistantsync.plan.saved import plan_from_json, plan_to_json
+from assistantsync.plan.saved_check import forged_problems
 from assistantsync.render.markdown import render_plan_markdown
 from assistantsync.render.text import render_plan_text
 
@@ -26,13 +29,15 @@ PLAN = make_plan(ASSISTANT, [desired("bot", model="gpt-4o", tools=[{"type": "cod
 SAVED = json.loads(plan_to_json(PLAN))
 
 
-def edited(path: tuple[Any, ...], value: Any) -> str:
+def edited(path: tuple[Any, ...], value: Any, seal: bool = True) -> str:
+    """The saved plan with one value replaced and, unless `seal` is false, its digest made to match again (as
+    anyone can): what the reader makes of the content itself."""
     document = copy.deepcopy(SAVED)
     node = document
     for step in path[:-1]:
         node = node[step]
     node[path[-1]] = value
-    return json.dumps(document)
+    return json.dumps(sealed(document) if seal else document)
 
 
 def nested(levels: int) -> Any:
@@ -91,10 +96,46 @@ def test_a_deeply_nested_plan_file_is_a_message_naming_it_not_a_traceback(
                        "(nested too deep: more than 72 levels)\n")
 
 
-def test_an_unsupported_format_version_asks_for_a_new_plan() -> None:
-    with pytest.raises(AssistantSyncError, match=r"^plan.json: plan format_version 2 is not supported "
-                                                 r"\(this assistantsync reads 1\); run plan again$"):
-        plan_from_json(edited(("format_version",), 2), "plan.json")
+@pytest.mark.parametrize("version", [1, 3])
+def test_an_unsupported_format_version_asks_for_a_new_plan(version: int) -> None:
+    # 1: written before plans carried a digest and were checked; read as 2, it would be refused anyway.
+    with pytest.raises(AssistantSyncError, match=rf"^plan.json: plan format_version {version} is not supported "
+                                                 r"\(this assistantsync reads 2\); run plan again$"):
+        plan_from_json(edited(("format_version",), version), "plan.json")
+
+
+@pytest.mark.parametrize("path", [("changes", 0, "fields", 0, "after"), ("changes", 0, "body", "model"),
+                                  ("target", "base_url"), ("digest",)], ids=lambda path: ".".join(map(str, path)))
+def test_a_plan_edited_by_hand_is_refused_by_its_digest(path: tuple[Any, ...]) -> None:
+    with pytest.raises(AssistantSyncError) as refused:
+        plan_from_json(edited(path, "gpt-4o-mini", seal=False), "plan.json")
+    assert str(refused.value) == "plan.json: edited after it was written (digest does not match); run plan again"
+
+
+def test_a_plan_without_a_digest_is_not_one_plan_wrote() -> None:
+    document = {name: value for name, value in SAVED.items() if name != "digest"}
+    with pytest.raises(AssistantSyncError) as refused:
+        plan_from_json(json.dumps(document), "plan.json")
+    assert str(refused.value) == ("plan.json: not a plan file written by assistantsync "
+                                  "(digest is NoneType, not what a plan holds there)")
+
+
+def test_a_plan_reformatted_without_editing_a_value_still_reads() -> None:
+    # Key order, indentation and escapes are not part of the digest: a plan piped through a formatter is the same.
+    reformatted = json.dumps(dict(reversed(SAVED.items())), indent=None, ensure_ascii=True)
+    assert plan_from_json(reformatted, "plan.json") == PLAN
+
+
+def test_secrets_are_masked_in_every_string_before_the_digest_is_taken() -> None:
+    secret = "sk-test-SECRET-1234567890"
+    echoed = make_plan(ASSISTANT, [desired("two", pin="asst_2", model="gpt-4o", name="Two")],
+                       [server_object("asst_2", key="two", name=f"Old {secret}", metadata={secret: "x"})])
+    text = plan_to_json(echoed, [secret, "Two"])  # a value under six characters is never masked: it garbles
+    assert secret not in text
+    assert '"***": "x"' in text  # a key too: the user's live metadata goes into the update's body
+    before = plan_from_json(text, "plan.json").changes[0].fields
+    assert [(f.path, f.before, f.after) for f in before] == [("name", "Old ***", "Two")]
+    assert plan_to_json(echoed) == plan_to_json(echoed, ())  # nothing to mask: the same text
 
 
 def test_whatever_a_plan_file_is_edited_into_it_loads_and_renders_or_is_refused() -> None:
@@ -121,3 +162,4 @@ def test_whatever_a_plan_file_is_edited_into_it_loads_and_renders_or_is_refused(
             continue
         render_plan_text(plan)
         render_plan_markdown(plan)
+        forged_problems(ASSISTANT, plan)
