@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from assistantsync import __version__
-from assistantsync.api.redaction import redact
+from assistantsync.api.redaction import redact_json
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject, depth_exceeds
 from assistantsync.plan.changes import ACTIONS, Change, FieldChange, Plan
@@ -38,9 +38,9 @@ def plan_to_document(plan: Plan, secrets: Iterable[str] = ()) -> JsonObject:
         "warnings": [{"key": key, "message": message} for key, message in plan.warnings],
         "changes": [_change_to_json(c) for c in plan.changes],
     }
-    secrets = tuple(secrets)
-    if secrets:
-        document = _masked(document, secrets)
+    # Every string, keys too: live names and descriptions echo what a server was sent, and a saved plan is a CI
+    # artifact anyone with read access can download.
+    document = redact_json(document, secrets)
     return {"format_version": FORMAT_VERSION, "digest": document_digest(document), **document}
 
 
@@ -57,18 +57,6 @@ def document_digest(document: JsonObject) -> str:
     rest = {name: value for name, value in document.items() if name != "digest"}
     canonical = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
-
-
-def _masked(value: Any, secrets: tuple[str, ...]) -> Any:
-    """`value` with `secrets` masked in every string, keys included: live names and descriptions echo what a
-    server was sent, and a saved plan is a CI artifact anyone with read access can download."""
-    if isinstance(value, str):
-        return redact(value, secrets)
-    if isinstance(value, list):
-        return [_masked(item, secrets) for item in value]
-    if isinstance(value, dict):
-        return {redact(str(name), secrets): _masked(item, secrets) for name, item in value.items()}
-    return value
 
 
 def _change_to_json(change: Change) -> JsonObject:
