@@ -134,7 +134,9 @@ def main() -> NoReturn:
     try:
         code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        from assistantsync.cli.output import emit
+
+        emit("Aborted.", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as error:
         _show(error)
