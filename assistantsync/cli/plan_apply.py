@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistantsync.api.connect import build_client
+from assistantsync.api.redaction import known_secrets
 from assistantsync.cli.options import DEFAULT_PATHS, connection_options, format_option, no_color_option, paths_argument
 from assistantsync.cli.output import emit, emit_json
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
@@ -29,9 +30,15 @@ def progress(message: str) -> None:
 
 
 def _saved_plan(path: Path) -> Plan:
+    from assistantsync.kinds.assistant import ASSISTANT
     from assistantsync.plan.saved import plan_from_json
+    from assistantsync.plan.saved_check import UnverifiedPlan, forged_problems
 
-    return plan_from_json(path.read_text(encoding="utf-8"), str(path))
+    plan = plan_from_json(path.read_text(encoding="utf-8"), str(path))
+    problems = forged_problems(ASSISTANT, plan)  # so `show` displays exactly what `apply --plan` would send
+    if problems:
+        raise UnverifiedPlan(problems)
+    return plan
 
 
 def render(plan: Plan, output_format: str, no_color: bool) -> str:
@@ -40,7 +47,7 @@ def render(plan: Plan, output_format: str, no_color: bool) -> str:
     from assistantsync.render.text import render_plan_text
 
     if output_format == "json":
-        return plan_to_json(plan)
+        return plan_to_json(plan, known_secrets(os.environ))
     if output_format == "markdown":
         return render_plan_markdown(plan)
     return render_plan_text(plan, color=use_color(no_color))
@@ -76,7 +83,8 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
     with build_client(**connection) as client:
         progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
         result = plan_desired(desired, client, strict=strict, prune=prune)
-    as_json = plan_to_json(result) if saved else ""  # made once, for the file and for --format json
+    # Made once, for the file and for --format json; a credential a server echoed in a live value is masked.
+    as_json = plan_to_json(result, known_secrets(os.environ)) if saved else ""
     if out_file is not None:
         from assistantsync.files.safe_write import write_text_replacing
 
