@@ -1,22 +1,25 @@
 """One attempt at one request: send it, log it, and turn the result into a JSON object or a Failure.
 
 This is where httpx exceptions become ApiError (once), and where we decide, per failure, whether it
-is worth retrying and whether the server may already have applied the request. The retry loop that
-acts on those answers lives in client.py.
+is worth retrying and whether the server may already have applied the request. The exchange runs on a
+thread of its own (exchange.py), so that --timeout bounds it whole and a stopping run need not wait for it.
+The retry loop that acts on the answers lives in client.py.
 """
 
 from __future__ import annotations
 
-import json
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from assistantsync.api import retry
-from assistantsync.api.errors import ApiError, excerpt, parse_error_body
+from assistantsync.api.errors import ApiError, ErrorBody, excerpt, parse_error_body
+from assistantsync.api.exchange import Ending, Exchange
 from assistantsync.api.redaction import masked_headers, redact, redact_json
+from assistantsync.api.response_body import BodyTooLarge, TooDeep, check_depth, decoded, read_capped
 from assistantsync.json_value import JsonObject
 
 if TYPE_CHECKING:
@@ -28,9 +31,10 @@ RETIRED_HINT = (
     "this server does not serve the Assistants API here; OpenAI and Azure OpenAI retired it on 2026-08-26 "
     "(see --provider azure-foundry or --base-url for a server that still does)"
 )
-# Counted after decompression, as the body is read: a 1 MB gzip body can expand to a gigabyte.
-MAX_BODY_BYTES = 64 * 1024 * 1024
-TOO_LARGE_HINT = "check that --base-url points at an Assistants API server; its answers are far smaller"
+TOO_LARGE_HINT = ("check that --base-url points at an Assistants API server; its answers are far smaller "
+                  "(--max-response-mib raises the cap)")
+DEADLINE_PASSED = "the whole request took longer than --timeout"
+IN_FLIGHT = "interrupted in flight"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Failure:
     cause: BaseException | None = None  # the httpx exception, for `raise ... from`
     # No answer in time: the server may still be working on it, so a lookup now cannot prove it never will.
     may_still_be_running: bool = False
+    interrupted: bool = False  # abandoned in flight because the run is stopping: never retried, never looked up
 
 
 class Transfer:
@@ -55,11 +60,14 @@ class Transfer:
         settings: ConnectionSettings,
         base_path: str,
         log: Callable[[str], None] | None,
+        *,
+        traced: bool,
     ) -> None:
         self._http = http
         self._settings = settings
         self._base_path = base_path
         self._log = log
+        self._traced = traced  # the transport reports when a request starts going out (httpx's own does)
 
     def close(self) -> None:
         self._http.close()
@@ -79,30 +87,56 @@ class Transfer:
         body: JsonObject | None,
         params: Mapping[str, str] | None,
         attempt: int,
+        stops: Sequence[threading.Event] = (),
     ) -> JsonObject | Failure:
-        """One attempt: the response's JSON object, or what went wrong. A success whose body is not a JSON
-        object raises ApiError: another attempt would get the same."""
-        import httpx
-
+        """One attempt, within --timeout from start to the body's last byte: the response's JSON object, or what
+        went wrong. STOP_GRACE after one of `stops` is set, an attempt still in flight is abandoned. A success
+        whose body is not a JSON object raises ApiError: another attempt would get the same."""
         full_path = self.full_path(path)
         tag = f"{method} {full_path} (attempt {attempt + 1}/{self._settings.max_retries + 1})"
-        request = self._http.build_request(method, path, json=body, params=params)
+        exchange: Exchange[JsonObject | Failure] = Exchange()
+        request = self._http.build_request(method, path, json=body, params=params,
+                                           extensions={"trace": exchange.trace})
         self.log_line(f"-> {tag} {masked_headers(request.headers.items(), self._settings.secrets)}")
         started = time.perf_counter()
+        deadline = time.monotonic() + self._settings.timeout
+        exchange.start(lambda: self._exchange(request, path, tag, started, attempt, exchange.abandoned))
+        ending = exchange.wait(deadline, stops)
+        if ending is Ending.DONE:
+            return exchange.result()
+        sent = exchange.sending.is_set() or not self._traced
+        if ending is Ending.INTERRUPTED:
+            written = sent and method != "GET"
+            detail = f"{IN_FLIGHT}: may have been applied" if written else IN_FLIGHT
+            error = ApiError(method, full_path, detail, attempts=attempt + 1, secrets=self._settings.secrets)
+            return self._failed(tag, started, Failure(error, False, written, interrupted=True))
+        import httpx
+
+        cut_off = httpx.ReadTimeout(DEADLINE_PASSED) if sent else httpx.ConnectTimeout(DEADLINE_PASSED)
+        return self._failed(tag, started, self._transport_failure(method, full_path, cut_off, attempt))
+
+    def _exchange(self, request: httpx.Request, path: str, tag: str, started: float, attempt: int,
+                  abandoned: threading.Event) -> JsonObject | Failure:
+        """Send and read the whole answer; runs on the exchange's own thread (see attempt)."""
+        import httpx
+
+        method, full_path = request.method, self.full_path(path)
         try:
-            response = self._http.send(request, stream=True)  # the body is read below, within MAX_BODY_BYTES
+            response = self._http.send(request, stream=True)  # the body is read below, within the cap
         except httpx.RequestError as exc:
             return self._failed(tag, started, self._transport_failure(method, full_path, exc, attempt))
         request_id = response.headers.get("x-request-id")
-        self.log_line(
-            f"<- {tag} {response.status_code} {response.reason_phrase} in {time.perf_counter() - started:.2f}s"
-            + (f" x-request-id: {request_id}" if request_id else "")
-        )
+        if not abandoned.is_set():  # its caller has logged why it stopped waiting
+            self.log_line(f"<- {tag} {response.status_code} {response.reason_phrase} in "
+                          f"{time.perf_counter() - started:.2f}s"
+                          + (f" x-request-id: {request_id}" if request_id else ""))
         try:
             try:
-                content = self._read_body(method, full_path, response)
+                content = read_capped(response, self._settings.max_body_bytes, abandoned)
             except httpx.RequestError as exc:  # the body broke off, timed out or would not decompress
                 return self._failed(tag, started, self._transport_failure(method, full_path, exc, attempt))
+            except BodyTooLarge:
+                raise self._too_large(method, full_path, response) from None
             if response.is_success:
                 return self._json_object(method, full_path, response, content)
             return self._status_failure(method, path, full_path, response, content, attempt)
@@ -117,27 +151,24 @@ class Transfer:
         self.log_line(f"<- {tag} failed after {time.perf_counter() - started:.2f}s: {failure.error.detail}")
         return failure
 
-    def _read_body(self, method: str, full_path: str, response: httpx.Response) -> bytes:
-        """The decompressed body, read chunk by chunk; an ApiError once it grows past MAX_BODY_BYTES, before
-        the rest is read or decompressed. Another attempt would get the same, so it is not retried."""
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                detail = (f"{response.status_code} {response.reason_phrase}: the server's answer exceeded "
-                          f"{MAX_BODY_BYTES / 2**20:g} MiB after decompression")
-                raise ApiError(method, full_path, detail, status=response.status_code, hint=TOO_LARGE_HINT,
-                               secrets=self._settings.secrets)
-            chunks.append(chunk)
-        return b"".join(chunks)
+    def _too_large(self, method: str, full_path: str, response: httpx.Response) -> ApiError:
+        """Another attempt would get the same, so it is not retried."""
+        detail = (f"{response.status_code} {response.reason_phrase}: the server's answer exceeded "
+                  f"{self._settings.max_body_bytes / 2**20:g} MiB after decompression")
+        return ApiError(method, full_path, detail, status=response.status_code, hint=TOO_LARGE_HINT,
+                        secrets=self._settings.secrets)
 
     def _json_object(self, method: str, full_path: str, response: httpx.Response, content: bytes) -> JsonObject:
         """The body's JSON object (as httpx's `Response.json` reads it), else an ApiError naming the request."""
         try:
-            data = json.loads(content)
+            data = decoded(content)
+            if isinstance(data, dict):
+                check_depth(data)
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
             raise self._not_an_object(method, full_path, response, content) from exc
+        except TooDeep as exc:
+            raise ApiError(method, full_path, f"{response.status_code} {response.reason_phrase}: {exc}",
+                           status=response.status_code, secrets=self._settings.secrets) from None
         if not isinstance(data, dict):
             raise self._not_an_object(method, full_path, response, content)
         return redact_json(data, self._settings.secrets)  # a live name or description may echo a key
@@ -151,7 +182,10 @@ class Transfer:
         self, method: str, path: str, full_path: str, response: httpx.Response, content: bytes, attempt: int
     ) -> Failure:
         status = response.status_code
-        body = parse_error_body(_text(response, content), self._settings.secrets)
+        try:
+            body = parse_error_body(_text(response, content), self._settings.secrets)
+        except RecursionError:  # nested deep enough to exhaust json's stack: nothing in it is worth reading
+            body = ErrorBody(message="(an error body nested too deep to read)")
         hint = ""
         if status in (401, 403):
             hint = self._settings.auth_hint

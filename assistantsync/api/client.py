@@ -21,8 +21,8 @@ from urllib.parse import quote, urlsplit
 from assistantsync.api import retry
 from assistantsync.api.attempt import Failure, Transfer
 from assistantsync.api.connection import ConnectionSettings, http_client
-from assistantsync.api.errors import AmbiguousWriteError, ApiError, RetryInterrupted
-from assistantsync.api.pages import list_page, record_ids
+from assistantsync.api.errors import AmbiguousWriteError, ApiError, NotedApiError, RetryInterrupted
+from assistantsync.api.pages import check_page_count, list_page, record_ids
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 
@@ -46,6 +46,7 @@ def create_still_running(kind: ResourceKind) -> str:
 
 
 FindExisting = Callable[[], "JsonObject | None"]
+IN_FLIGHT_NOTES = {True: "the next plan finds it by its key", False: "the next plan shows whether it was"}
 
 
 class ResourceClient:
@@ -58,7 +59,7 @@ class ResourceClient:
         *,
         kind: ResourceKind,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,  # default: wait on `stopping`
         random_source: Callable[[], float] = random.random,
         now: Callable[[], float] = time.time,
         log: Callable[[str], None] | None = None,
@@ -66,13 +67,16 @@ class ResourceClient:
         self.settings = settings
         self.kind = kind
         base_path = urlsplit(settings.base_url).path.rstrip("/")
-        self._transfer = Transfer(http_client(settings, transport), settings, base_path, log)
+        self._transfer = Transfer(http_client(settings, transport), settings, base_path, log, traced=transport is None)
+        # Set once the run is stopping: an exchange in flight gets STOP_GRACE to finish, and none is retried.
+        self.stopping = threading.Event()
         self._sleep = sleep
         self._random = random_source
         self._now = now
         self._page_observers: list[Callable[[list[JsonObject]], object]] = []
 
     def close(self) -> None:
+        self.stopping.set()  # an exchange abandoned in flight must not start a retry on a closed client
         self._transfer.close()
 
     def __enter__(self) -> ResourceClient:
@@ -105,6 +109,7 @@ class ResourceClient:
             if page.cursor in seen_cursors:  # a server that ignores `after` would otherwise page forever
                 raise ApiError("GET", path, f"the server repeated page cursor {page.cursor!r}; stopped paging")
             record_ids(page, number, first_pages, path)  # before observers see the page, so nothing is planned
+            check_page_count(number, len(first_pages), page.cursor is not None, path)  # nor one that never ends
             items.extend(page.items)
             for observer in self._page_observers:
                 observer(page.items)
@@ -123,11 +128,16 @@ class ResourceClient:
         if not ids:
             return {}
         with ThreadPoolExecutor(max_workers=min(self.settings.parallelism, len(ids))) as pool:
-            return dict(zip(ids, pool.map(self._get_or_error, ids), strict=True))
+            try:
+                return dict(zip(ids, pool.map(self._get_or_error, ids), strict=True))
+            except BaseException:  # KeyboardInterrupt: the pool's exit waits for its threads, so free them first
+                self.stopping.set()
+                raise
 
-    # The writes take `stop`: once it is set, a failed attempt is not retried (RetryInterrupted), and a wait
-    # before a retry ends at once. The attempt in flight is never abandoned, and a create that failed
-    # ambiguously is still looked up (a read), so the summary can say whether it was stored.
+    # The writes take `stop` (as every call obeys `stopping`): once it is set, a failed attempt is not retried
+    # (RetryInterrupted), a wait before a retry ends at once, and an attempt still in flight after STOP_GRACE is
+    # abandoned, its outcome unknown. A create that failed ambiguously within the grace is still looked up (a
+    # read), so the summary can say whether it was stored.
 
     def create(self, body: JsonObject, *, find_existing: FindExisting | None = None,
                stop: threading.Event | None = None) -> JsonObject:
@@ -166,11 +176,14 @@ class ResourceClient:
         """Send with retries. `gone`: what a DELETE returns when a retry finds the resource already deleted."""
         maybe_written = False
         attempt = 0
+        stops = (self.stopping,) if stop is None else (self.stopping, stop)
         while True:
-            outcome = self._transfer.attempt(method, path, body, params, attempt)
+            outcome = self._transfer.attempt(method, path, body, params, attempt, stops)
             if not isinstance(outcome, Failure):
                 return outcome
             error = outcome.error
+            if outcome.interrupted:  # its outcome is unknown: neither retried nor looked up, which could hang too
+                raise (NotedApiError(error, IN_FLIGHT_NOTES[is_create]) if outcome.may_have_written else error)
             if gone is not None and maybe_written and error.status == 404:
                 return gone  # our earlier, ambiguous attempt did delete it
             if is_create and outcome.may_have_written:
@@ -183,7 +196,7 @@ class ResourceClient:
             maybe_written = maybe_written or (outcome.may_have_written and not is_create)
             if not outcome.retryable or attempt >= self.settings.max_retries:
                 raise error from outcome.cause
-            if stop is not None and stop.is_set():
+            if any(event.is_set() for event in stops):
                 raise RetryInterrupted(error, maybe_written) from outcome.cause
             delay = retry.retry_delay(attempt, outcome.headers, jitter=self._random(), now=self._now())
             self._transfer.log_line(f"   retrying {method} {error.path} in {delay:.2f}s after: {error.detail}")
@@ -192,11 +205,12 @@ class ResourceClient:
             attempt += 1
 
     def _pause(self, seconds: float, stop: threading.Event | None) -> bool:
-        """Wait before a retry; True when `stop` was set meanwhile (a server may ask for up to a minute)."""
-        if stop is None:
+        """Wait before a retry; True when `stop` (else `stopping`) was set meanwhile (a server may ask for up to
+        a minute). A test's `sleep` replaces the wait of a call without `stop`."""
+        if stop is None and self._sleep is not None:
             self._sleep(seconds)
             return False
-        return stop.wait(seconds)
+        return (stop or self.stopping).wait(seconds)
 
     def _recover_create(self, failed: Failure, find_existing: FindExisting | None) -> JsonObject | None:
         """The resource the failed create stored, None if it stored none; raise if we cannot tell."""

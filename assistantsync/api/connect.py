@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistantsync.api.connection import DEFAULT_MAX_RESPONSE_MIB
 from assistantsync.api.providers import resolve_connection
 from assistantsync.api.redaction import known_secrets, redact, remember_secrets
 from assistantsync.safe_text import log_safe
@@ -31,6 +32,7 @@ def build_client(
     parallelism: int,
     sandbox_state: Path,
     verbose: bool,
+    max_response_mib: int = DEFAULT_MAX_RESPONSE_MIB,
     env: Mapping[str, str] = os.environ,
 ) -> ResourceClient:
     """A client for the chosen provider; raises MissingCredentials (naming the variables) before any request.
@@ -47,6 +49,7 @@ def build_client(
         max_retries=max_retries,
         parallelism=parallelism,
         sandbox_state=sandbox_state,
+        max_response_mib=max_response_mib,
     )
     remember_secrets(settings.secrets)  # for the traceback of a crash (cli.main), which no client scrubs
     from assistantsync.api.client import ResourceClient  # httpx: only once the options are known to be usable

@@ -23,6 +23,8 @@ DEFAULT_HEADERS = {
     "Accept": "application/json",
     "Content-Type": "application/json",
 }
+# Per response, counted after decompression as it is read: a 1 MB gzip body can expand to a gigabyte.
+DEFAULT_MAX_RESPONSE_MIB = 64
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,12 @@ class ConnectionSettings:
     base_url: str  # e.g. https://api.openai.com/v1; paths like /assistants are appended
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)  # repr=False: holds credentials
     params: Mapping[str, str] = field(default_factory=dict)  # query on EVERY request (Azure api-version)
-    timeout: float = 60.0
+    timeout: float = 60.0  # seconds for a whole attempt: connecting, sending, and reading the body to its end
     max_retries: int = 2
     parallelism: int = 8
     secrets: frozenset[str] = field(default=frozenset(), repr=False)  # values scrubbed from all output
     auth_hint: str = ""  # appended to 401/403 errors, e.g. "check OPENAI_API_KEY"
+    max_body_bytes: int = DEFAULT_MAX_RESPONSE_MIB * 2**20  # --max-response-mib
 
     @property
     def target(self) -> str:
@@ -45,8 +48,8 @@ class ConnectionSettings:
         return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
     def __post_init__(self) -> None:
-        if self.max_retries < 0 or self.parallelism < 1 or self.timeout <= 0:
-            raise ValueError("max_retries must be >= 0, parallelism >= 1 and timeout > 0")
+        if self.max_retries < 0 or self.parallelism < 1 or self.timeout <= 0 or self.max_body_bytes < 1:
+            raise ValueError("max_retries must be >= 0, parallelism >= 1, timeout > 0 and max_body_bytes >= 1")
 
 
 def _verify(base_url: str, *, trust_env: bool) -> ssl.SSLContext | bool:

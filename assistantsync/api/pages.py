@@ -8,6 +8,13 @@ from assistantsync.api.errors import ApiError
 from assistantsync.json_value import JsonObject
 from assistantsync.safe_text import shown
 
+# A list that never ends (a fresh cursor on every page, never repeated) is stopped after SLACK_PAGES pages
+# plus one for every MIN_PAGE_FILL assistants listed, and after MAX_PAGES in all: a server listing 100 a
+# page, or capping pages far below that, stays well within; one adding an id or two a page does not.
+SLACK_PAGES = 10
+MIN_PAGE_FILL = 10
+MAX_PAGES = 1_000  # 100,000 assistants at the API's page size
+
 
 @dataclass(frozen=True)
 class ListPage:
@@ -42,3 +49,13 @@ def record_ids(page: ListPage, number: int, first_pages: dict[str, int], full_pa
                            f"listed on page {first_pages[item_id]}; the server listed one object twice, so check "
                            "its paging (`after` cursors) and list again")
         first_pages[item_id] = number
+
+
+def check_page_count(number: int, ids: int, has_more: bool, full_path: str) -> None:
+    """Raise ApiError when page `number` (counted from 1) says there are more, past the bound for `ids` listed."""
+    bound = min(MAX_PAGES, SLACK_PAGES + ids // MIN_PAGE_FILL)
+    if has_more and number >= bound:
+        raise ApiError("GET", full_path, f"stopped paging after {number} pages listing {ids} objects: the server "
+                       f"keeps sending a new cursor, and a list this size needs at most {bound} pages (one per "
+                       f"{MIN_PAGE_FILL} objects, {SLACK_PAGES} more, {MAX_PAGES} in all); check its paging "
+                       "(`after` cursors) and list again")

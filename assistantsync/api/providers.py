@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from assistantsync.api.connection import ConnectionSettings
+from assistantsync.api.connection import DEFAULT_MAX_RESPONSE_MIB, ConnectionSettings
 from assistantsync.api.credentials import (
     OPENAI_HOSTED_BASE_URL,
     PORTKEY_HOSTED_BASE_URL,
@@ -96,6 +96,7 @@ def resolve_connection(
     parallelism: int = 8,
     sandbox_state: Path = sandbox.DEFAULT_STATE_PATH,
     azure_token: AzureToken = azure_identity_token,
+    max_response_mib: int = DEFAULT_MAX_RESPONSE_MIB,
 ) -> tuple[ConnectionSettings, httpx.BaseTransport | None]:
     """Settings for `provider` plus the transport to inject (the embedded sandbox's, else None).
 
@@ -125,6 +126,7 @@ def resolve_connection(
         parallelism=parallelism,
         secrets=frozenset(secret for secret in (*auth.secrets, *extra_secrets, url_password) if secret),
         auth_hint=f"check {join_words(hint_vars, 'and')}" if hint_vars else "",
+        max_body_bytes=max_response_mib * 2**20,
     )
     return settings, _embedded_sandbox(sandbox_state) if auth.embedded else None
 

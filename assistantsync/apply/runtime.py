@@ -1,4 +1,4 @@
-"""What runs around apply's writes: signals that stop new writes, and progress shown in order."""
+"""What runs around apply's writes: signals that stop the run promptly, and progress shown in order."""
 
 from __future__ import annotations
 
@@ -8,39 +8,54 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, wait
 from contextlib import contextmanager
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from assistantsync.apply.execute import Outcome
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+T = TypeVar("T")
+_WAKE_SECONDS = 0.1
 
 
 @contextmanager
-def stop_on_signals() -> Iterator[threading.Event]:
-    """SIGINT/SIGTERM stop new writes from starting; writes in flight finish or time out.
+def stop_on_signals(stop: threading.Event | None = None) -> Iterator[threading.Event]:
+    """SIGINT/SIGTERM set `stop` (a new event if none is given, e.g. the client's `stopping`): no new write
+    starts, none is retried, and a write still in flight a moment later is abandoned (api/exchange.py), its
+    outcome reported as unknown. Whatever the server does, the run ends within a second or two.
 
-    A second signal does not abort: a write cut off mid-flight may or may not have been applied, and the
-    summary could no longer say which. It is acknowledged, so the person knows the tool is not stuck.
+    The handler only sets the event: the threads waiting on it do the stopping, and the summary of what was
+    written is still printed. A second signal changes nothing, but is acknowledged, so the person knows the
+    tool is not stuck.
     """
-    stop = threading.Event()
+    event = stop if stop is not None else threading.Event()
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
-            _say("Already stopping: waiting for the changes in flight to finish (each gives up within --timeout).")
+        if event.is_set():
+            _say("Already stopping: the changes in flight are abandoned if they do not finish within a second.")
             return
-        stop.set()
-        _say(f"Interrupted ({signal.Signals(signum).name}): no new changes will start; waiting for those in "
-             "flight.")
+        event.set()
+        _say(f"Interrupted ({signal.Signals(signum).name}): no new changes will start; those in flight get a "
+             "second to finish.")
 
     previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
     try:
-        yield stop
+        yield event
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def awaited(future: Future[T]) -> T:
+    """`future.result()` for the main thread while signals are awaited. Python runs a signal's handler in the
+    main thread only, and when the kernel hands the signal to another thread, only once the main thread runs
+    again: an untimed wait would hold the handler (and the stop) until the writes had all ended."""
+    while not future.done():
+        wait([future], timeout=_WAKE_SECONDS)
+    return future.result()
 
 
 def _say(line: str) -> None:

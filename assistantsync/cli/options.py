@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
+from assistantsync.api.connection import DEFAULT_MAX_RESPONSE_MIB
 from assistantsync.api.providers import DEFAULT_PROVIDER, PROVIDERS
 from assistantsync.sandbox.location import DEFAULT_STATE_PATH
 
@@ -42,11 +43,15 @@ _OPTIONS = (
     click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
                  help="Extra request header for any other gateway; repeatable. Auth-like values are masked."),
     click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-                 help="Seconds to wait for the server on each network operation."),
+                 help="Seconds each request may take in all: connecting, sending and reading the whole answer. "
+                      "Each retry gets as long again."),
     click.option("--max-retries", type=click.IntRange(min=0), default=2, show_default=True,
                  help="Retries after a rate limit, server error or dropped connection (creates only when safe)."),
     click.option("--parallelism", type=click.IntRange(min=1), default=8, show_default=True,
                  help="Requests in flight at once."),
+    click.option("--max-response-mib", type=click.IntRange(min=1), default=DEFAULT_MAX_RESPONSE_MIB,
+                 show_default=True, envvar="ASSISTANTSYNC_MAX_RESPONSE_MIB", show_envvar=True, metavar="MIB",
+                 help="Refuse a response larger than this once decompressed (MiB)."),
     click.option("--sandbox-state", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_STATE_PATH,
                  show_default=True, help="State file of --provider sandbox."),
     click.option("-v", "--verbose", is_flag=True, help="Log each request and response to stderr, credentials masked."),

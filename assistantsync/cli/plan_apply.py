@@ -118,7 +118,7 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
     desired = load_desired(paths or DEFAULT_PATHS) if saved is None else ()
     from concurrent.futures import ThreadPoolExecutor
 
-    from assistantsync.apply.runtime import HeldProgress, stop_on_signals
+    from assistantsync.apply.runtime import HeldProgress, awaited, stop_on_signals
     from assistantsync.engine import apply_checked, plan_desired
     from assistantsync.render.text import render_outcomes_text, render_plan_text
 
@@ -138,13 +138,13 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
         if ask:
             _confirm(len(result.pending))
         gate = HeldProgress(len(result.pending), progress)
-        with stop_on_signals() as stop, ThreadPoolExecutor(max_workers=1) as runner:
+        with stop_on_signals(client.stopping) as stop, ThreadPoolExecutor(max_workers=1) as runner:
             writing = runner.submit(apply_checked, result, client, saved=plan_file is not None, stop=stop,
                                     on_done=gate.report)
             if overlap:
                 emit(render_plan_text(result, color=color), nl=False, color=color)
             gate.release()
-            outcomes = writing.result()
+            outcomes = awaited(writing)
             # Still guarded: a signal now must not lose the summary of what was written.
             emit(render_outcomes_text(outcomes, color=color), nl=False, color=color)
     if not all(outcome.ok for outcome in outcomes):

@@ -1,5 +1,6 @@
-"""SIGINT and SIGTERM during `apply`: no new write starts, writes in flight finish, the summary says what
-was and was not applied, and the next apply converges.
+"""SIGINT and SIGTERM during `apply`: no new write starts, writes in flight get a second to finish (then are
+abandoned, reported as perhaps applied), the summary says what was and was not applied, and the next apply
+converges.
 
 The real entry point runs as a subprocess (`python -m assistantsync apply --auto-approve --parallelism 2`)
 against the served sandbox, slowed to LATENCY_MS per request so that writes are in flight when the signal
@@ -7,9 +8,10 @@ comes. The sandbox logs a request when it answers it, so "started after the sign
 as: writes answered after the tool acknowledged the signal. At most `--parallelism` writes can have been
 in flight then; any more would be writes it started afterwards.
 
-A second SIGINT does not abort: the writes in flight are left to finish (abandoning one would leave its
-outcome unknown), and the tool says it is still stopping. No timing is asserted: every wait is a bounded
-loop on something the sandbox or the process reports.
+A write the sandbox holds past that second is abandoned: its outcome is unknown, so the summary says it may
+have been applied, and the next apply finds it by its key once it lands. A second SIGINT changes nothing but
+is acknowledged. No timing is asserted: every wait is a bounded loop on something the sandbox or the process
+reports (test_hostile_server.py stops writes to servers that never answer).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ WAIT_SECONDS = 30
 ACK = "Interrupted ("  # the tool's first line after a signal
 STILL_STOPPING = "Already stopping:"  # its line after another one
 KEYS = [f"bot-{n:02d}" for n in range(COUNT)]
+IN_FLIGHT = "POST /v1/assistants: interrupted in flight: may have been applied; the next plan finds it by its key"
 OUTCOME = re.compile(r"^ *(?P<mark>ok|FAILED)  create (?P<key>[\w-]+)(?: asst_\w+)?: (?P<message>.*)$", re.M)
 
 
@@ -109,21 +112,28 @@ def outcomes(result: Result) -> dict[str, tuple[bool, str]]:
 
 
 def check_stopped(env: Harness, result: Result, answered_at_ack: int) -> list[str]:
-    """What the summary says matches what was stored, each assistant once; returns the keys not applied."""
+    """What the summary says matches what was stored, each assistant once; returns the keys not stored.
+
+    A write abandoned in flight (a loaded machine can make any write outlast the grace) may land or not."""
     assert result.code == 1, result
     assert "Traceback" not in result.err and "KeyboardInterrupt" not in result.err, result.err
-    late = creates(env)[answered_at_ack:]
-    assert len(late) <= PARALLELISM, f"{len(late)} creates answered after the signal was acknowledged"
-    assert all(status == 200 for status in late)  # the writes in flight finished
     reported = outcomes(result)
     applied = sorted(key for key, (ok, _) in reported.items() if ok)
-    missing = sorted(key for key, (ok, _) in reported.items() if not ok)
-    assert env.sandbox.identity_keys() == applied  # every create the tool reports was stored, once; no other was
-    assert missing, "the signal came too late to stop anything"
-    assert all(reported[key][1].startswith(NOT_APPLIED) for key in missing), result.out
-    summary = f"Apply: {len(applied)} succeeded, 0 failed, {len(missing)} not applied (interrupted).\n"
-    assert result.out.endswith(summary)
-    return missing
+    in_flight = sorted(key for key, (ok, message) in reported.items() if not ok and message == IN_FLIGHT)
+    not_applied = sorted(key for key, (ok, message) in reported.items() if not ok and message.startswith(NOT_APPLIED))
+    assert not_applied, "the signal came too late to stop anything"
+    assert len(applied) + len(in_flight) + len(not_applied) == COUNT, result.out
+    wait_until(lambda: len(creates(env)) >= len(applied) + len(in_flight), "the abandoned creates to land")
+    late = creates(env)[answered_at_ack:]
+    assert len(late) <= PARALLELISM, f"{len(late)} creates answered after the signal was acknowledged"
+    assert all(status == 200 for status in late)  # the writes in flight were answered (finished or abandoned)
+    stored = env.sandbox.identity_keys()
+    assert len(stored) == len(set(stored))  # each once
+    assert set(applied) <= set(stored) <= set(applied) | set(in_flight)  # every create reported ok, no other
+    failed = f", {len(in_flight)} failed" if in_flight else ", 0 failed"
+    assert result.out.endswith(f"Apply: {len(applied)} succeeded{failed}, {len(not_applied)} not applied "
+                               "(interrupted).\n")
+    return sorted(set(KEYS) - set(stored))
 
 
 def check_converges(env: Harness, missing: list[str]) -> None:
@@ -150,12 +160,13 @@ def test_a_signal_starts_no_new_write_and_the_next_apply_converges(
     check_converges(env, check_stopped(env, result, at_ack))
 
 
-def test_a_second_sigint_waits_for_the_writes_in_flight(env: Harness, start: Callable[..., Running]) -> None:
-    # The second signal must land while a write is still in flight. Of the first two creates, sent together,
-    # the second the sandbox sees is held ten times longer: when the first is answered (and the first signal
-    # sent), that one is surely in flight, however quickly the tool starts its next ones or does not.
+def test_a_write_held_past_the_signal_is_abandoned_and_a_second_sigint_is_acknowledged(
+        env: Harness, start: Callable[..., Running]) -> None:
+    # Of the first two creates, sent together, the second the sandbox sees is held far longer than the second
+    # a write in flight gets after the signal: when the first is answered (and the first signal sent), that
+    # one is surely in flight, and it outlasts the grace. The second signal comes within the grace.
     held = {"kind": "slow", "method": "POST", "route": "/assistants", "every": 2, "times": 1,
-            "delay_ms": 10 * LATENCY_MS}
+            "delay_ms": 20 * LATENCY_MS}
     env.sandbox.set_faults(held, latency_ms=LATENCY_MS)
     running = start()
     wait_until(lambda: len(creates(env)) >= 1, "the sandbox to answer the first create")
@@ -167,15 +178,19 @@ def test_a_second_sigint_waits_for_the_writes_in_flight(env: Harness, start: Cal
                "the tool to acknowledge the second signal")
     result = running.finish()
     assert STILL_STOPPING in result.err
-    check_converges(env, check_stopped(env, result, at_ack))
+    missing = check_stopped(env, result, at_ack)
+    assert IN_FLIGHT in result.out  # the held create was abandoned; check_stopped waited for it to land
+    check_converges(env, missing)
 
 
 def test_a_create_waiting_to_retry_is_not_sent_again_after_the_signal(
         env: Harness, start: Callable[..., Running]) -> None:
-    # Every create is rate limited and told to wait 5 s: the signal comes while the first ones wait.
+    # Every create is rate limited and told to wait 5 s: the signal comes once the first ones wait (the log of
+    # -v says so; the sandbox's log would only say the refusals were sent).
     env.sandbox.set_faults({"kind": "rate_limit", "method": "POST", "route": "/assistants", "retry_after_ms": 5000})
-    running = start("--max-retries", "3")
-    wait_until(lambda: len(creates(env)) >= PARALLELISM, "the sandbox to refuse the first creates")
+    running = start("--max-retries", "3", "-v")
+    wait_until(lambda: running.stderr().count("retrying POST /v1/assistants in ") >= PARALLELISM,
+               "the first creates to wait for a retry")
     running.signal(signal.SIGINT)
     wait_until(lambda: ACK in running.stderr() or running.process.poll() is not None, "the acknowledgement")
     at_ack = len(creates(env))

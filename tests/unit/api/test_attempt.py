@@ -1,7 +1,7 @@
 """One attempt's body read: capped after decompression, so a small gzip body cannot expand into gigabytes.
 
-The cap is lowered to 1 MiB so the bodies stay small; the stream counts what it was asked for, to show the read
-stopped at the cap instead of decompressing the rest.
+The cap is lowered to 1 MiB (the setting --max-response-mib fills) so the bodies stay small; the stream counts
+what it was asked for, to show the read stopped at the cap instead of decompressing the rest.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import httpx
 import pytest
 from helpers.fake_api import Scripted, rig
 
-from assistantsync.api import attempt
 from assistantsync.api.client import ApiError
 
 CAP = 1024 * 1024
@@ -47,11 +46,6 @@ def padded_object(size: int) -> bytes:
     return shell[:-2] + b"x" * (size - len(shell)) + shell[-2:]
 
 
-@pytest.fixture(autouse=True)
-def small_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(attempt, "MAX_BODY_BYTES", CAP)
-
-
 @pytest.mark.parametrize(("status", "reason"), [(200, "OK"), (500, "Internal Server Error")])
 def test_a_gzip_body_expanding_past_the_cap_stops_with_an_error_before_the_rest_is_read(
     status: int, reason: str
@@ -59,10 +53,11 @@ def test_a_gzip_body_expanding_past_the_cap_stops_with_an_error_before_the_rest_
     stream = GzipStream(b"0" * (16 * CAP))  # 16 KiB or so on the wire, 16 MiB expanded
     server = Scripted([gzip_reply(stream, status)])
     with pytest.raises(ApiError) as caught:
-        rig(server, max_retries=2).client.get("asst_1")
+        rig(server, max_retries=2, max_body_bytes=CAP).client.get("asst_1")
     assert str(caught.value) == (
         f"GET /v1/assistants/asst_1: {status} {reason}: the server's answer exceeded 1 MiB after decompression; "
-        "check that --base-url points at an Assistants API server; its answers are far smaller")
+        "check that --base-url points at an Assistants API server; its answers are far smaller (--max-response-mib "
+        "raises the cap)")
     assert caught.value.status == status
     assert len(server.requests) == 1  # another attempt would get the same answer
     assert stream.sent == CAP // CHUNK + 1  # the chunk that crossed the cap, and nothing after it
@@ -71,5 +66,5 @@ def test_a_gzip_body_expanding_past_the_cap_stops_with_an_error_before_the_rest_
 @pytest.mark.parametrize("size", [CAP - 1, CAP])
 def test_a_gzip_body_up_to_the_cap_is_read_whole(size: int) -> None:
     body = padded_object(size)
-    answer = rig(Scripted([gzip_reply(GzipStream(body))])).client.get("asst_1")
+    answer = rig(Scripted([gzip_reply(GzipStream(body))]), max_body_bytes=CAP).client.get("asst_1")
     assert answer == json.loads(body)

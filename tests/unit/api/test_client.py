@@ -443,11 +443,16 @@ def test_delete_of_a_missing_assistant_is_an_error() -> None:
 def test_get_many_runs_in_parallel_bounded_by_parallelism_and_keeps_errors_per_id() -> None:
     parallelism = 3
     arrived = threading.Barrier(parallelism, timeout=10)  # passes only if 3 requests are in flight together
-    threads: set[int] = set()
+    in_flight: list[int] = [0, 0]  # now, most ever
+    lock = threading.Lock()
 
     def server(request: httpx.Request) -> httpx.Response:
-        threads.add(threading.get_ident())
+        with lock:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
         arrived.wait()
+        with lock:
+            in_flight[0] -= 1
         assistant_id = request.url.path.rsplit("/", 1)[1]
         if assistant_id == "asst_gone":
             return openai_error(404, f"No assistant found with id '{assistant_id}'.")
@@ -459,7 +464,7 @@ def test_get_many_runs_in_parallel_bounded_by_parallelism_and_keeps_errors_per_i
     assert results["asst_4"] == {"id": "asst_4"}
     gone = results["asst_gone"]
     assert isinstance(gone, ApiError) and gone.status == 404
-    assert len(threads) <= parallelism
+    assert in_flight[1] == parallelism
 
 
 def test_get_many_of_nothing_sends_nothing() -> None:
