@@ -62,7 +62,9 @@ def check_depth(data: JsonObject) -> None:
         return
     for index, item in enumerate(items):
         _check_object(item, f"item {index} of the list")
-    _check_object(data, "the list response", levels=MAX_DEPTH + 2)  # a page wraps its objects in two levels
+    # The page's other fields, each walked once more; `data` adds two levels above objects checked just now.
+    _check_object({name: value for name, value in data.items() if name != "data"}, "the list response",
+                  levels=MAX_DEPTH + 2)
 
 
 def _check_object(value: Any, where: str, levels: int = MAX_DEPTH) -> None:
