@@ -141,3 +141,26 @@ def test_a_key_in_a_live_name_or_description_is_masked_in_every_plan(sandbox_ser
     for shown in (text.out, markdown.out, saved.out, json.dumps(document)):
         for part in (API_KEY[:12], API_KEY[9:], b64("Bearer " + API_KEY)[12:24]):
             assert part.casefold() not in shown.casefold()
+
+
+def test_an_environment_credential_in_a_live_name_is_masked_in_every_plan(sandbox_server: ServedSandbox,
+                                                                          tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A credential the connection does not use (a CI token) reaches no request, so responses keep it: every
+    printed line and the saved plan are masked with each credential of the environment."""
+    token = "ghp_ci0token0for0another0service0123"
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    monkeypatch.chdir(tmp_path)
+    env = Harness(tmp_path, sandbox_server)
+    env.write("echo.yaml", "model: gpt-4o\nname: Echo\n")
+    assert env.apply("--auto-approve").code == 0
+    env.modify(env.by_key()["echo"]["id"], name=f"Echo {token.upper()} {b64(token)}")
+
+    text, markdown, saved = env.plan(), env.plan("--format", "markdown"), env.plan("--out", "plan.json")
+    document = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+
+    assert '        "Echo *** ***" -> "Echo"' in text.out.splitlines()
+    assert '- "Echo *** ***"' in markdown.out.splitlines()
+    assert document["changes"][0]["fields"][0]["before"] == "Echo *** ***"
+    for shown in (text.out, markdown.out, saved.out, json.dumps(document)):
+        assert token.casefold() not in shown.casefold() and b64(token)[:16] not in shown
