@@ -68,7 +68,7 @@ class SecretForms:
         """The forms the quick test cannot rule out of `text`."""
         if "\\" in text:
             text = _ESCAPES.sub("", text)
-        compact = "".join(text.split())
+        compact = _without_whitespace(text)
         if not compact.isascii():  # O(1): CPython records it
             for char in _ZERO_WIDTH:
                 compact = compact.replace(char, "")
@@ -77,6 +77,19 @@ class SecretForms:
             folded = unquote(folded)
         standard = compact.replace("-", "+").replace("_", "/")
         return [form for form in self.forms if form.needle in (standard if form.base64 else folded)]
+
+
+# What str.split() takes for whitespace among ASCII characters (\x1c-\x1f included).
+_ASCII_WHITESPACE = bytes(c for c in range(128) if chr(c).isspace())
+
+
+def _without_whitespace(text: str) -> str:
+    """`text` with every whitespace character removed. The quick test runs on every page a server sends (a
+    list page of long prompts is megabytes of words), and for ASCII text deleting bytes is far cheaper than
+    splitting into words and joining them."""
+    if text.isascii():
+        return text.encode("ascii").translate(None, _ASCII_WHITESPACE).decode("ascii")
+    return "".join(text.split())
 
 
 @lru_cache(maxsize=256)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistantsync.api.secret_forms import SecretForms, secret_forms
+from assistantsync.api.secret_forms import SecretForms, _without_whitespace, secret_forms
 
 KEYS = ["sk-test-SECRET-1234567890abcdef", "tok>>>en???-0123456789", "n0t-a-kEY\\with%backslash"]
 FORMS = secret_forms(KEYS)
@@ -53,3 +54,10 @@ piece = st.one_of(
 def test_the_quick_test_skips_only_forms_that_are_not_there(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert FORMS.mask(text, "***") == every_form_searched(FORMS, text)
+
+
+@pytest.mark.parametrize("text", ["".join(map(chr, range(128))), "a b\x1cc\u00a0d\u2028e f", "ascii only"])
+def test_whitespace_is_removed_as_str_split_removes_it(text: str) -> None:
+    # The ASCII path deletes bytes; it must take exactly what str.split() does, or the quick test could skip
+    # a key split by a character the regex counts as a gap.
+    assert _without_whitespace(text) == "".join(text.split())
