@@ -1,9 +1,8 @@
 """One attempt at one request: send it, log it, and turn the result into a JSON object or a Failure.
 
-This is where httpx exceptions become ApiError (once), and where we decide, per failure, whether it
-is worth retrying and whether the server may already have applied the request. The exchange runs on a
-thread of its own (exchange.py), so that --timeout bounds it whole and a stopping run need not wait for it.
-The retry loop that acts on the answers lives in client.py.
+What a failure means (its message, whether to retry, whether the server may have applied it) is decided in
+failure.py. The exchange runs on a thread of its own (exchange.py), so that --timeout bounds it whole and a
+stopping run need not wait for it. The retry loop that acts on the answers lives in client.py.
 """
 
 from __future__ import annotations
@@ -11,13 +10,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from assistantsync.api import retry
-from assistantsync.api.errors import ApiError, ErrorBody, excerpt, parse_error_body
+from assistantsync.api.errors import ApiError, excerpt
 from assistantsync.api.exchange import Ending, Exchange
+from assistantsync.api.failure import Failure, body_text, status_failure, transport_failure
 from assistantsync.api.redaction import masked_headers, redact, redact_json
 from assistantsync.api.response_body import BodyTooLarge, TooDeep, check_depth, decoded, read_capped
 from assistantsync.json_value import JsonObject
@@ -27,28 +24,10 @@ if TYPE_CHECKING:
 
     from assistantsync.api.connection import ConnectionSettings
 
-RETIRED_HINT = (
-    "this server does not serve the Assistants API here; OpenAI and Azure OpenAI retired it on 2026-08-26 "
-    "(see --provider azure-foundry or --base-url for a server that still does)"
-)
 TOO_LARGE_HINT = ("check that --base-url points at an Assistants API server; its answers are far smaller "
                   "(--max-response-mib raises the cap)")
 DEADLINE_PASSED = "the whole request took longer than --timeout"
 IN_FLIGHT = "interrupted in flight"
-
-
-@dataclass(frozen=True)
-class Failure:
-    """An attempt that did not succeed, with what the retry loop needs to decide what to do next."""
-
-    error: ApiError
-    retryable: bool
-    may_have_written: bool  # the server may have applied the request before failing
-    headers: Mapping[str, str] = field(default_factory=dict)  # response headers, for retry-after
-    cause: BaseException | None = None  # the httpx exception, for `raise ... from`
-    # No answer in time: the server may still be working on it, so a lookup now cannot prove it never will.
-    may_still_be_running: bool = False
-    interrupted: bool = False  # abandoned in flight because the run is stopping: never retried, never looked up
 
 
 class Transfer:
@@ -113,7 +92,7 @@ class Transfer:
         import httpx
 
         cut_off = httpx.ReadTimeout(DEADLINE_PASSED) if sent else httpx.ConnectTimeout(DEADLINE_PASSED)
-        return self._failed(tag, started, self._transport_failure(method, full_path, cut_off, attempt))
+        return self._failed(tag, started, transport_failure(self._settings, method, full_path, cut_off, attempt))
 
     def _exchange(self, request: httpx.Request, path: str, tag: str, started: float, attempt: int,
                   abandoned: threading.Event) -> JsonObject | Failure:
@@ -124,7 +103,7 @@ class Transfer:
         try:
             response = self._http.send(request, stream=True)  # the body is read below, within the cap
         except httpx.RequestError as exc:
-            return self._failed(tag, started, self._transport_failure(method, full_path, exc, attempt))
+            return self._failed(tag, started, transport_failure(self._settings, method, full_path, exc, attempt))
         request_id = response.headers.get("x-request-id")
         if not abandoned.is_set():  # its caller has logged why it stopped waiting
             self.log_line(f"<- {tag} {response.status_code} {response.reason_phrase} in "
@@ -134,12 +113,12 @@ class Transfer:
             try:
                 content = read_capped(response, self._settings.max_body_bytes, abandoned)
             except httpx.RequestError as exc:  # the body broke off, timed out or would not decompress
-                return self._failed(tag, started, self._transport_failure(method, full_path, exc, attempt))
+                return self._failed(tag, started, transport_failure(self._settings, method, full_path, exc, attempt))
             except BodyTooLarge:
                 raise self._too_large(method, full_path, response) from None
             if response.is_success:
                 return self._json_object(method, full_path, response, content)
-            return self._status_failure(method, path, full_path, response, content, attempt)
+            return status_failure(self._settings, method, path, full_path, response, content, attempt)
         finally:
             response.close()
             # httpx binds a response's stream back to the response: a reference cycle that would keep the body
@@ -174,64 +153,6 @@ class Transfer:
         return redact_json(data, self._settings.secrets)  # a live name or description may echo a key
 
     def _not_an_object(self, method: str, full_path: str, response: httpx.Response, content: bytes) -> ApiError:
-        shown = excerpt(_text(response, content), self._settings.secrets) or "(empty body)"
+        shown = excerpt(body_text(response, content), self._settings.secrets) or "(empty body)"
         detail = f"{response.status_code} {response.reason_phrase}: the response is not a JSON object: {shown}"
         return ApiError(method, full_path, detail, status=response.status_code, secrets=self._settings.secrets)
-
-    def _status_failure(
-        self, method: str, path: str, full_path: str, response: httpx.Response, content: bytes, attempt: int
-    ) -> Failure:
-        status = response.status_code
-        try:
-            body = parse_error_body(_text(response, content), self._settings.secrets)
-        except RecursionError:  # nested deep enough to exhaust json's stack: nothing in it is worth reading
-            body = ErrorBody(message="(an error body nested too deep to read)")
-        hint = ""
-        if status in (401, 403):
-            hint = self._settings.auth_hint
-        elif status == 404 and path == "/assistants":
-            hint = RETIRED_HINT
-        detail = f"{status} {response.reason_phrase}".rstrip()
-        described = body.describe()
-        error = ApiError(
-            method,
-            full_path,
-            f"{detail}: {described}" if described else detail,
-            status=status,
-            api_message=body.message,
-            api_code=body.code,
-            api_type=body.type,
-            request_id=response.headers.get("x-request-id"),
-            hint=hint,
-            attempts=attempt + 1,
-            secrets=self._settings.secrets,
-        )
-        retryable = retry.should_retry_status(status, response.headers, (body.code, body.type))
-        return Failure(error, retryable, retry.may_have_written(status), response.headers,
-                       may_still_be_running=retry.may_still_be_running(status))
-
-    def _transport_failure(self, method: str, full_path: str, exc: httpx.RequestError, attempt: int) -> Failure:
-        import httpx
-
-        host = urlsplit(self._settings.target).netloc  # never a user:password@ part
-        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError))
-        hint = ""
-        if never_sent:
-            detail = f"could not connect to {host} ({what})"
-        elif isinstance(exc, httpx.TimeoutException):
-            detail = f"no response from {host} within {self._settings.timeout:g}s ({what})"
-            hint = "raise --timeout if the server is just slow"
-        else:
-            detail = f"the connection to {host} failed ({what})"
-        # Our own bugs or a bad base URL: another attempt would fail the same way.
-        permanent = (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.DecodingError, httpx.TooManyRedirects)
-        error = ApiError(method, full_path, detail, hint=hint, attempts=attempt + 1, secrets=self._settings.secrets)
-        timed_out = isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout))  # sent (or partly), never answered
-        return Failure(error, not isinstance(exc, permanent), not never_sent, cause=exc,
-                       may_still_be_running=timed_out)
-
-
-def _text(response: httpx.Response, content: bytes) -> str:
-    """The body as text, decoded as `Response.text` would (the charset it declares, else UTF-8)."""
-    return content.decode(response.encoding or "utf-8", errors="replace")

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from assistantsync.api import retry
-from assistantsync.api.attempt import Failure, Transfer
+from assistantsync.api.attempt import Transfer
 from assistantsync.api.connection import ConnectionSettings, http_client
 from assistantsync.api.errors import AmbiguousWriteError, ApiError, NotedApiError, RetryInterrupted
+from assistantsync.api.failure import Failure
 from assistantsync.api.pages import check_page_count, list_page, record_ids
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
