@@ -63,7 +63,9 @@ def _definition(document: JsonObject, findings: Findings) -> JsonObject:
     definition: JsonObject = {"kind": "prompt"}
     if "model" in document:
         definition["model"] = document["model"]  # in Foundry, the name of a model deployment
-    for field in ("instructions", "instructions_file"):  # the prompt file is referenced, never copied
+    # The prompt file is referenced, never copied. Foundry's limit on instructions is unconfirmed (none in its
+    # schema; an assistant's is 256,000 characters), so long instructions are not checked here.
+    for field in ("instructions", "instructions_file"):
         if document.get(field) is not None:
             definition[field] = document[field]
     for field in _SAMPLING:

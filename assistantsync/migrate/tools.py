@@ -18,7 +18,9 @@ _RESOURCE_TOOLS = ("file_search", "code_interpreter")  # the tool each tool_reso
 
 
 def agent_tools(document: JsonObject, findings: Findings) -> list[JsonObject]:
-    """The agent's tools, in the assistant's order; reports tools and resources that have no place."""
+    """The agent's tools, in the assistant's order; reports tools and resources that have no place.
+
+    An assistant may hold 128 tools; how many an agent may hold is unconfirmed, so the count is not checked."""
     resources = document.get("tool_resources")
     resources = resources if isinstance(resources, dict) else {}
     tools = document.get("tools")
