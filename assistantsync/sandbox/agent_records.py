@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from assistantsync.json_value import JsonObject
@@ -59,8 +59,8 @@ class StoredAgent:
 class AgentStore:
     """Agents in creation order (the list order); `revision` grows on every write."""
 
-    def __init__(self) -> None:
-        self._agents: dict[str, StoredAgent] = {}
+    def __init__(self, agents: Iterable[StoredAgent] = ()) -> None:
+        self._agents: dict[str, StoredAgent] = {agent.name: agent for agent in agents}
         self.revision = 0
 
     def __len__(self) -> int:

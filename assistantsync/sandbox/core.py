@@ -5,6 +5,8 @@ No I/O and no globals: time, ids, the auth policy and the schema validator come 
 a caller sends can raise out of `handle`.
 
 Order of checks: auth (401), route (404/405), the `OpenAI-Beta` header (400), then the operation.
+Foundry's agents paths (agents.py) share the auth and the store; they need `api-version=v1` instead of
+the beta header.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import secrets
 import string
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 from assistantsync.kinds.assistant.file_format import CREATE_REQUEST_SCHEMA, MODIFY_REQUEST_SCHEMA
+from assistantsync.sandbox.agents import handle_agents, match_agent_route
 from assistantsync.sandbox.assistants import IdFactory, create_assistant, delete_assistant, modify_assistant
 from assistantsync.sandbox.auth import AuthPolicy, check_auth
 from assistantsync.sandbox.paging import list_assistants
@@ -35,6 +38,11 @@ UNMATCHED = "(unmatched)"
 # The bases clients use: OpenAI and gateways (/v1), Azure OpenAI (/openai), Foundry projects, or none.
 _ROUTE = re.compile(r"(?:/v1|/openai(?:/v1)?|/api/projects/[^/]+)?/assistants(?:/(?P<id>[^/]+))?/?")
 _ALLOWED = {COLLECTION: ("GET", "POST"), ITEM: ("GET", "POST", "DELETE")}
+# The URL `sandbox serve` prints ends in /v1 (what OpenAI SDKs take as base URL). Used as a Foundry
+# project endpoint, a client appends `/agents?api-version=v1` to it, so `/v1/agents...` is read as
+# `/agents...`: the same stored agents, whether reached bare, through /v1 or through /api/projects/{p}.
+_AGENTS_UNDER_V1 = re.compile(r"/v1(?=/agents(?:/|$))")
+AGENTS_API_VERSION = "v1"
 _ID_ALPHABET = string.ascii_letters + string.digits
 
 BETA_HEADER_VALUE = "assistants=v2"
@@ -83,8 +91,18 @@ def match_route(path: str) -> Route | None:
     return Route(ITEM, unquote(matched["id"]))
 
 
+def agents_path(path: str) -> str | None:
+    """`path` as agents.py routes it when it is an agents path, else None."""
+    bare = _AGENTS_UNDER_V1.sub("", path, count=1) if path.startswith("/v1/") else path
+    return bare if match_agent_route(bare) is not None else None
+
+
 def route_template(path: str) -> str:
     """The route a path counts under in the traffic stats."""
+    bare = agents_path(path)
+    agent_route = match_agent_route(bare) if bare is not None else None
+    if agent_route is not None:
+        return agent_route.template
     route = match_route(path)
     return route.template if route else UNMATCHED
 
@@ -100,6 +118,9 @@ def handle(store: Store, request: SandboxRequest, settings: Settings | None = No
 
 def _dispatch(store: Store, request: SandboxRequest, settings: Settings) -> SandboxResponse:
     check_auth(settings.auth, request)
+    bare = agents_path(request.path)
+    if bare is not None:
+        return _agents(store, replace(request, path=bare), settings)
     route = match_route(request.path)
     if route is None:
         raise unknown_url(request)
@@ -121,6 +142,25 @@ def _dispatch(store: Store, request: SandboxRequest, settings: Settings) -> Sand
     body = parse_object(request.body)
     check_body(settings.validate, MODIFY_REQUEST_SCHEMA, body)
     return _answer(modify_assistant(store, assistant_id, body, new_id=settings.new_id))
+
+
+def _agents(store: Store, request: SandboxRequest, settings: Settings) -> SandboxResponse:
+    _check_api_version(request.query.get("api-version"))
+    before = store.agents.revision
+    response = handle_agents(store.agents, request, now=settings.clock())
+    if store.agents.revision != before:
+        store.revision += 1  # what tells the state file and the server that this request wrote
+    return response
+
+
+def _check_api_version(value: str | None) -> None:
+    # Foundry's agents API requires the query on every operation; its GA value is the only one served.
+    if value is None:
+        raise ErrorReply(400, "Missing required parameter: 'api-version'.", param="api-version",
+                         code="missing_required_parameter")
+    if value != AGENTS_API_VERSION:
+        raise ErrorReply(400, f"Unsupported value for 'api-version': expected '{AGENTS_API_VERSION}'.",
+                         param="api-version", code="invalid_value")
 
 
 def _answer(record: StoredAssistant) -> SandboxResponse:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from assistantsync.json_value import JsonObject
+from assistantsync.sandbox.agent_records import AgentStore
 from assistantsync.sandbox.protocol import ErrorReply
 
 
@@ -39,11 +40,14 @@ class Ranking:
 
 
 class Store:
-    """Assistants in creation order; `revision` grows on every write, so callers can tell reads from writes."""
+    """Assistants in creation order, and the Foundry agents beside them; `revision` grows on every write
+    (of either), so callers can tell reads from writes."""
 
-    def __init__(self, records: Iterable[StoredAssistant] = (), revision: int = 0) -> None:
+    def __init__(self, records: Iterable[StoredAssistant] = (), revision: int = 0,
+                 agents: AgentStore | None = None) -> None:
         self._records: dict[str, StoredAssistant] = {r.public["id"]: r for r in records}
         self.revision = revision
+        self.agents = agents if agents is not None else AgentStore()
         self._ranking: tuple[int, Ranking] | None = None  # and the revision it was made at: any write moves it
 
     def __len__(self) -> int:
@@ -69,6 +73,7 @@ class Store:
 
     def clear(self) -> None:
         self._records.clear()
+        self.agents = AgentStore()
         self.revision += 1
 
     def in_creation_order(self) -> list[StoredAssistant]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistantsync.errors import SandboxStateError
+from assistantsync.sandbox.agent_records import AgentStore, StoredAgent
 from assistantsync.sandbox.location import DEFAULT_STATE_PATH
 from assistantsync.sandbox.records import Store, StoredAssistant
 
@@ -26,14 +27,17 @@ STATE_FORMAT = "assistantsync-sandbox/1"
 
 
 def state_bytes(store: Store) -> bytes:
-    """The store as JSON: `{"format", "revision", "assistants": [{"assistant", "write_only"}, ...]}`, one assistant
-    per line, from each record's cached encoding. (Not an indented json.dump: indenting runs the pure-Python
-    encoder over every assistant on every write.)"""
+    """The store as JSON: `{"format", "revision", "assistants": [{"assistant", "write_only"}, ...], "agents": [{"name",
+    "last_number", "versions"}, ...]}`, one assistant or agent per line, assistants from each record's cached
+    encoding. (Not an indented json.dump: that runs the pure-Python encoder over every assistant on every write.)"""
     head = json.dumps({"format": STATE_FORMAT, "revision": store.revision}).encode("ascii")[:-1]
     entries = b",\n".join(b'{"assistant": ' + record.encoded + b', "write_only": '
                            + json.dumps(record.write_only).encode("ascii") + b"}"
                            for record in store.in_creation_order())
-    return head + b', "assistants": [\n' + entries + b"\n]}\n"
+    agents = b",\n".join(json.dumps({"name": agent.name, "last_number": agent.last_number,
+                                     "versions": list(agent.versions.values())}).encode("ascii")
+                          for agent in store.agents)
+    return head + b', "assistants": [\n' + entries + b'\n], "agents": [\n' + agents + b"\n]}\n"
 
 
 def store_from_json(data: Any) -> Store:
@@ -58,7 +62,28 @@ def store_from_json(data: Any) -> Store:
             raise ValueError(f"assistants[{number}].assistant.created_at must be an integer (seconds)")
         records.append(StoredAssistant(public, write_only))
     revision = data.get("revision", 0)
-    return Store(records, revision if isinstance(revision, int) else 0)
+    return Store(records, revision if isinstance(revision, int) else 0, agents_from_json(data.get("agents", [])))
+
+
+def agents_from_json(entries: Any) -> AgentStore:
+    """The saved agents; a file from before agents has none. Checked as far as the agents core relies on
+    (a version's `id` to page by, its `definition` object to filter by, a count to number the next one)."""
+    if not isinstance(entries, list):
+        raise ValueError("`agents` must be a list")
+    agents = []
+    for number, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise ValueError(f"agents[{number}] must be an object")
+        name, last_number, versions = entry.get("name"), entry.get("last_number"), entry.get("versions")
+        if not (isinstance(name, str) and isinstance(last_number, int) and not isinstance(last_number, bool)
+                and isinstance(versions, list) and versions):
+            raise ValueError(f"agents[{number}] needs a `name`, an integer `last_number` and non-empty `versions`")
+        if not all(isinstance(version, dict) and isinstance(version.get("id"), str)
+                   and isinstance(version.get("version"), str) and isinstance(version.get("definition"), dict)
+                   for version in versions):
+            raise ValueError(f"every version of agents[{number}] needs an `id`, a `version` and a `definition` object")
+        agents.append(StoredAgent(name, {version["version"]: version for version in versions}, last_number))
+    return AgentStore(agents)
 
 
 class StateFile:
