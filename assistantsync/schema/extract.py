@@ -1,7 +1,8 @@
 """A structure-only extract of an OpenAPI spec: what `schema generate` reads, and no prose.
 
 Kept: `openapi`, the title and version of `info`, the request bodies of the POSTs and the 200 responses of
-the GETs and DELETE of the assistant paths, and every component they reach through `$ref`. Dropped:
+the GETs and DELETE of the assistant paths (or of the agent paths), and every component they reach through
+`$ref`. Dropped:
 everything else, and in what is kept every description, summary, title, example and vendor (`x-`) key, so
 the repository holds the spec's shape without copying its text. Run it as
 `python -m assistantsync.schema.extract FULL_SPEC OUT` (spec/README.md).
@@ -19,11 +20,14 @@ import yaml
 
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
+from assistantsync.schema.agent_schema import STUB_KEY
 from assistantsync.schema.generate import ITEM_PATH, load_spec
 from assistantsync.schema.subschemas import holds_schemas, map_subschemas
 
 HEADER = ("# Structure-only extract of an OpenAPI spec: the Assistants paths and the schemas they reach, no prose.\n"
           "# Made by `python -m assistantsync.schema.extract`; source and commit in spec/README.md.\n")
+AGENT_HEADER = HEADER.replace("the Assistants paths", "the Agents paths")
+_AGENT_PATH = r"/agents(/\{[^/}]+\})*(/versions(/\{[^/}]+\})?)?"
 _PROSE = {"description", "summary", "title", "example", "examples", "externalDocs", "$comment"}
 
 
@@ -52,7 +56,7 @@ class _Extractor:
             return copy.deepcopy(node)
         out: JsonObject = {}
         for key, value in node.items():
-            if key in _PROSE or str(key).startswith("x-"):
+            if key in _PROSE or (str(key).startswith("x-") and key != STUB_KEY):  # a stub mark is structure
                 continue
             out[key] = map_subschemas(key, value, self.schema) if holds_schemas(key) else copy.deepcopy(value)
             if key == "$ref":
@@ -87,10 +91,14 @@ def extract_spec(spec: JsonObject) -> JsonObject:
     extractor = _Extractor()
     paths = {path: {method: extractor.operation(method, operation) for method, operation in item.items()
                     if method in ("get", "post", "delete")}
-             for path, item in spec["paths"].items() if path == "/assistants" or re.fullmatch(ITEM_PATH, str(path))}
+             for path, item in spec["paths"].items() if _kept_path(str(path))}
     info = spec.get("info") or {}
     return {"openapi": spec.get("openapi"), "info": {"title": info.get("title"), "version": info.get("version")},
             "paths": paths, "components": extractor.components(spec)}
+
+
+def _kept_path(path: str) -> bool:
+    return path == "/assistants" or bool(re.fullmatch(ITEM_PATH, path) or re.fullmatch(_AGENT_PATH, path))
 
 
 class _PlainDumper(yaml.SafeDumper):
@@ -103,7 +111,8 @@ class _PlainDumper(yaml.SafeDumper):
 def extract_text(spec_path: Path) -> str:
     """The text of the extract of the OpenAPI document at spec_path."""
     extract = extract_spec(load_spec(spec_path))
-    return HEADER + yaml.dump(extract, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=120)
+    header = AGENT_HEADER if "/agents" in extract["paths"] else HEADER
+    return header + yaml.dump(extract, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=120)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -120,9 +120,10 @@ def test_main_writes_the_extract_of_the_spec_it_is_given(tmp_path: Path) -> None
     assert out.read_text(encoding="utf-8").startswith(HEADER)
 
 
-def test_both_extracts_are_committed() -> None:
+def test_every_extract_is_committed() -> None:
     assert [path.name for path in EXTRACTS] == ["assistants-openapi.extract.yaml",
-                                                "assistants-openapi.portkey.extract.yaml"]
+                                                "assistants-openapi.portkey.extract.yaml",
+                                                "foundry-agents-openapi.extract.yaml"]
 
 
 @pytest.mark.parametrize("path", EXTRACTS, ids=[p.name for p in EXTRACTS])
