@@ -16,7 +16,7 @@ def schema() -> None:
 
 @schema.command("generate")
 @click.option("--spec", "spec_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="OpenAPI document (3.0 or 3.1) holding the Assistants paths.")
+              help="OpenAPI document (3.0 to 3.2) holding the Assistants or the Agents paths.")
 @click.option("--out", "out_dir", default=Path("schemas"), show_default=True,
               type=click.Path(path_type=Path, file_okay=False), help="Folder to write the schemas into.")
 def generate(spec_path: Path, out_dir: Path) -> None:
