@@ -23,7 +23,7 @@ from assistantsync.kinds.agent.file_format import (
     NAME_PATTERN,
 )
 from assistantsync.plan.reserved import RESERVED_METADATA_KEYS
-from assistantsync.schema.openapi import Converter, at, close
+from assistantsync.schema.openapi import Converter, at, close, field_schema, variants
 from assistantsync.schema.subschemas import holds_schemas, map_subschemas
 
 # The agents spec marks the schemas its transcriber left as stubs (no fields read): they stay open objects.
@@ -132,6 +132,9 @@ def _file_format(fields: JsonObject) -> JsonObject:
         properties[key] = {"description": note, **properties[key]}
     definition["properties"] = properties
     definition["dependentSchemas"] = {"instructions_file": {"not": {"required": ["instructions"]}}}
+    for tool in variants(at(properties, "tools", "items")):
+        if (field_schema(tool, "type") or {}).get("const") == "function":
+            _parameters_file(tool)
     fields["name"].update(pattern=NAME_PATTERN)
     metadata = fields["metadata"]
     metadata.pop("unevaluatedProperties", None)
@@ -144,3 +147,19 @@ def _file_format(fields: JsonObject) -> JsonObject:
         body["properties"][key] = {"description": note, **body["properties"][key]}
     close(body)
     return body
+
+
+def _parameters_file(function: JsonObject) -> None:
+    """A function tool may keep its parameters schema in a file, as in the assistant format (and migrate)."""
+    properties: JsonObject = {}
+    for key, value in at(function, "properties").items():
+        properties[key] = value
+        if key == "parameters":
+            properties["parameters_file"] = {
+                "description": "Path of a JSON or YAML file holding the parameters schema, relative to this file.",
+                "type": "string", "minLength": 1}
+    function["properties"] = properties
+    function["required"] = [name for name in function.get("required", []) if name != "parameters"]
+    function["dependentSchemas"] = {"parameters_file": {"not": {"required": ["parameters"]}}}
+    function["if"] = {"not": {"required": ["parameters_file"]}}
+    function["then"] = {"required": ["parameters"]}

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers.paths import REPO
+from helpers.paths import EXAMPLES, REPO
 from jsonschema import Draft202012Validator
 
 from assistantsync.cli.main import cli
 from assistantsync.errors import AssistantSyncError
+from assistantsync.migrate.convert import convert_all
+from assistantsync.migrate.report import AssistantFile
 from assistantsync.schema.generate import generate_schemas
 
 AGENTS_SPEC = REPO / "spec" / "foundry-agents-openapi.extract.yaml"
@@ -140,10 +142,27 @@ VALIDATOR = Draft202012Validator(json.loads(COMMITTED.read_text(encoding="utf-8"
     (_definition(temperature=3), [("definition.temperature", "maximum")]),
     (_definition(tools=[{**FUNCTION, "nam": "x"}]), [("definition.tools.0", "additionalProperties")]),
     (_definition(tools=[{"type": "no_such_tool"}]), [("definition.tools.0.type", "enum")]),
+    (_definition(tools=[{**FUNCTION, "parameters": None}]), []),
+    (_definition(tools=[{"type": "function", "name": "f", "strict": True, "parameters_file": "f.json"}]), []),
+    (_definition(tools=[{**FUNCTION, "parameters_file": "f.json"}]), [("definition.tools.0", "not")]),
+    (_definition(tools=[{"type": "function", "name": "f", "strict": True}]), [("definition.tools.0", "required")]),
 ], ids=["minimal", "create-fields", "instructions-file", "every-definition-field", "tools", "stub-tool",
         "both-instructions", "no-kind", "other-kind", "server-field", "name-start", "name-newline", "name-long",
         "description-long", "reserved-metadata", "metadata-value", "metadata-pairs", "hosted", "no-model",
-        "typo", "temperature", "function-typo", "unknown-tool"])
+        "typo", "temperature", "function-typo", "unknown-tool", "null-parameters", "parameters-file",
+        "both-parameters", "no-parameters"])
 def test_agent_schema_accepts_the_file_format(document: dict[str, Any], errors: list[tuple[str, str]]) -> None:
     found = VALIDATOR.iter_errors(document)
     assert sorted((".".join(map(str, e.absolute_path)), str(e.validator)) for e in found) == errors
+
+
+def test_the_migrated_examples_are_valid_agent_files() -> None:
+    """What `migrate` writes from the repository's assistant examples is what the agent schema accepts."""
+    files = []
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            files.append(AssistantFile(path.name, document.get("key", path.stem), document))
+    agents = [conversion.agent for conversion in convert_all(files)]
+    assert len(agents) == 6
+    assert [(agent["name"], [e.message for e in VALIDATOR.iter_errors(agent)]) for agent in agents] == [
+        (agent["name"], []) for agent in agents]
