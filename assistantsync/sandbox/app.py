@@ -90,7 +90,7 @@ class SandboxApp:
                 self.state.save(self.store)
 
     def reset(self) -> None:
-        """Back to the start: no assistants, no traffic, the start-up faults and auth."""
+        """Back to the start: no assistants or agents, no traffic, the start-up faults and auth."""
         with self.lock:
             self.store.clear()
             self.save()

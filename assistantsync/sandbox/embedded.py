@@ -23,7 +23,7 @@ class SandboxTransport(httpx.BaseTransport):
     def __init__(self, state_path: Path = DEFAULT_STATE_PATH, settings: Settings | None = None) -> None:
         self.state = StateFile(state_path)
         self.settings = settings or Settings()
-        self.traffic = Traffic()  # this process's requests only; the file holds just the assistants
+        self.traffic = Traffic()  # this process's requests only; the file holds just the assistants and agents
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         raw_path, _, _ = request.url.raw_path.decode("ascii").partition("?")
