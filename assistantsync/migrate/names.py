@@ -14,10 +14,8 @@ import re
 from collections.abc import Sequence
 
 from assistantsync.errors import AssistantSyncError
+from assistantsync.kinds.agent.file_format import NAME_MAX_CHARS
 from assistantsync.migrate.report import AssistantFile
-
-NAME_MAX_CHARS = 63
-NAME_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$(?!\n)"  # the API's prose rule as a regex
 
 
 class UnusableName(AssistantSyncError):

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from assistantsync.kinds.agent.file_format import NAME_MAX_CHARS, NAME_PATTERN
 from assistantsync.migrate.convert import convert_all
-from assistantsync.migrate.names import NAME_MAX_CHARS, NAME_PATTERN, NameCollision, UnusableName, agent_name
+from assistantsync.migrate.names import NameCollision, UnusableName, agent_name
 from assistantsync.migrate.report import AssistantFile
 
 NAMES = [
