@@ -27,6 +27,7 @@ COMMANDS = {  # name -> (module, attribute)
     "apply": ("assistantsync.cli.plan_apply", "apply"),
     "show": ("assistantsync.cli.plan_apply", "show"),
     "import": ("assistantsync.cli.import_", "import_assistants"),
+    "migrate": ("assistantsync.cli.migrate", "migrate"),
     "sandbox": ("assistantsync.cli.sandbox", "sandbox"),
 }
 

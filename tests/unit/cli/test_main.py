@@ -41,6 +41,7 @@ def test_the_help_lists_every_command_with_its_one_line_help() -> None:
     assert result.stdout.split("Commands:\n", 1)[1].splitlines() == [
         "  apply     Make the live assistants match the files (or a saved plan).",
         "  import    Write live assistants as files, ready to commit: adopt them, or...",
+        "  migrate   Convert assistant files into agent files (offline); report each...",
         "  plan      Show what apply would change, without changing anything.",
         "  sandbox   A local, faithful stand-in for the Assistants API (v2), for...",
         "  schema    The JSON Schemas generated from the API's OpenAPI spec.",
