@@ -5,7 +5,6 @@ No terminal I/O here: the `import` command (cli/import_.py) shows what these ret
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,8 @@ from typing import TYPE_CHECKING
 from assistantsync.api.errors import ApiError
 from assistantsync.errors import AssistantSyncError, ValidationFailed
 from assistantsync.files.safe_write import write_text_replacing
+from assistantsync.files.schema_comment import schema_reference
+from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
 
 if TYPE_CHECKING:
     from assistantsync.api.client import ResourceClient
@@ -41,7 +42,7 @@ def write_imported(live: Sequence[JsonObject], out_dir: Path, *, force: bool) ->
     from assistantsync.importer.keys import claim_conflicts
     from assistantsync.kinds.assistant import ASSISTANT
 
-    files = import_files(ASSISTANT, live, schema_ref=schema_reference(out_dir))
+    files = import_files(ASSISTANT, live, schema_ref=schema_reference(out_dir, ASSISTANT_SCHEMA))
     _refuse_to_overwrite(out_dir, files, force)
     for file in files:
         write_text_replacing(out_dir / file.path, file.text)
@@ -71,25 +72,6 @@ def _fetch(client: ResourceClient, ids: Sequence[str]) -> list[JsonObject]:
         raise AssistantSyncError(f"no assistant with id {missing} (or these credentials cannot see it): check the "
                                  "ids, or list what you can see with `--all`. Nothing was written.")
     return [result for result in found.values() if not isinstance(result, ApiError)]
-
-
-def schema_reference(out_dir: Path) -> str:
-    """The schema path for the files' first comment line.
-
-    Relative from `out_dir` to `schemas/assistant.schema.json` in the nearest folder above it that has one,
-    looking no higher than the repository root (the first folder with a `.git`); else the installed schema.
-    """
-    from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
-    from assistantsync.schema.validate import schema_path
-
-    here = Path(os.path.realpath(out_dir))
-    for folder in (here, *here.parents):
-        candidate = folder / "schemas" / ASSISTANT_SCHEMA
-        if candidate.is_file():
-            return Path(os.path.relpath(candidate, here)).as_posix()
-        if (folder / ".git").exists():
-            break
-    return schema_path(ASSISTANT_SCHEMA).as_posix()
 
 
 def _refuse_to_overwrite(out_dir: Path, files: Sequence[ImportedFile], force: bool) -> None:

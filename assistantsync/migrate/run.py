@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from assistantsync.errors import AssistantSyncError
+from assistantsync.files.schema_comment import schema_reference
 from assistantsync.json_value import JsonObject
+from assistantsync.kinds.agent.file_format import AGENT_SCHEMA
 from assistantsync.migrate.report import AssistantFile, Conversion, ReportItem
 
 REPORT_FORMAT_VERSION = 1  # of the `--format json` document; raised when a key changes meaning or goes away
@@ -46,7 +48,7 @@ def migrate(paths: Sequence[Path], out_dir: Path, *, force: bool) -> Migration:
 
     sources = _assistant_files(paths)
     conversions = convert_all([file for file, _ in sources])
-    schema_ref = _schema_reference(out_dir)
+    schema_ref = schema_reference(out_dir, AGENT_SCHEMA)
     texts = [(out_dir / f"{conversion.agent['name']}.yaml",
               _text(conversion, _relocated(conversion.agent, folder, out_dir), schema_ref))
              for conversion, (_, folder) in zip(conversions, sources, strict=True)]
@@ -119,22 +121,6 @@ def _text(conversion: Conversion, agent: JsonObject, schema_ref: str) -> str:
 
 def _comment_text(text: str) -> str:
     return text if text.isprintable() else json.dumps(text)  # a line break must not end the comment
-
-
-def _schema_reference(out_dir: Path) -> str:
-    """As import's: relative from `out_dir` to `schemas/agent.schema.json` in the nearest folder above it that
-    has one, no higher than the repository root (the first folder with a `.git`); else the installed schema."""
-    from assistantsync.kinds.agent.file_format import AGENT_SCHEMA
-    from assistantsync.schema.validate import schema_path
-
-    here = Path(os.path.realpath(out_dir))
-    for folder in (here, *here.parents):
-        candidate = folder / "schemas" / AGENT_SCHEMA
-        if candidate.is_file():
-            return Path(os.path.relpath(candidate, here)).as_posix()
-        if (folder / ".git").exists():
-            break
-    return schema_path(AGENT_SCHEMA).as_posix()
 
 
 def _refuse_to_overwrite(targets: Sequence[Path], force: bool) -> None:

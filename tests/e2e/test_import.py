@@ -19,7 +19,8 @@ from helpers.sandbox_server import ServedSandbox
 
 from assistantsync.cli.import_ import import_assistants
 from assistantsync.cli.main import cli, main
-from assistantsync.importer.write import schema_reference
+from assistantsync.files.schema_comment import schema_reference
+from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
 from assistantsync.plan.reserved import IDENTITY_KEY
 from assistantsync.schema.validate import schema_path
 
@@ -278,16 +279,17 @@ def test_schema_reference_is_relative_inside_a_checkout_else_the_installed_schem
     (repo / ".git").mkdir(parents=True)
     (repo / "schemas").mkdir()
     (repo / "schemas" / "assistant.schema.json").write_text("{}", encoding="utf-8")
-    assert schema_reference(repo / "assistants") == "../schemas/assistant.schema.json"
-    assert schema_reference(repo / "deploy" / "prod" / "assistants") == "../../../schemas/assistant.schema.json"
-    assert schema_reference(repo) == "schemas/assistant.schema.json"
+    assert schema_reference(repo / "assistants", ASSISTANT_SCHEMA) == "../schemas/assistant.schema.json"
+    deep = repo / "deploy" / "prod" / "assistants"
+    assert schema_reference(deep, ASSISTANT_SCHEMA) == "../../../schemas/assistant.schema.json"
+    assert schema_reference(repo, ASSISTANT_SCHEMA) == "schemas/assistant.schema.json"
     installed = schema_path("assistant.schema.json").as_posix()
-    assert schema_reference(tmp_path / "elsewhere") == installed
+    assert schema_reference(tmp_path / "elsewhere", ASSISTANT_SCHEMA) == installed
     # A schemas/ folder above the repository root is not the repository's.
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "assistant.schema.json").write_text("{}", encoding="utf-8")
     (repo / "schemas" / "assistant.schema.json").unlink()
-    assert schema_reference(repo / "assistants") == installed
+    assert schema_reference(repo / "assistants", ASSISTANT_SCHEMA) == installed
 
 
 def test_examples_applied_then_imported_plan_as_no_ops_on_the_embedded_sandbox(tmp_path: Path) -> None:
