@@ -6,21 +6,20 @@ strings in the spec, so an empty page leaves them out rather than sending null.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from assistantsync.json_value import JsonObject
+from assistantsync.sandbox.paging import list_limit
 from assistantsync.sandbox.protocol import ErrorReply
 
 LIMIT_DEFAULT, LIMIT_MAX = 20, 100
 # The default order is [U]; desc matches the Assistants API the same cursor parameters come from.
 ORDER_DEFAULT = "desc"
-_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 def page(ascending: Sequence[JsonObject], query: Mapping[str, str], noun: str) -> JsonObject:
     """One page of `ascending` (oldest first, each with an `id`), by `limit`, `order`, `after`, `before`."""
-    limit = _limit(query.get("limit"))
+    limit = list_limit(query.get("limit"), LIMIT_DEFAULT, LIMIT_MAX)
     order = query.get("order", ORDER_DEFAULT)
     if order not in ("asc", "desc"):
         raise ErrorReply(400, f"Invalid value for 'order': expected 'asc' or 'desc', got '{order}'.",
@@ -49,17 +48,3 @@ def _cursor(ids: list[str], cursor: str, param: str, noun: str) -> int:
         raise ErrorReply(400, f"Invalid value for '{param}': no {noun} with id '{cursor}'.",
                          param=param, code="invalid_value")
     return ids.index(cursor)
-
-
-def _limit(raw: str | None) -> int:
-    if raw is None:
-        return LIMIT_DEFAULT
-    value = raw.strip()
-    if not _INTEGER.fullmatch(value):
-        raise ErrorReply(400, f"Invalid type for 'limit': expected an integer, but got '{raw}' instead.",
-                         param="limit", code="invalid_type")
-    limit = int(value) if len(value) <= 6 else LIMIT_MAX + 1  # int() refuses very long digit strings
-    if not 1 <= limit <= LIMIT_MAX:
-        raise ErrorReply(400, f"Invalid 'limit': expected an integer from 1 to {LIMIT_MAX}, got {value}.",
-                         param="limit", code="invalid_value")
-    return limit

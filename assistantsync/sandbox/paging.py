@@ -15,7 +15,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 def list_assistants(store: Store, query: Mapping[str, str]) -> SandboxResponse:
     """One page, cursor-paged like the API; an unknown cursor is a 400 (see `_cursor_index`)."""
-    limit = _limit(query.get("limit"))
+    limit = list_limit(query.get("limit"))
     order = query.get("order", "desc")
     if order not in ("asc", "desc"):
         raise ErrorReply(400, f"Invalid value for 'order': expected 'asc' or 'desc', got '{order}'.",
@@ -64,15 +64,16 @@ def _cursor_index(ranking: Ranking, cursor: str, param: str, order: str) -> int:
     return position if order == "asc" else len(ranking.ascending) - 1 - position
 
 
-def _limit(raw: str | None) -> int:
+def list_limit(raw: str | None, default: int = LIST_LIMIT_DEFAULT, maximum: int = LIST_LIMIT_MAX) -> int:
+    """A list's `limit` parameter, as both emulated APIs check it: an integer from 1 to `maximum`."""
     if raw is None:
-        return LIST_LIMIT_DEFAULT
+        return default
     value = raw.strip()
     if not _INTEGER.fullmatch(value):
         raise ErrorReply(400, f"Invalid type for 'limit': expected an integer, but got '{raw}' instead.",
                          param="limit", code="invalid_type")
-    limit = int(value) if len(value) <= 6 else LIST_LIMIT_MAX + 1  # int() refuses very long digit strings
-    if not 1 <= limit <= LIST_LIMIT_MAX:
-        raise ErrorReply(400, f"Invalid 'limit': expected an integer from 1 to {LIST_LIMIT_MAX}, got {value}.",
+    limit = int(value) if len(value) <= 6 else maximum + 1  # int() refuses very long digit strings
+    if not 1 <= limit <= maximum:
+        raise ErrorReply(400, f"Invalid 'limit': expected an integer from 1 to {maximum}, got {value}.",
                          param="limit", code="invalid_value")
     return limit
