@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers.json_pairs import key_value_pairs
 from helpers.paths import EXAMPLES, REPO
 from jsonschema import Draft202012Validator
 
@@ -23,15 +24,6 @@ COMMITTED = REPO / "schemas" / "agent.schema.json"
 AGENT = {"kind": "agent", "name": "support-bot",
          "definition": {"kind": "prompt", "model": "gpt-4o", "instructions": "Answer tier-1 questions."}}
 FUNCTION = {"type": "function", "name": "lookup", "parameters": {"type": "object"}, "strict": True}
-
-
-def _walk(node: object) -> list[tuple[str, object]]:
-    """Every (key, value) pair of every mapping in node, depth first."""
-    if isinstance(node, dict):
-        return [pair for k, v in node.items() for pair in [(k, v), *_walk(v)]]
-    if isinstance(node, list):
-        return [pair for value in node for pair in _walk(value)]
-    return []
 
 
 def _definition(**fields: Any) -> dict[str, Any]:
@@ -66,7 +58,7 @@ def test_agent_schema_has_editor_support_and_no_vendor_keys() -> None:
     assert list(schema["properties"]["definition"]["properties"]) == [
         "kind", "model", "instructions", "instructions_file", "temperature", "top_p", "reasoning", "tools",
         "tool_choice", "text", "structured_inputs", "rai_config"]
-    pairs = _walk(schema)
+    pairs = key_value_pairs(schema)
     assert not {k for k, _ in pairs if k.startswith("x-")}
     assert not {k for k, _ in pairs} & {"example", "examples", "deprecated", "nullable", "discriminator"}
     assert {v for k, v in pairs if k == "format" and isinstance(v, str)} == {"uri"}  # no OpenAPI float etc.
@@ -77,7 +69,7 @@ def test_agents_extract_keeps_only_structure_and_the_stub_marks() -> None:
     assert list(extract["paths"]) == ["/agents", "/agents/{agent_name}", "/agents/{agent_name}/versions",
                                       "/agents/{agent_name}/versions/{agent_version}"]
     assert extract["info"] == {"title": "Microsoft Foundry - Agents (extract)", "version": "v1"}
-    vendor = {(k, v) for k, v in _walk(extract) if k.startswith("x-")}
+    vendor = {(k, v) for k, v in key_value_pairs(extract) if k.startswith("x-")}
     assert vendor == {("x-extract-stub", True)}
 
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from helpers.assistant_samples import REALISTIC_ASSISTANT, file_search_tool
+from helpers.json_pairs import key_value_pairs
 from helpers.paths import REPO
 from jsonschema import Draft202012Validator
 
@@ -27,15 +28,6 @@ SCHEMA_NAMES = sorted(["assistant-object.schema.json", "assistant.schema.json", 
 # The assistants spec's schemas; agent.schema.json comes from the agents spec (test_agent_schema.py).
 COMMITTED = sorted(p for p in (REPO / "schemas").glob("*.schema.json") if p.name != "agent.schema.json")
 M = {"model": "gpt-4o"}
-
-
-def _walk(node: object) -> list[tuple[str, object]]:
-    """Every (key, value) pair of every mapping in node, depth first."""
-    if isinstance(node, dict):
-        return [pair for k, v in node.items() for pair in [(k, v), *_walk(v)]]
-    if isinstance(node, list):
-        return [pair for value in node for pair in _walk(value)]
-    return []
 
 
 # --- the committed files -----------------------------------------------------------------------------
@@ -65,7 +57,7 @@ def test_readme_regeneration_command_writes_the_committed_schemas(tmp_path: Path
 @pytest.mark.parametrize("path", COMMITTED, ids=[p.name for p in COMMITTED])
 def test_committed_schema_holds_no_examples_or_vendor_keys(path: Path) -> None:
     schema = json.loads(path.read_text(encoding="utf-8"))
-    keys = {k for k, _ in _walk(schema)}
+    keys = {k for k, _ in key_value_pairs(schema)}
     assert not {k for k in keys if k.startswith("x-")}
     assert not keys & {"example", "examples", "deprecated", "nullable", "format"}
 
