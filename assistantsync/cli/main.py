@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import io
-import os
 import sys
 from types import TracebackType
 from typing import IO, Any, NoReturn, cast
@@ -17,7 +16,6 @@ from typing import IO, Any, NoReturn, cast
 import click
 
 from assistantsync import __version__
-from assistantsync.api.redaction import known_secrets, redact
 from assistantsync.errors import EXIT_ERROR, AssistantSyncError, ValidationFailed
 
 COMMANDS = {  # name -> (module, attribute)
@@ -77,10 +75,6 @@ def cli() -> None:
 BUG_NOTE = "assistantsync: unexpected error (a bug); please report it with the traceback above (credentials masked)"
 
 
-def _scrubbed(text: str) -> str:
-    return redact(text, known_secrets(os.environ))
-
-
 def report_crash(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
     """sys.excepthook: the full traceback of an error nobody raised on purpose, every credential masked.
 
@@ -89,9 +83,10 @@ def report_crash(kind: type[BaseException], error: BaseException, trace: Traceba
     """
     import traceback  # only for a crash: not worth its import time on every run
 
+    from assistantsync.cli.output import masked
     from assistantsync.safe_text import log_safe
 
-    sys.stderr.write(log_safe(_scrubbed("".join(traceback.format_exception(kind, error, trace)))))
+    sys.stderr.write(log_safe(masked("".join(traceback.format_exception(kind, error, trace)))))
     if not issubclass(kind, KeyboardInterrupt):
         sys.stderr.write(BUG_NOTE + "\n")
     sys.stderr.flush()

@@ -111,14 +111,14 @@ def _managed(kind: ResourceKind, desired: DesiredResource, strict: bool) -> Json
     return {**kind.defaults, **desired.fields} if strict else dict(desired.fields)
 
 
-def _metadata_body(kind: ResourceKind, key: str, user: Any, wanted: Mapping[str, Any]) -> JsonObject:
+def metadata_body(kind: ResourceKind, key: str, user: Any, wanted: Mapping[str, Any]) -> JsonObject:
     record = encode_record(kind, {f: digest(v) for f, v in wanted.items()})
     return {**(user if isinstance(user, dict) else {}), IDENTITY_KEY: key, STATE_KEY: record}
 
 
 def _create(kind: ResourceKind, desired: DesiredResource, managed: JsonObject, wanted: Mapping[str, Any]) -> Change:
     metadata = kind.metadata_field
-    body = {**managed, metadata: _metadata_body(kind, desired.key, user_metadata(managed.get(metadata)), wanted)}
+    body = {**managed, metadata: metadata_body(kind, desired.key, user_metadata(managed.get(metadata)), wanted)}
     # A create shows what the file declares, as it will be sent (no canonical defaults filled in).
     fields = tuple(FieldChange(f, None, managed[f], write_only=f in kind.write_only)
                    for f in kind.fields if f in desired.fields)
@@ -164,7 +164,7 @@ def plan_resource(
             return (f"{live_id} has {len(user)} metadata pairs; assistantsync needs "
                     f"{len(RESERVED_METADATA_KEYS)} of the {kind.metadata_max_pairs} for its own keys")
         body = {c.path: managed[c.path] for c in changes}
-        body[metadata] = _metadata_body(kind, desired.key, managed.get(metadata, user), wanted)
+        body[metadata] = metadata_body(kind, desired.key, managed.get(metadata, user), wanted)
     return Change(desired.key, live_id, action, str(desired.source), tuple(changes), fingerprint(kind, live), body)
 
 

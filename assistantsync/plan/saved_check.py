@@ -17,7 +17,7 @@ from assistantsync.api.redaction import MASK
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
-from assistantsync.plan.changes import Change, Plan, _metadata_body
+from assistantsync.plan.changes import Change, Plan, metadata_body
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claimed_key
 from assistantsync.plan.record import canonical_json, decode_record, digest
@@ -91,7 +91,7 @@ def _create_problems(kind: ResourceKind, strict: bool, change: Change, body: Jso
     metadata = kind.metadata_field
     managed = {**(kind.defaults if strict else {}), **shown}
     wanted = {name: canonical(kind, name, value) for name, value in managed.items()}
-    want = _metadata_body(kind, change.key, user_metadata(managed.get(metadata)), wanted)
+    want = metadata_body(kind, change.key, user_metadata(managed.get(metadata)), wanted)
     problems = _fields_problems(kind, body, {n: v for n, v in managed.items() if n != metadata}, lambda n, v: v)
     got, found = _metadata_map(kind, change, body)
     if got is not None:
