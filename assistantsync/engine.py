@@ -1,7 +1,8 @@
 """The two jobs end to end, each as one call: make a plan from files and live state, apply it safely.
 
-Everything here composes the pipeline's pure steps with the client; the CLI only adds terminal I/O. The
-client is made for one kind of resource (`client.kind`), and both jobs plan and apply that kind.
+Everything here composes the pipeline's pure steps with the client; the CLI only adds terminal I/O. A run
+plans each kind of resource its files declare (with --prune, every kind the API serves) through a client for
+that kind, and one Plan holds them all; apply writes each kind's changes through its own client.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from assistantsync.apply.execute import Outcome, apply_plan, stale_reasons
 from assistantsync.errors import AssistantSyncError, OtherTarget, PlanHasErrors, StalePlan
 from assistantsync.files.desired import DesiredResource
 from assistantsync.json_value import JsonObject
+from assistantsync.kinds.kind import ResourceKind
+from assistantsync.kinds.registry import KINDS
 from assistantsync.plan.changes import Plan, PlanBuilder
 from assistantsync.plan.saved_check import UnverifiedPlan, forged_problems, live_problems
 
@@ -23,21 +26,61 @@ if TYPE_CHECKING:
     from assistantsync.api.client import ResourceClient
 
 
+def known_kinds(client: ResourceClient) -> dict[str, ResourceKind]:
+    """The kinds the tool ships, and the client's own (a kind made elsewhere plans and applies the same way)."""
+    return {**KINDS, client.kind.name: client.kind}
+
+
+def planned_kinds(desired: Sequence[DesiredResource], client: ResourceClient, prune: bool) -> list[ResourceKind]:
+    """The kinds a run plans: those its files declare, and with --prune every kind served (a kind whose files
+    were all removed is pruned too: that is how the last assistant is retired after a migration)."""
+    declared = {want.kind for want in desired} or {client.kind.name}  # no files: still checks the API answers
+    served = client.settings.kinds
+    return [kind for name, kind in known_kinds(client).items() if name in declared or (prune and name in served)]
+
+
 def plan_desired(desired: Sequence[DesiredResource], client: ResourceClient, *, strict: bool,
-                 prune: bool) -> Plan:
-    """Fetch everything live of the client's kind (one paginated list) and diff it with the validated files."""
-    kind = client.kind
+                 prune: bool, revision: str | None = None) -> Plan:
+    """Fetch everything live of each kind planned (one paginated list each) and diff it with the validated files."""
     if prune and not desired:
         # An empty or mistyped folder would otherwise plan deleting every resource the tool manages.
-        raise AssistantSyncError(f"refusing to --prune with no {kind.name} files loaded: it would delete every "
-                                 f"managed {kind.name}; check the PATHs given")
-    builder = PlanBuilder(kind, desired, strict=strict, prune=prune)
+        raise AssistantSyncError("refusing to --prune with no files loaded: it would delete every managed "
+                                 f"{' and '.join(kind.name for kind in planned_kinds((), client, True))}; check "
+                                 "the PATHs given")
+    plans = [_plan_kind([want for want in desired if want.kind == kind.name], client.for_kind(kind),
+                        strict=strict, prune=prune, revision=revision)
+             for kind in planned_kinds(desired, client, prune)]
+    return dataclasses.replace(merged(plans, strict=strict, prune=prune), target=client.settings.target)
+
+
+def notices(plan: Plan, client: ResourceClient) -> list[str]:
+    """The lines the API asks a plan touching each of its kinds to print (a retirement date), once each."""
+    touched = {change.kind for change in plan.changes}
+    return [line for kind, line in client.settings.notices.items() if kind in touched]
+
+
+def _plan_kind(desired: Sequence[DesiredResource], client: ResourceClient, *, strict: bool, prune: bool,
+               revision: str | None) -> Plan:
+    builder = PlanBuilder(client.kind, desired, strict=strict, prune=prune, revision=revision)
     # Each page is diffed by a worker while the next one is in flight, so the diffs cost no wall time but
     # the last page's. The worker only fills a store that `finish` falls back from: its errors are its own.
     with ThreadPoolExecutor(max_workers=1) as worker, \
             client.observing_pages(lambda page: worker.submit(builder.add_page, page)):
         live = client.list_all()
-    return dataclasses.replace(builder.finish(live), target=client.settings.target)
+    return builder.finish(live)
+
+
+def merged(plans: Sequence[Plan], *, strict: bool, prune: bool) -> Plan:
+    """One plan of several kinds' plans: changes in kind order, errors and warnings sorted."""
+    return Plan(tuple(change for plan in plans for change in plan.changes),
+                tuple(sorted(note for plan in plans for note in plan.errors)), strict, prune,
+                warnings=tuple(sorted(note for plan in plans for note in plan.warnings)),
+                revision=next((plan.revision for plan in plans if plan.revision), None))
+
+
+def of_kind(plan: Plan, kind: ResourceKind) -> Plan:
+    """The part of a plan that is about one kind."""
+    return dataclasses.replace(plan, changes=tuple(change for change in plan.changes if change.kind == kind.name))
 
 
 def _live_now(plan: Plan, client: ResourceClient) -> list[JsonObject]:
@@ -69,18 +112,26 @@ def apply_checked(
     or that moved since."""
     if plan.errors:
         raise PlanHasErrors(plan.errors)
+    kinds = [kind for kind in known_kinds(client).values() if any(c.kind == kind.name for c in plan.pending)]
+    clients = {kind.name: client.for_kind(kind) for kind in kinds}  # a kind the API does not serve: refused here
     if saved:
-        problems = forged_problems(client.kind, plan)
+        problems = forged_problems(plan, known_kinds(client))
         if problems:
             raise UnverifiedPlan(problems)
         # A create-only plan would pass the freshness check anywhere: the key it creates is free on any account.
         if plan.target != client.settings.target:
             raise OtherTarget(str(plan.target), client.settings.target)
-        live = _live_now(plan, client)
-        problems = live_problems(client.kind, plan, live)
-        if problems:
-            raise UnverifiedPlan(problems)
-        reasons = stale_reasons(client.kind, plan, live)
+        reasons = []
+        for kind in kinds:
+            part = of_kind(plan, kind)
+            live = _live_now(part, clients[kind.name])
+            problems = live_problems(kind, part, live)
+            if problems:
+                raise UnverifiedPlan(problems)
+            reasons.extend(stale_reasons(kind, part, live))
         if reasons:
-            raise StalePlan(reasons)
-    return apply_plan(plan, client, stop=stop, on_done=on_done)
+            raise StalePlan(sorted(reasons))
+    outcomes: list[Outcome] = []
+    for kind in kinds:  # one kind after the other: each kind's writes run in parallel
+        outcomes.extend(apply_plan(of_kind(plan, kind), clients[kind.name], stop=stop, on_done=on_done))
+    return outcomes

@@ -18,8 +18,16 @@ from helpers.sandbox_server import ServedSandbox, serve_sandbox
 
 from assistantsync.sandbox.embedded import SandboxTransport
 
-__all__ = ["leak_check", "pytest_configure", "pytest_runtest_makereport", "sandbox_server", "sandbox_server_session",
+__all__ = ["leak_check", "no_ci_revision", "pytest_configure", "pytest_runtest_makereport", "sandbox_server",
+           "sandbox_server_session",
            "sandbox_transport"]
+
+
+@pytest.fixture(autouse=True)
+def no_ci_revision(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI's own commit (GITHUB_SHA, CI_COMMIT_SHA) would go into every agent record the tests write."""
+    for name in ("GITHUB_SHA", "CI_COMMIT_SHA"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -47,6 +47,7 @@ def create_still_running(kind: ResourceKind) -> str:
 
 
 FindExisting = Callable[[], "JsonObject | None"]
+_SERVING = {"assistant": ("openai", "portkey", "azure-foundry", "sandbox"), "agent": ("azure-foundry", "sandbox")}
 IN_FLIGHT_NOTES = {True: "the next plan finds it by its key", False: "the next plan shows whether it was"}
 
 
@@ -75,6 +76,20 @@ class ResourceClient:
         self._random = random_source
         self._now = now
         self._page_observers: list[Callable[[list[JsonObject]], object]] = []
+
+    def for_kind(self, kind: ResourceKind) -> ResourceClient:
+        """A client for another kind on the same API: one connection pool, one `stopping` for the whole run."""
+        if kind == self.kind:
+            return self
+        if kind.name not in self.settings.kinds:
+            from assistantsync.errors import AssistantSyncError
+
+            raise AssistantSyncError(f"--provider {self.settings.provider} serves no {kind.plural}: manage "
+                                     f"{kind.plural} with --provider {' or '.join(_SERVING[kind.name])}")
+        sibling = object.__new__(ResourceClient)
+        sibling.__dict__.update(self.__dict__)
+        sibling.kind, sibling._page_observers = kind, []
+        return sibling
 
     def close(self) -> None:
         self.stopping.set()  # an exchange abandoned in flight must not start a retry on a closed client
@@ -111,9 +126,10 @@ class ResourceClient:
                 raise ApiError("GET", path, f"the server repeated page cursor {page.cursor!r}; stopped paging")
             record_ids(page, number, first_pages, path)  # before observers see the page, so nothing is planned
             check_page_count(number, len(first_pages), page.cursor is not None, path)  # nor one that never ends
-            items.extend(page.items)
+            viewed = [self.kind.from_wire(item) for item in page.items]
+            items.extend(viewed)
             for observer in self._page_observers:
-                observer(page.items)
+                observer(viewed)
             if page.cursor is None:
                 break
             seen_cursors.add(page.cursor)
@@ -121,7 +137,7 @@ class ResourceClient:
         return items
 
     def get(self, resource_id: str) -> JsonObject:
-        return self._call("GET", self._item_path(resource_id))
+        return self.kind.from_wire(self._call("GET", self._item_path(resource_id)))
 
     def get_many(self, resource_ids: Iterable[str]) -> dict[str, JsonObject | ApiError]:
         """Each resource or the error fetching it, in input order; at most `parallelism` in flight."""
@@ -143,11 +159,15 @@ class ResourceClient:
     def create(self, body: JsonObject, *, find_existing: FindExisting | None = None,
                stop: threading.Event | None = None) -> JsonObject:
         """POST to the collection. After an ambiguous failure, `find_existing` tells whether the create happened."""
-        return self._call("POST", self.kind.collection_path, body=body, is_create=True, find_existing=find_existing,
-                          stop=stop)
+        return self.kind.from_wire(self._call("POST", self.kind.collection_path, body=self.kind.to_wire("create", body),
+                                              is_create=True, find_existing=find_existing, stop=stop))
 
-    def modify(self, resource_id: str, body: JsonObject, *, stop: threading.Event | None = None) -> JsonObject:
-        return self._call("POST", self._item_path(resource_id), body=body, stop=stop)  # same body twice: safe to retry
+    def modify(self, resource_id: str, body: JsonObject, *, changed: tuple[str, ...] = (),
+               stop: threading.Event | None = None) -> JsonObject:
+        """POST the body to the resource (or where its kind sends an update of the `changed` fields); the same
+        body twice is safe to retry."""
+        path = self.kind.update_path(self._item_path(resource_id), changed)
+        return self.kind.from_wire(self._call("POST", path, body=self.kind.to_wire("update", body), stop=stop))
 
     def delete(self, resource_id: str, *, stop: threading.Event | None = None) -> JsonObject:
         gone = {"id": resource_id, "object": f"{self.kind.name}.deleted", "deleted": True}
@@ -177,6 +197,8 @@ class ResourceClient:
         """Send with retries. `gone`: what a DELETE returns when a retry finds the resource already deleted."""
         maybe_written = False
         attempt = 0
+        kind_query = {k: v for k, v in self.kind.query.items() if k not in self.settings.params}
+        params = {**kind_query, **(params or {})} if kind_query else params
         stops = (self.stopping,) if stop is None else (self.stopping, stop)
         while True:
             outcome = self._transfer.attempt(method, path, body, params, attempt, stops)

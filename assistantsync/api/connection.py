@@ -40,6 +40,10 @@ class ConnectionSettings:
     secrets: frozenset[str] = field(default=frozenset(), repr=False)  # values scrubbed from all output
     auth_hint: str = ""  # appended to 401/403 errors, e.g. "check OPENAI_API_KEY"
     max_body_bytes: int = DEFAULT_MAX_RESPONSE_MIB * 2**20  # --max-response-mib
+    provider: str = "openai"  # the --provider it was made for, named when a kind is not served
+    kinds: tuple[str, ...] = ("assistant",)  # the resource kinds this API serves
+    # Per kind, one line a plan touching it prints (an API that retires soon): kind -> line.
+    notices: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def target(self) -> str:

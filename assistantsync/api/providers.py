@@ -56,6 +56,15 @@ class Provider:
     default_base_url: str  # as documented; may name the variable it comes from
     variables: tuple[str, ...]  # every environment variable it reads
     auth: Callable[[Env, str | None, str | None], Auth] = field(repr=False)  # (env, --base-url, --api-version)
+    kinds: tuple[str, ...] = ("assistant",)  # the resource kinds it serves
+    notices: Mapping[str, str] = field(default_factory=dict)  # kind -> the line a plan touching it prints
+
+
+# Azure AI Foundry Agents (classic), which serves the Assistants protocol, retires on this day.
+FOUNDRY_CLASSIC_RETIRES = "2027-03-31"
+FOUNDRY_CLASSIC_NOTICE = (f"note: Azure AI Foundry Agents (classic), which serves these assistants, retires on "
+                          f"{FOUNDRY_CLASSIC_RETIRES}; `assistantsync migrate` turns assistant files into agent files "
+                          "(README, \"Moving assistants to agents\")")
 
 
 PROVIDERS: Mapping[str, Provider] = {
@@ -70,11 +79,12 @@ PROVIDERS: Mapping[str, Provider] = {
         Provider("azure-openai", "Azure OpenAI resource (its Assistants API retired 2026-08-26)",
                  "$AZURE_OPENAI_ENDPOINT/openai",
                  ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "OPENAI_API_VERSION"), azure_openai_auth),
-        Provider("azure-foundry", "Azure AI Foundry Agents (classic), served until 2027-03-31",
+        Provider("azure-foundry", "Azure AI Foundry project: agents, and assistants (classic) until 2027-03-31",
                  "$AZURE_AI_PROJECT_ENDPOINT",
-                 ("AZURE_AI_PROJECT_ENDPOINT", "AZURE_AI_TOKEN"), azure_foundry_auth),
+                 ("AZURE_AI_PROJECT_ENDPOINT", "AZURE_AI_TOKEN"), azure_foundry_auth, ("assistant", "agent"),
+                 {"assistant": FOUNDRY_CLASSIC_NOTICE}),
         Provider("sandbox", "local emulation in a JSON file (--sandbox-state); no credentials",
-                 sandbox.BASE_URL, (), sandbox_auth),
+                 sandbox.BASE_URL, (), sandbox_auth, ("assistant", "agent")),
     )
 }
 
@@ -127,6 +137,9 @@ def resolve_connection(
         secrets=frozenset(secret for secret in (*auth.secrets, *extra_secrets, url_password) if secret),
         auth_hint=f"check {join_words(hint_vars, 'and')}" if hint_vars else "",
         max_body_bytes=max_response_mib * 2**20,
+        provider=provider,
+        kinds=spec.kinds,
+        notices=spec.notices,
     )
     return settings, _embedded_sandbox(sandbox_state) if auth.embedded else None
 

@@ -98,7 +98,7 @@ def _execute(change: Change, client: ResourceClient, find_existing: Callable[[st
             if stop.is_set():  # set while reading: this write has not started, so it does not
                 return Outcome(change.key, change.action, change.id, False, NOT_APPLIED, not_applied=True), None
             change = dataclasses.replace(change, body=body)
-            returned = client.modify(str(change.id), body, stop=stop)
+            returned = client.modify(str(change.id), body, changed=tuple(f.path for f in change.fields), stop=stop)
     except RetryInterrupted as error:
         return Outcome(change.key, change.action, change.id, False, interrupted_message(error),
                        not_applied=not error.maybe_written), None
@@ -109,6 +109,9 @@ def _execute(change: Change, client: ResourceClient, find_existing: Callable[[st
     if problems:
         return Outcome(change.key, change.action, new_id, False, "; ".join(problems)), None
     done = {"create": "created", "update": "updated", "adopt": "adopted"}[change.action]
+    version = returned.get(client.kind.version_field) if client.kind.version_field else None
+    if isinstance(version, str):  # which version the write made (or found, when nothing changed after all)
+        done += f" (version {version})" if version != change.version else f" (still version {version})"
     # The user should know a create was only confirmed by a lookup, not by its own response. Whose object a
     # lookup found cannot be told, so only a create's own response is checked for a concurrent twin.
     if recovered and returned is recovered[-1]:
@@ -163,4 +166,4 @@ def apply_plan(
         made = [(change, created) for change, (_, created) in written if created is not None]
         outcomes.extend(map(report, settle_creates(made, client, pool)))
         outcomes.extend(outcome for outcome, _ in pool.map(run, deletes))
-    return sorted(outcomes, key=lambda o: (o.key, o.id or ""))
+    return sorted((dataclasses.replace(o, kind=kind.name) for o in outcomes), key=lambda o: (o.key, o.id or ""))

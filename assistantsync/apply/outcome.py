@@ -30,6 +30,7 @@ class Outcome:
     # Surely not applied because the run was stopping (never started, or not retried after a failure that left
     # nothing applied): not a failure, the next apply makes it.
     not_applied: bool = False
+    kind: str = "assistant"  # the ResourceKind's name
 
 
 def _short(value: Any) -> str:

@@ -16,6 +16,10 @@ from assistantsync.cli.output import emit, emit_json
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from assistantsync.api.client import ResourceClient
+    from assistantsync.files.desired import DesiredResource
     from assistantsync.plan.changes import Plan
 
 
@@ -30,12 +34,11 @@ def progress(message: str) -> None:
 
 
 def _saved_plan(path: Path) -> Plan:
-    from assistantsync.kinds.assistant import ASSISTANT
     from assistantsync.plan.saved import plan_from_json
     from assistantsync.plan.saved_check import UnverifiedPlan, forged_problems
 
     plan = plan_from_json(path.read_text(encoding="utf-8"), str(path))
-    problems = forged_problems(ASSISTANT, plan)  # so `show` displays exactly what `apply --plan` would send
+    problems = forged_problems(plan)  # so `show` displays exactly what `apply --plan` would send
     if problems:
         raise UnverifiedPlan(problems)
     return plan
@@ -61,17 +64,46 @@ def _print_plan(text: str, output_format: str, no_color: bool) -> None:
         emit(text, nl=False, color=output_format == "text" and use_color(no_color))
 
 
+def _revision(given: str | None) -> str | None:
+    from assistantsync.plan.revision import source_revision
+
+    try:
+        return source_revision(given, os.environ)
+    except ValueError as error:
+        raise AssistantSyncError(str(error)) from error
+
+
+def _fetching(desired: Sequence[DesiredResource]) -> None:
+    from assistantsync.render.kind_words import counted_resources
+
+    progress(f"Fetching live state to compare with {counted_resources(desired)} in files...")
+
+
+def _notices(plan: Plan, client: ResourceClient) -> None:
+    from assistantsync.engine import notices
+
+    for line in notices(plan, client):
+        emit(line, err=True)
+
+
+revision_option = click.option(
+    "--source-revision", metavar="COMMIT",
+    help="The git commit recorded in what is written (default: $GITHUB_SHA or $CI_COMMIT_SHA, if set).")
+
+
 @click.command()
 @paths_argument
 @click.option("--strict", is_flag=True, help="Also manage fields the files omit, as their API defaults.")
-@click.option("--prune", is_flag=True, help="Plan deleting managed assistants that no file describes.")
+@click.option("--prune", is_flag=True, help="Plan deleting managed assistants and agents that no file describes.")
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="Save the plan as JSON.")
 @format_option
-@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has any change (0: none, 1: error).")
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 2 when the plan has any change or drift (0: none, 1: error).")
+@revision_option
 @no_color_option
 @connection_options
 def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
-         detailed_exitcode: bool, no_color: bool, **connection: Any) -> None:
+         detailed_exitcode: bool, source_revision: str | None, no_color: bool, **connection: Any) -> None:
     """Show what apply would change, without changing anything."""
     from assistantsync.files.desired import load_desired
 
@@ -80,9 +112,11 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
     from assistantsync.plan.saved import plan_to_json
 
     saved = out_file is not None or output_format == "json"
+    revision = _revision(source_revision)
     with build_client(**connection) as client:
-        progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
-        result = plan_desired(desired, client, strict=strict, prune=prune)
+        _fetching(desired)
+        result = plan_desired(desired, client, strict=strict, prune=prune, revision=revision)
+        _notices(result, client)
     # Made once, for the file and for --format json; a credential a server echoed in a live value is masked.
     as_json = plan_to_json(result, known_secrets(os.environ)) if saved else ""
     if out_file is not None:
@@ -103,16 +137,19 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
               help="Apply exactly this saved plan (refused whole if the live state moved since).")
 @click.option("--auto-approve", is_flag=True, help="Do not ask; required when there is no terminal.")
 @click.option("--strict", is_flag=True, help="Also manage fields the files omit, as their API defaults.")
-@click.option("--prune", is_flag=True, help="Delete managed assistants that no file describes.")
+@click.option("--prune", is_flag=True, help="Delete managed assistants and agents that no file describes.")
+@revision_option
 @no_color_option
 @connection_options
 def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
-          no_color: bool, **connection: Any) -> None:
+          source_revision: str | None, no_color: bool, **connection: Any) -> None:
     """Make the live assistants match the files (or a saved plan)."""
     from assistantsync.files.desired import load_desired
 
-    if plan_file is not None and (paths or strict or prune):
-        raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict or --prune with it")
+    if plan_file is not None and (paths or strict or prune or source_revision):
+        raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict, --prune or "
+                               "--source-revision with it")
+    revision = _revision(source_revision) if plan_file is None else None
     color = use_color(no_color)
     saved = None if plan_file is None else _saved_plan(plan_file)
     desired = load_desired(paths or DEFAULT_PATHS) if saved is None else ()
@@ -124,8 +161,10 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
 
     with build_client(**connection) as client:
         if saved is None:
-            progress(f"Fetching live assistants to compare with {len(desired)} file assistant(s)...")
-        result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune)
+            _fetching(desired)
+        result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune,
+                                                               revision=revision)
+        _notices(result, client)
         if not result.has_changes and not result.errors:
             emit(render_plan_text(result, color=color), nl=False, color=color)
             return

@@ -11,13 +11,15 @@ from pathlib import Path
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.files.documents import DesiredResource, FileResult, read_files
 from assistantsync.files.sources import find_sources
+from assistantsync.kinds.registry import KINDS
 from assistantsync.safe_text import shown
 
 __all__ = ["DesiredResource", "load_desired"]
 
 
 def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[DesiredResource]:
-    """The assistants declared under `paths`, sorted by key; raises ValidationFailed with every problem found."""
+    """The resources declared under `paths` (assistants and agents), sorted by kind and key; raises
+    ValidationFailed with every problem found."""
     sources, problems = find_sources(paths, root)
     files = read_files(sources)
     parameter_files = frozenset().union(*(file.parameter_files for file in files))
@@ -25,12 +27,19 @@ def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[Desire
     problems.extend(problem for file in kept for problem in file.problems)
     declared = [assistant for file in kept for assistant in file.assistants]
     # A key taken from the file name is located at the document start, where `key:` would go.
-    problems.extend(_clashes("key", "defined", [(a.key, at) for a, at, _ in declared if a.key]))
+    keyed = [(a.key, at) for a, at, _ in declared if a.key and not _named(a)]
+    problems.extend(_clashes("key", "defined", keyed))
+    problems.extend(_clashes("name", "defined", [(a.key, a.source) for a, _, _ in declared if a.key and _named(a)]))
     problems.extend(_clashes("id", "pinned", [(a.id, at) for a, _, at in declared if a.id]))
     if problems:  # file names, keys and values quoted in messages may hold anything: print them escaped
         raise ValidationFailed([Problem(Location(shown(p.location.path), p.location.line, p.location.column),
                                         shown(p.field), shown(p.message)) for p in problems])
-    return sorted((assistant for assistant, _, _ in declared), key=lambda assistant: assistant.key)
+    return sorted((assistant for assistant, _, _ in declared), key=lambda assistant: (assistant.kind, assistant.key))
+
+
+def _named(resource: DesiredResource) -> bool:
+    """Whether the resource's key is its name (an agent's): clashes are between names, located at the document."""
+    return KINDS[resource.kind].key_is_id
 
 
 def _is_parameter_schema(file: FileResult, parameter_files: frozenset[Path]) -> bool:

@@ -15,10 +15,12 @@ from assistantsync.files.references import Reading, Resolved, resolve_references
 from assistantsync.files.sources import SourceFile, load_file
 from assistantsync.files.yaml_read import YamlDocument
 from assistantsync.json_value import JsonObject, format_path
-from assistantsync.schema.validate import validate_assistant
+from assistantsync.kinds.kind import ResourceKind
+from assistantsync.kinds.registry import DEFAULT_KIND, KINDS
+from assistantsync.schema.validate import validate_instance
 
 FILE_ONLY_FIELDS = ("key", "id")  # the file format's own fields; never sent to the API
-_RENAMED = {"instructions_file": "instructions"}  # top-level references and the API field they become
+_RENAMED = {"instructions_file": "instructions"}  # references and the API field they become
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,9 @@ class DesiredResource:
     key: str
     id: str | None
     source: Location  # the start of its document
-    fields: JsonObject
+    fields: JsonObject  # in the kind's view (ResourceKind.document_fields)
     field_sources: Mapping[str, Location] = field(default_factory=dict, compare=False)
+    kind: str = DEFAULT_KIND.name
 
 
 class FieldSources(Mapping[str, Location]):
@@ -97,22 +100,55 @@ def _read(source: SourceFile, reading: Reading) -> FileResult:
         assistant = _check(_Entry(source, document, resolved, len(documents)), problems)
         assistants.append((assistant, document.locate(("key",)), document.locate(("id",))))
     return FileResult(source, assistants, problems, frozenset(parameter_files),
-                 has_model=any("model" in document.data for document in documents))
+                 has_model=any(_declares_model(document.data) for document in documents))
+
+
+def _declares_model(data: JsonObject) -> bool:
+    definition = data.get("definition")
+    return "model" in data or (isinstance(definition, dict) and "model" in definition)
+
+
+def kind_of(data: JsonObject) -> ResourceKind | str:
+    """The document's kind, or why its `kind:` names none (documents without one are assistants)."""
+    if "kind" not in data:
+        return DEFAULT_KIND
+    named = data["kind"]
+    found = KINDS.get(named) if isinstance(named, str) and named != DEFAULT_KIND.name else None
+    if found is None:
+        return (f"must be 'agent' (a Foundry agent), or left out for an assistant; not {str(named)[:40]!r}")
+    return found
 
 
 def _check(entry: _Entry, problems: list[Problem]) -> DesiredResource:
     """The document as a DesiredResource, reporting its schema, reference and key problems on the way."""
     document, data = entry.document, entry.document.data
+    kind = kind_of(data)
+    if isinstance(kind, str):
+        problems.append(Problem(document.locate(("kind",)), "kind", kind))
+        return DesiredResource("", None, document.start, {})
     problems.extend(Problem(document.locate(issue.path), format_path(issue.path), issue.message)
-                    for issue in validate_assistant(data))
+                    for issue in validate_instance(kind.schema_file, data))
     problems.extend(entry.resolved.problems)
-    key = _key(entry, problems)
-    pinned = data.get("id")
-    fields = {name: value for name, value in entry.resolved.data.items() if name not in FILE_ONLY_FIELDS}
-    sources = FieldSources(document.start.path, ((_RENAMED.get(name, name), at.line, at.column)
-                                                 for name in data if name not in FILE_ONLY_FIELDS
-                                                 for at in [document.locate((name,))]))
-    return DesiredResource(key, pinned if isinstance(pinned, str) else None, document.start, fields, sources)
+    if kind.key_is_id:  # its name is its key: the schema checks it, and `key`/`id` are no fields of its format
+        name = data.get("name")
+        key, pinned = (name if isinstance(name, str) else ""), None
+    else:
+        key, pinned = _key(entry, problems), data.get("id")
+    resolved = kind.document_fields(entry.resolved.data)
+    fields = {name: value for name, value in resolved.items() if name not in FILE_ONLY_FIELDS or kind.key_is_id}
+    sources = FieldSources(document.start.path, ((name, at.line, at.column) for name in fields
+                                                 for at in [_located(document, kind, name)]))
+    return DesiredResource(key, pinned if isinstance(pinned, str) else None, document.start, fields, sources,
+                           kind.name)
+
+
+def _located(document: YamlDocument, kind: ResourceKind, field: str) -> Location:
+    """Where a field is written: at its key, or at the `*_file` reference it was read from."""
+    path = kind.document_path(field)
+    reference = (*path[:-1], f"{path[-1]}_file")
+    if path[-1] in _RENAMED.values() and reference in document.positions.marks:
+        return document.locate(reference)
+    return document.locate(path)
 
 
 def _key(entry: _Entry, problems: list[Problem]) -> str:

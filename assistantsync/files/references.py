@@ -1,4 +1,4 @@
-"""File references in assistant documents: `instructions_file` and a function tool's `parameters_file`.
+"""File references in assistant and agent documents: `instructions_file` and a function tool's `parameters_file`.
 
 A reference is resolved against its YAML file's folder and must stay inside the root (see config),
 judged on real paths, so a pull request cannot make CI read arbitrary files into an assistant.
@@ -71,14 +71,25 @@ def resolve_references(document: YamlDocument, source: SourceFile, reading: Read
     """Replace `instructions_file` by `instructions` and `parameters_file` by `parameters`, in place of the key."""
     resolver = _Resolver(document, source, reading or Reading())
     data = dict(document.data)
+    definition = data.get("definition")
+    if data.get("kind") == "agent" and isinstance(definition, dict):  # an agent's references sit in its definition
+        data["definition"] = _resolved_part(resolver, definition, ("definition",))
+    else:
+        data = _resolved_part(resolver, data, ())
+    return Resolved(data, tuple(resolver.problems), resolver.files)
+
+
+def _resolved_part(resolver: _Resolver, data: JsonObject, at: JsonPath) -> JsonObject:
+    """`data` (found at `at` in the document) with its instructions_file and its tools' parameters_file read."""
+    data = dict(data)
     reference = data.get("instructions_file")
     if isinstance(reference, str):
-        text = resolver.read(("instructions_file",), reference, _check_instructions)
+        text = resolver.read((*at, "instructions_file"), reference, _check_instructions)
         data = _renamed(data, "instructions_file", "instructions", text)
     tools = data.get("tools")
     if isinstance(tools, list):
-        data["tools"] = [resolver.resolve_tool(index, tool) for index, tool in enumerate(tools)]
-    return Resolved(data, tuple(resolver.problems), resolver.files)
+        data["tools"] = [resolver.resolve_tool((*at, "tools", index), tool) for index, tool in enumerate(tools)]
+    return data
 
 
 class _Resolver:
@@ -87,16 +98,22 @@ class _Resolver:
         self.problems: list[Problem] = []
         self.files: dict[JsonPath, Path] = {}
 
-    def resolve_tool(self, index: int, tool: object) -> object:
-        function = tool.get("function") if isinstance(tool, dict) else None
-        if not (isinstance(tool, dict) and isinstance(function, dict)):
+    def resolve_tool(self, at: JsonPath, tool: object) -> object:
+        """A function tool with its parameters_file read: nested in `function` (an assistant's) or flat (an agent's)."""
+        if not isinstance(tool, dict):
             return tool
-        reference = function.get("parameters_file")
-        if not isinstance(reference, str):
+        function = tool.get("function")
+        if isinstance(function, dict):
+            reference = function.get("parameters_file")
+            if not isinstance(reference, str):
+                return tool
+            parameters = self.read((*at, "function", "parameters_file"), reference, _parse_parameters)
+            return {**tool, "function": _renamed(function, "parameters_file", "parameters", parameters)}
+        reference = tool.get("parameters_file")
+        if tool.get("type") != "function" or not isinstance(reference, str):
             return tool
-        path: JsonPath = ("tools", index, "function", "parameters_file")
-        parameters = self.read(path, reference, _parse_parameters)
-        return {**tool, "function": _renamed(function, "parameters_file", "parameters", parameters)}
+        return _renamed(tool, "parameters_file", "parameters", self.read((*at, "parameters_file"), reference,
+                                                                          _parse_parameters))
 
     def read(self, path: JsonPath, reference: str, parse: Parse) -> Any:
         """The parsed content of the file `reference`, or None after reporting why it cannot be used."""

@@ -23,6 +23,22 @@ def _as_is_aligned(field: str, desired: Any, live: Any) -> Any:
     return live
 
 
+def _as_is(item: JsonObject) -> JsonObject:
+    return item
+
+
+def _as_sent(action: str, body: JsonObject) -> JsonObject:
+    return body
+
+
+def _document_path(field: str) -> tuple[str, ...]:
+    return (field,)
+
+
+def _same_path(item_path: str, changed: tuple[str, ...]) -> str:
+    return item_path
+
+
 @dataclass(frozen=True)
 class ResourceKind:
     """One kind of server-side resource the tool keeps in files (an assistant, say)."""
@@ -48,6 +64,26 @@ class ResourceKind:
     # Where key order is part of a value (key_order.py), field first: `normalise` keeps and marks it there, and
     # fingerprints see it. Everywhere else the order of keys means nothing.
     ordered_paths: tuple[JsonPath, ...] = ()
+    # A kind whose server id is the file's key (an agent's name): matched by it, never by a claim in metadata.
+    key_is_id: bool = False
+    # A kind whose every write makes a new immutable snapshot (an agent version): a file is the whole resource,
+    # so what it omits is compared as its default (as --strict), and an update sends every field it declares.
+    whole_versions: bool = False
+    update_word: str = "update"  # what an update is called in plans: "new version" for a versioned kind
+    version_field: str | None = None  # in the engine's view of a live object: the version a change starts from
+    records_revision: bool = False  # writes the git commit (--source-revision) in its record
+    query: Mapping[str, str] = dataclasses.field(default_factory=dict)  # on each of its requests, unless set
+    label_prefix: str = ""  # before a key in plans' errors and warnings: "agent " (assistants need none)
+    # The wire and the engine's view of it: `from_wire` makes any object the API returns the flat object the
+    # engine compares (the kind's fields at its top level, `id` included); `to_wire(action, body)` makes a plan's
+    # body ("create" or "update") the request the API takes; `update_path(item_path, changed fields)` is where
+    # an update goes.
+    from_wire: Callable[[JsonObject], JsonObject] = _as_is
+    to_wire: Callable[[str, JsonObject], JsonObject] = _as_sent
+    update_path: Callable[[str, tuple[str, ...]], str] = _same_path
+    # The file side of the view: a resolved document's fields as the engine's, and where each is written.
+    document_fields: Callable[[JsonObject], JsonObject] = _as_is
+    document_path: Callable[[str], tuple[str, ...]] = _document_path
     # Derived from record_codes, not given: the field each code stands for, to read a record back.
     fields_by_code: Mapping[str, str] = dataclasses.field(init=False, repr=False, compare=False)
 

@@ -51,6 +51,8 @@ class Change:
     fields: tuple[FieldChange, ...] = ()
     fingerprint: Fingerprint | None = None
     body: JsonObject | None = None  # the exact request body apply sends (create / update / adopt)
+    kind: str = "assistant"  # the ResourceKind's name
+    version: str | None = None  # a versioned kind's live version the change was planned from
 
     @property
     def drift(self) -> bool:
@@ -65,6 +67,7 @@ class Plan:
     prune: bool = False
     target: str | None = None  # the API base URL (no user:password) whose live state the plan was made from
     warnings: tuple[tuple[str, str], ...] = ()  # (key, message): worth a look, never blocking (name twins)
+    revision: str | None = None  # the git commit the plan's records name (kinds that record one)
 
     @property
     def pending(self) -> tuple[Change, ...]:
@@ -107,22 +110,33 @@ def _render_path(parts: Sequence[Any]) -> str:
 
 
 def _managed(kind: ResourceKind, desired: DesiredResource, strict: bool) -> JsonObject:
-    """The fields this file manages: those it declares (with --strict, every field, as its default)."""
-    return {**kind.defaults, **desired.fields} if strict else dict(desired.fields)
+    """The fields this file manages: those it declares (with --strict, or for a kind whose file is the whole
+    resource, every field, as its default)."""
+    return {**kind.defaults, **desired.fields} if strict or kind.whole_versions else dict(desired.fields)
 
 
-def metadata_body(kind: ResourceKind, key: str, user: Any, wanted: Mapping[str, Any]) -> JsonObject:
-    record = encode_record(kind, {f: digest(v) for f, v in wanted.items()})
+def metadata_body(kind: ResourceKind, key: str, user: Any, wanted: Mapping[str, Any],
+                  revision: str | None = None) -> JsonObject:
+    record = encode_record(kind, {f: digest(v) for f, v in wanted.items()}, revision)
     return {**(user if isinstance(user, dict) else {}), IDENTITY_KEY: key, STATE_KEY: record}
 
 
-def _create(kind: ResourceKind, desired: DesiredResource, managed: JsonObject, wanted: Mapping[str, Any]) -> Change:
+def sent_fields(kind: ResourceKind, managed: JsonObject, declared: Mapping[str, Any]) -> JsonObject:
+    """What a create sends besides metadata: the managed fields; for a versioned kind, those the file declares
+    (what it leaves out, the new version takes as the API's default)."""
+    return {f: managed[f] for f in managed if f in declared or not kind.whole_versions}
+
+
+def _create(kind: ResourceKind, desired: DesiredResource, managed: JsonObject, wanted: Mapping[str, Any],
+            revision: str | None) -> Change:
     metadata = kind.metadata_field
-    body = {**managed, metadata: metadata_body(kind, desired.key, user_metadata(managed.get(metadata)), wanted)}
+    sent = sent_fields(kind, managed, desired.fields)
+    body = {**sent, metadata: metadata_body(kind, desired.key, user_metadata(managed.get(metadata)), wanted,
+                                            revision)}
     # A create shows what the file declares, as it will be sent (no canonical defaults filled in).
     fields = tuple(FieldChange(f, None, managed[f], write_only=f in kind.write_only)
                    for f in kind.fields if f in desired.fields)
-    return Change(desired.key, None, "create", str(desired.source), fields, None, body)
+    return Change(desired.key, None, "create", str(desired.source), fields, None, body, kind.name)
 
 
 def _field_changes(kind: ResourceKind, wanted: Mapping[str, Any], live: JsonObject) -> list[FieldChange]:
@@ -145,13 +159,14 @@ def _field_changes(kind: ResourceKind, wanted: Mapping[str, Any], live: JsonObje
 
 
 def plan_resource(
-    kind: ResourceKind, desired: DesiredResource, live: JsonObject | None, strict: bool = False
+    kind: ResourceKind, desired: DesiredResource, live: JsonObject | None, strict: bool = False,
+    revision: str | None = None,
 ) -> Change | str:
     """The change for one file and its live match, or the reason it cannot be planned."""
     managed = _managed(kind, desired, strict)
     wanted = {f: canonical(kind, f, v) for f, v in managed.items()}
     if live is None:
-        return _create(kind, desired, managed, wanted)
+        return _create(kind, desired, managed, wanted, revision)
     live_id = str(live["id"])
     changes = _field_changes(kind, wanted, live)
     adopting = claimed_key(kind, live) != desired.key
@@ -163,17 +178,22 @@ def plan_resource(
         if len(user) + len(RESERVED_METADATA_KEYS) > kind.metadata_max_pairs:
             return (f"{live_id} has {len(user)} metadata pairs; assistantsync needs "
                     f"{len(RESERVED_METADATA_KEYS)} of the {kind.metadata_max_pairs} for its own keys")
-        body = {c.path: managed[c.path] for c in changes}
-        body[metadata] = metadata_body(kind, desired.key, managed.get(metadata, user), wanted)
-    return Change(desired.key, live_id, action, str(desired.source), tuple(changes), fingerprint(kind, live), body)
+        # A new version is made whole from its request: it carries every field the file declares.
+        body = (sent_fields(kind, managed, desired.fields) if kind.whole_versions
+                else {c.path: managed[c.path] for c in changes})
+        body.pop(metadata, None)
+        body[metadata] = metadata_body(kind, desired.key, managed.get(metadata, user), wanted, revision)
+    version = live.get(kind.version_field) if kind.version_field else None
+    return Change(desired.key, live_id, action, str(desired.source), tuple(changes), fingerprint(kind, live), body,
+                  kind.name, version if isinstance(version, str) else None)
 
 
 def make_plan(
     kind: ResourceKind, desired: Sequence[DesiredResource], live: Sequence[JsonObject], *, strict: bool = False,
-    prune: bool = False,
+    prune: bool = False, revision: str | None = None,
 ) -> Plan:
     """Match files to live resources of `kind` and compute every change, sorted by key."""
-    return PlanBuilder(kind, desired, strict=strict, prune=prune).finish(live)
+    return PlanBuilder(kind, desired, strict=strict, prune=prune, revision=revision).finish(live)
 
 
 class PlanBuilder:
@@ -188,8 +208,9 @@ class PlanBuilder:
     """
 
     def __init__(self, kind: ResourceKind, desired: Sequence[DesiredResource], *, strict: bool = False,
-                 prune: bool = False) -> None:
+                 prune: bool = False, revision: str | None = None) -> None:
         self._kind, self._desired, self._strict, self._prune = kind, desired, strict, prune
+        self._revision = revision
         self._pinned = {want.id: want for want in desired if want.id}
         self._claimable = {want.key: want for want in desired if not want.id}
         self._early: dict[tuple[int, int], Change | str] = {}  # (id(desired), id(live)) -> its result
@@ -200,7 +221,8 @@ class PlanBuilder:
             key = claimed_key(kind, item)
             for want in (self._pinned.get(str(item.get("id"))), self._claimable.get(key) if key else None):
                 if want is not None and (id(want), id(item)) not in self._early:
-                    self._early[(id(want), id(item))] = plan_resource(kind, want, item, self._strict)
+                    self._early[(id(want), id(item))] = plan_resource(kind, want, item, self._strict,
+                                                                      self._revision)
 
     def finish(self, live: Sequence[JsonObject]) -> Plan:
         kind = self._kind
@@ -216,11 +238,11 @@ class PlanBuilder:
                 (warnings if self._prune else errors).append((dup.key, dup.message(kind, self._prune)))
                 if not self._prune:
                     continue
-                changes.extend(Change(dup.key, str(copy["id"]), "delete", None, (), fingerprint(kind, copy))
-                               for copy in dup.others)
+                changes.extend(Change(dup.key, str(copy["id"]), "delete", None, (), fingerprint(kind, copy),
+                                      kind=kind.name) for copy in dup.others)
             result = self._early.get((id(match.desired), id(match.live))) if match.live is not None else None
             if result is None:
-                result = plan_resource(kind, match.desired, match.live, self._strict)
+                result = plan_resource(kind, match.desired, match.live, self._strict, self._revision)
             if isinstance(result, Change):
                 changes.append(result)
             else:
@@ -228,6 +250,10 @@ class PlanBuilder:
         if self._prune:
             for orphan in matching.orphans:
                 key = claimed_key(kind, orphan) or ""
-                changes.append(Change(key, str(orphan["id"]), "delete", None, (), fingerprint(kind, orphan)))
+                changes.append(Change(key, str(orphan["id"]), "delete", None, (), fingerprint(kind, orphan),
+                                      kind=kind.name))
         changes.sort(key=lambda c: (c.key, c.id or ""))
-        return Plan(tuple(changes), tuple(sorted(errors)), self._strict, self._prune, warnings=tuple(sorted(warnings)))
+        label = kind.label_prefix
+        return Plan(tuple(changes), tuple(sorted((label + key, message) for key, message in errors)), self._strict,
+                    self._prune, warnings=tuple(sorted((label + key, message) for key, message in warnings)),
+                    revision=self._revision if kind.records_revision else None)

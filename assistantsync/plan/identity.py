@@ -36,6 +36,8 @@ class Matching:
 def claimed_key(kind: ResourceKind, live: JsonObject) -> str | None:
     """The identity key a live resource carries in its metadata, if any."""
     value = live_metadata(kind, live).get(IDENTITY_KEY)
+    if kind.key_is_id and value != live.get("id"):
+        return None  # a name's key is the name: a copied or edited claim makes no agent another's
     return value if isinstance(value, str) and value else None
 
 
@@ -92,6 +94,8 @@ def _match_one(
     pinned_ids: set[str], desired_keys: set[str],
 ) -> tuple[Match, Duplicates | None] | str:
     """The match for one file and the other copies claiming its key, or the reason it cannot be planned."""
+    if kind.key_is_id:  # the key is the server's id: one live object at most has it, managed or not
+        return Match(want, by_id.get(want.key)), None
     claimants = oldest_first(claims.get(want.key, []))
     pinned = next((c for c in claimants if want.id and c["id"] == want.id), None)
     claimant = pinned or (claimants[0] if claimants else None)

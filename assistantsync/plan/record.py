@@ -55,11 +55,26 @@ def digests(item: Mapping[str, Any], names: Iterable[str]) -> tuple[str, dict[st
     return digest_text(whole), {name: digest_text(texts[name]) for name in names if name in item}
 
 
-def encode_record(kind: ResourceKind, digests: Mapping[str, str]) -> str:
-    """`v1 m=…;t=…`: each field by its kind's code, in the kind's field order."""
+REVISION_CODE = "git"  # the commit the record was applied from (never a field's code)
+
+
+def encode_record(kind: ResourceKind, digests: Mapping[str, str], revision: str | None = None) -> str:
+    """`v1 m=…;t=…`: each field by its kind's code, in the kind's field order; then `git=<commit>` when the kind
+    records the revision and one is given."""
     codes = kind.record_codes
     parts = [f"{codes[field]}={digests[field]}" for field in kind.fields if field in digests]
+    if revision and kind.records_revision:
+        parts.append(f"{REVISION_CODE}={revision}")
     return f"{_VERSION} {';'.join(parts)}"
+
+
+def record_revision(text: object) -> str | None:
+    """The commit a record names, if any."""
+    if not isinstance(text, str) or not text.startswith(f"{_VERSION} "):
+        return None
+    found = [part[len(REVISION_CODE) + 1:] for part in text[len(_VERSION) + 1:].split(";")
+             if part.startswith(f"{REVISION_CODE}=")]
+    return found[0] if found else None
 
 
 def decode_record(kind: ResourceKind, text: object) -> dict[str, str] | None:
@@ -71,6 +86,8 @@ def decode_record(kind: ResourceKind, text: object) -> dict[str, str] | None:
     fields_by_code = kind.fields_by_code
     for part in body.split(";") if body else []:
         code, _, value = part.partition("=")
+        if code == REVISION_CODE and kind.records_revision:
+            continue
         if code not in fields_by_code or not value:
             return None
         digests[fields_by_code[code]] = value

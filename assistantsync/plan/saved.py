@@ -31,7 +31,8 @@ def plan_to_document(plan: Plan, secrets: Iterable[str] = ()) -> JsonObject:
     document: JsonObject = {
         "format_version": FORMAT_VERSION,
         "tool": {"name": "assistantsync", "version": __version__},
-        "options": {"strict": plan.strict, "prune": plan.prune},
+        "options": {"strict": plan.strict, "prune": plan.prune,
+                    **({"revision": plan.revision} if plan.revision else {})},
         "target": {"base_url": plan.target},
         "summary": plan.summary(),
         "errors": [{"key": key, "message": message} for key, message in plan.errors],
@@ -62,8 +63,10 @@ def document_digest(document: JsonObject) -> str:
 def _change_to_json(change: Change) -> JsonObject:
     fp = change.fingerprint
     return {
+        "kind": change.kind,
         "key": change.key,
         "id": change.id,
+        **({"version": change.version} if change.version is not None else {}),
         "action": change.action,
         "source": change.source,
         "drift": change.drift,
@@ -102,13 +105,22 @@ def plan_from_json(text: str, source: str) -> Plan:
         target = _typed(document.get("target"), dict, "target").get("base_url")
         plan = Plan(changes, _notes(document, "errors"), _typed(options.get("strict"), bool, "options.strict"),
                     _typed(options.get("prune"), bool, "options.prune"),
-                    _typed(target, (str, type(None)), "target.base_url"), _notes(document, "warnings"))
+                    _typed(target, (str, type(None)), "target.base_url"), _notes(document, "warnings"),
+                    _revision(options.get("revision")))
         sealed = _typed(document.get("digest"), str, "digest")
     except ValueError as error:
         raise _not_a_plan(source, str(error)) from error
     if sealed != document_digest(document):
         raise AssistantSyncError(f"{source}: edited after it was written (digest does not match); run plan again")
     return plan
+
+
+def _revision(value: Any) -> str | None:
+    if value is None:
+        return None
+    from assistantsync.plan.revision import checked_revision
+
+    return checked_revision(_typed(value, str, "options.revision"), "options.revision")
 
 
 def _not_a_plan(source: str, reason: str) -> AssistantSyncError:
@@ -153,6 +165,8 @@ def _change_from_json(data: JsonObject, where: str) -> Change:
                    for name, value in _typed(fp.get("fields"), dict, f"{at}.fields").items()}
         fingerprint = Fingerprint(_typed(fp.get("object"), str, f"{at}.object"), digests)
     return Change(
+        kind=_typed(data.get("kind", "assistant"), str, f"{where}.kind"),  # plans from before agents: assistants
+        version=_typed(data.get("version"), (str, type(None)), f"{where}.version"),
         key=_typed(data.get("key"), str, f"{where}.key"),
         id=_typed(data.get("id"), (str, type(None)), f"{where}.id"),
         action=action,

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from assistantsync.api.redaction import MASK
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
-from assistantsync.plan.changes import Change, Plan, metadata_body
+from assistantsync.kinds.registry import KINDS
+from assistantsync.plan.changes import Change, Plan, metadata_body, same_value, sent_fields
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claimed_key
 from assistantsync.plan.record import canonical_json, decode_record, digest
@@ -46,22 +47,27 @@ def _label(change: Change) -> str:
     return change.key if change.id is None else f"{change.key} ({change.id})"
 
 
-def forged_problems(kind: ResourceKind, plan: Plan) -> list[str]:
+def forged_problems(plan: Plan, kinds: Mapping[str, ResourceKind] = KINDS) -> list[str]:
     """What in a saved plan is not what plan writes (empty: each body is what its fields show)."""
     problems = [] if plan.target is not None else ["the plan names no target: which API it was made against"]
     for change in plan.changes:
-        found = _change_problems(kind, plan.strict, change)
+        kind = kinds.get(change.kind)
+        if kind is None:
+            problems.append(f"{_label(change)}: kind {change.kind!r} is not one assistantsync manages")
+            continue
+        found = _change_problems(kind, plan.strict, change, plan.revision)
         if found and MASK in _exact([[f.after for f in change.fields], change.body]):
             found.append(MASKED)
         problems.extend(f"{_label(change)}: {problem}" for problem in found)
-    writes = Counter(c.id for c in plan.pending if c.id is not None)
-    keys = Counter(c.key for c in plan.pending if c.action != "delete")
-    problems.extend(f"{ident}: {count} changes write it" for ident, count in sorted(writes.items()) if count > 1)
-    problems.extend(f"{key}: {count} changes give out this key" for key, count in sorted(keys.items()) if count > 1)
+    writes = Counter((c.kind, c.id) for c in plan.pending if c.id is not None)
+    keys = Counter((c.kind, c.key) for c in plan.pending if c.action != "delete")
+    problems.extend(f"{ident}: {count} changes write it" for (_, ident), count in sorted(writes.items()) if count > 1)
+    problems.extend(f"{key}: {count} changes give out this key" for (_, key), count in sorted(keys.items())
+                    if count > 1)
     return problems
 
 
-def _change_problems(kind: ResourceKind, strict: bool, change: Change) -> list[str]:
+def _change_problems(kind: ResourceKind, strict: bool, change: Change, revision: str | None) -> list[str]:
     shown = {f.path: f.after for f in change.fields}
     problems = [f"{name} is not one of the {kind.name} fields" for name in shown if name not in kind.fields]
     if len(shown) < len(change.fields):
@@ -80,19 +86,20 @@ def _change_problems(kind: ResourceKind, strict: bool, change: Change) -> list[s
     if change.body is None:
         return [*problems, "no body"]
     if change.action == "create":
-        return problems + _create_problems(kind, strict, change, change.body, shown)
+        return problems + _create_problems(kind, strict, change, change.body, shown, revision)
     return problems + _update_problems(kind, change, change.body, shown)
 
 
 def _create_problems(kind: ResourceKind, strict: bool, change: Change, body: JsonObject,
-                     shown: JsonObject) -> list[str]:
+                     shown: JsonObject, revision: str | None) -> list[str]:
     """A create's body, rebuilt whole as plan builds it: the file's fields (with --strict, the defaults of the
     others) exactly as shown, and the metadata map with its key and the record of those values."""
     metadata = kind.metadata_field
-    managed = {**(kind.defaults if strict else {}), **shown}
+    managed = {**(kind.defaults if strict or kind.whole_versions else {}), **shown}
     wanted = {name: canonical(kind, name, value) for name, value in managed.items()}
-    want = metadata_body(kind, change.key, user_metadata(managed.get(metadata)), wanted)
-    problems = _fields_problems(kind, body, {n: v for n, v in managed.items() if n != metadata}, lambda n, v: v)
+    want = metadata_body(kind, change.key, user_metadata(managed.get(metadata)), wanted, revision)
+    sent = sent_fields(kind, managed, shown)
+    problems = _fields_problems(kind, body, {n: v for n, v in sent.items() if n != metadata}, lambda n, v: v)
     got, found = _metadata_map(kind, change, body)
     if got is not None:
         if _exact(user_metadata(got)) != _exact(user_metadata(want)):
@@ -112,7 +119,7 @@ def _update_problems(kind: ResourceKind, change: Change, body: JsonObject, shown
     # key order that counts, key_order.py), so both sides are compared as canonical() makes them.
     wanted = {name: canonical(kind, name, value) for name, value in shown.items()}
     problems = _fields_problems(kind, body, {n: v for n, v in wanted.items() if n != metadata},
-                                lambda name, value: canonical(kind, name, value))
+                                lambda name, value: canonical(kind, name, value), kind.whole_versions)
     got, found = _metadata_map(kind, change, body)
     if got is not None:
         if metadata in shown and _exact(canonical(kind, metadata, got)) != _exact(wanted[metadata]):
@@ -124,11 +131,12 @@ def _update_problems(kind: ResourceKind, change: Change, body: JsonObject, shown
 
 
 def _fields_problems(kind: ResourceKind, body: JsonObject, expected: JsonObject,
-                     sent: Callable[[str, Any], Any]) -> list[str]:
-    """`body`'s fields but metadata against `expected`, each body value read as `sent(name, value)`."""
+                     sent: Callable[[str, Any], Any], others_live: bool = False) -> list[str]:
+    """`body`'s fields but metadata against `expected`, each body value read as `sent(name, value)`. With
+    `others_live` (a new version carries every field), other fields of the kind are the live object's business."""
     metadata = kind.metadata_field
     problems = [f"body sets {name}, which its fields do not show" for name in body
-                if name != metadata and name not in expected]
+                if name != metadata and name not in expected and not (others_live and name in kind.fields)]
     problems.extend(f"body does not set {name}, which its fields show" for name in expected if name not in body)
     problems.extend(f"body sends another {name} than its fields show" for name in expected
                     if name in body and _exact(sent(name, body[name])) != _exact(expected[name]))
@@ -163,6 +171,9 @@ def live_problems(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) ->
             what = "no key" if carried is None else f"the key '{carried}'"
             problems.append(f"{_label(change)}: it carries {what}; a saved plan only {change.action}s the "
                             f"{kind.name} carrying the key '{change.key}'")
+        elif change.action != "delete" and kind.whole_versions and _hidden_fields(kind, change, now):
+            problems.append(f"{_label(change)}: body makes {', '.join(_hidden_fields(kind, change, now))} other "
+                            "than the live version, and its fields show no change to them")
         elif change.action != "delete" and _sends_other_metadata(kind, change, now):
             problems.append(f"{_label(change)}: body sends other {kind.metadata_field} than the live one, and its "
                             "fields show no change to it")
@@ -181,3 +192,19 @@ def _sends_other_metadata(kind: ResourceKind, change: Change, now: JsonObject) -
     sent = (change.body or {}).get(metadata)
     return canonical_json(canonical(kind, metadata, sent)) != canonical_json(
         canonical(kind, metadata, live_metadata(kind, now)))
+
+
+def _hidden_fields(kind: ResourceKind, change: Change, now: JsonObject) -> list[str]:
+    """For a kind whose update makes a whole new version: the fields the body would make other than the live
+    version has them (what it omits becomes the default), though the plan shows no change to them."""
+    shown = {f.path for f in change.fields} | {kind.metadata_field}
+    body = change.body or {}
+    hidden = []
+    for name in kind.fields:
+        if name in shown:
+            continue
+        sent = canonical(kind, name, body[name] if name in body else kind.defaults.get(name))
+        live = kind.align_resolved(name, sent, canonical(kind, name, now.get(name)))
+        if not same_value(live, sent):
+            hidden.append(name)
+    return hidden

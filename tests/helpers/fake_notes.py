@@ -78,5 +78,5 @@ class FakeNotes:
 def notes_client(server: FakeNotes) -> ResourceClient:
     """The real client, made for the NOTE kind, talking to `server`."""
     # One write at a time: the ids the fake hands out follow the plan order, which the tests spell out.
-    settings = ConnectionSettings(base_url=BASE_URL, max_retries=0, parallelism=1)
+    settings = ConnectionSettings(base_url=BASE_URL, max_retries=0, parallelism=1, kinds=("note",))
     return ResourceClient(settings, kind=NOTE, transport=httpx.MockTransport(server))

@@ -25,7 +25,7 @@ PACKAGE = Path(__file__).resolve().parents[3] / "assistantsync"
 
 
 def note(key: str, **fields: Any) -> DesiredResource:
-    return DesiredResource(key, None, Location(f"notes/{key}.yaml", 1, 1), fields)
+    return DesiredResource(key, None, Location(f"notes/{key}.yaml", 1, 1), fields, kind="note")
 
 
 def record(*pairs: tuple[str, Any]) -> str:

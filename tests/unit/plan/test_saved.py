@@ -162,4 +162,4 @@ def test_whatever_a_plan_file_is_edited_into_it_loads_and_renders_or_is_refused(
             continue
         render_plan_text(plan)
         render_plan_markdown(plan)
-        forged_problems(ASSISTANT, plan)
+        forged_problems(plan)

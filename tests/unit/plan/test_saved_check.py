@@ -100,7 +100,7 @@ def test_the_honest_plan_holds_one_change_of_each_kind_and_passes() -> None:
     assert [(c.key, c.id, c.action) for c in plan.changes] == [
         ("bot", "asst_1", "update"), ("fresh", None, "create"), ("gone", "asst_9", "delete"),
         ("legacy", "asst_5", "adopt"), ("other", "asst_2", "no-op")]
-    assert (forged_problems(ASSISTANT, plan), live_problems(ASSISTANT, plan, LIVE)) == ([], [])
+    assert (forged_problems(plan), live_problems(ASSISTANT, plan, LIVE)) == ([], [])
 
 
 BOT_ = "bot (asst_1): "
@@ -158,15 +158,15 @@ FORGERIES: list[tuple[str, Edit, list[str]]] = [
 
 @pytest.mark.parametrize(("edit", "problems"), [c[1:] for c in FORGERIES], ids=[c[0] for c in FORGERIES])
 def test_a_forged_plan_is_refused_naming_each_problem(edit: Edit, problems: list[str]) -> None:
-    assert forged_problems(ASSISTANT, read(edit)) == problems
+    assert forged_problems(read(edit)) == problems
 
 
 def test_with_strict_a_create_sends_the_defaults_it_does_not_show_and_nothing_else() -> None:
     strict = saved([desired("fresh", model="gpt-4o", name="Fresh")], [], strict=True)
     body = json.loads(strict)["changes"][0]["body"]
     assert (body["temperature"], body["tools"]) == (1.0, [])  # plan's own defaults: not shown, still sent
-    assert forged_problems(ASSISTANT, plan_from_json(strict, "plan.json")) == []
-    assert forged_problems(ASSISTANT, read(put("fresh", "body", "temperature", 2.0), strict)) == [
+    assert forged_problems(plan_from_json(strict, "plan.json")) == []
+    assert forged_problems(read(put("fresh", "body", "temperature", 2.0), strict)) == [
         "fresh: body sends another temperature than its fields show"]
 
 
@@ -193,7 +193,7 @@ LIVE_FORGERIES: list[tuple[str, Edit, list[str]]] = [
 def test_a_plan_writing_where_it_may_not_is_refused_once_the_live_objects_are_read(edit: Edit,
                                                                                   problems: list[str]) -> None:
     plan = read(edit)
-    assert forged_problems(ASSISTANT, plan) == []  # nothing to see in the file alone ...
+    assert forged_problems(plan) == []  # nothing to see in the file alone ...
     assert live_problems(ASSISTANT, plan, LIVE) == problems  # ... but the live object tells
 
 
@@ -224,19 +224,19 @@ def test_a_masked_live_value_is_only_shown_and_the_plan_still_applies() -> None:
     assert SECRET not in text
     plan = plan_from_json(text, "plan.json")
     assert plan.changes[0].fields[0].before == "Bot ***"
-    assert (forged_problems(ASSISTANT, plan), live_problems(ASSISTANT, plan, [echoed])) == ([], [])
+    assert (forged_problems(plan), live_problems(ASSISTANT, plan, [echoed])) == ([], [])
 
 
 def test_a_masked_value_the_plan_would_send_is_refused_not_sent_masked() -> None:
     text = plan_to_json(dataclasses.replace(make_plan(ASSISTANT, [desired("fresh", model="gpt-4o", instructions=(
         f"Use {SECRET}."))], []), target=TARGET), [SECRET])
     assert SECRET not in text
-    assert forged_problems(ASSISTANT, plan_from_json(text, "plan.json")) == [f"fresh: {STATE}", f"fresh: {MASKED}"]
+    assert forged_problems(plan_from_json(text, "plan.json")) == [f"fresh: {STATE}", f"fresh: {MASKED}"]
     live = server_object("asst_1", "bot", metadata={"note": SECRET})  # the file leaves metadata to the dashboard
     text = plan_to_json(dataclasses.replace(make_plan(ASSISTANT, [desired("bot", model="gpt-4o-mini")], [live]),
                                             target=TARGET), [SECRET])
     plan = plan_from_json(text, "plan.json")
-    assert (forged_problems(ASSISTANT, plan), live_problems(ASSISTANT, plan, [live])) == ([], [
+    assert (forged_problems(plan), live_problems(ASSISTANT, plan, [live])) == ([], [
         "bot (asst_1): body sends other metadata than the live one, and its fields show no change to it",
         f"bot (asst_1): {MASKED}"])
 
@@ -269,7 +269,7 @@ def test_every_plan_the_engine_makes_passes_the_checks(files: dict[str, Any], li
         name: value for name, value in live.items() if value is not None})]
     text = saved([desired("bot", "asst_1" if pinned and objects else None, **files)], objects, strict)
     plan = plan_from_json(text, "plan.json")
-    assert forged_problems(ASSISTANT, plan) == []
+    assert forged_problems(plan) == []
     refused = live_problems(ASSISTANT, plan, objects)
     assert refused == ([] if not (objects and pinned and claim == "old-name") else [
         "bot (asst_1): it is managed as 'old-name'; a saved plan only adopts assistants that carry no key: apply "

@@ -1,0 +1,107 @@
+"""Canonical forms of an agent version's fields, so that values a server fills in never show as changes.
+
+The engine sees an agent flat (wire.py): `name`, `description`, `metadata`, and each member of the prompt
+definition as `definition.<member>`. Both sides of a comparison go through `normalise_field`. The table of
+server behaviours it encodes (README, "Agents: no perpetual diffs"); where the spec is silent on what the
+service stores for an unset member ([U] in shared/spec/FOUNDRY-AGENTS.md), unset, null and the documented
+default are one value:
+
+- numbers: 1 == 1.0; temperature / top_p null == 1.0 (the spec's default);
+- description / instructions: "" == null;
+- reasoning, structured_inputs: null == {}; a member set to null inside == absent;
+- tool_choice: null == "auto"; text: null == {} == {"format": {"type": "text"}};
+- tools: null == []; a member set to null inside a tool == absent; a function's `strict: false` == absent;
+- metadata: null == {}; the tool's reserved keys are not part of the user's field;
+- key order: means nothing, except inside the JSON Schemas Structured Outputs follow (ORDERED_PATHS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from assistantsync.json_value import JsonObject, JsonPath
+from assistantsync.key_order import EVERY_ITEM, with_ordered_paths
+from assistantsync.plan.reserved import user_metadata
+
+DEFINITION = "definition."  # the prefix of a definition member in the engine's flat view
+DEFINITION_MEMBERS = ("model", "instructions", "temperature", "top_p", "reasoning", "tools", "tool_choice", "text",
+                      "structured_inputs", "rai_config")
+AGENT_FIELDS = ("name", "description", "metadata", *(DEFINITION + member for member in DEFINITION_MEMBERS))
+
+ORDERED_PATHS: tuple[JsonPath, ...] = (
+    ("definition.text", "format", "schema"),
+    ("definition.tools", EVERY_ITEM, "parameters"),
+)
+
+# What a version holds for a field its file leaves out: a file is the whole version, so these are compared.
+AGENT_DEFAULTS: JsonObject = {
+    "description": None, "metadata": {}, "definition.instructions": None, "definition.temperature": 1.0,
+    "definition.top_p": 1.0, "definition.reasoning": None, "definition.tools": [], "definition.tool_choice": None,
+    "definition.text": None, "definition.structured_inputs": None, "definition.rai_config": None,
+}
+
+
+def _number(value: Any) -> Any:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _sampling(value: Any) -> Any:
+    return 1.0 if value is None else _number(value)
+
+
+def _text(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _without_nulls(value: Any) -> Any:
+    """A mapping without its null members, None when nothing is left; any other value as it is."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return value
+    kept = {k: v for k, v in value.items() if v is not None}
+    return kept or None
+
+
+def _tool(tool: Any) -> Any:
+    if not isinstance(tool, dict):
+        return tool
+    kept = {k: v for k, v in tool.items() if v is not None}
+    if kept.get("type") == "function" and kept.get("strict") is False:
+        del kept["strict"]
+    return kept
+
+
+def _tools(value: Any) -> Any:
+    if value is None:
+        return []
+    return [_tool(tool) for tool in value] if isinstance(value, list) else value
+
+
+def _tool_choice(value: Any) -> Any:
+    return None if value == "auto" else value
+
+
+def _text_config(value: Any) -> Any:
+    kept = _without_nulls(value)
+    if isinstance(kept, dict) and kept.get("format") in ({"type": "text"}, None) and set(kept) <= {"format"}:
+        return None
+    return kept
+
+
+_NORMALISERS: dict[str, Callable[[Any], Any]] = {
+    "description": _text, "metadata": user_metadata,
+    "definition.instructions": _text, "definition.temperature": _sampling, "definition.top_p": _sampling,
+    "definition.reasoning": _without_nulls, "definition.tools": _tools, "definition.tool_choice": _tool_choice,
+    "definition.text": _text_config, "definition.structured_inputs": _without_nulls,
+}
+
+
+def normalise_field(field: str, value: Any) -> Any:
+    """The canonical form of one field's value (idempotent)."""
+    normaliser = _NORMALISERS.get(field)
+    canonical = normaliser(value) if normaliser else value
+    if field == "metadata" and canonical is None:
+        canonical = {}
+    return with_ordered_paths(ORDERED_PATHS, field, canonical)
