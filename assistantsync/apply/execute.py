@@ -67,7 +67,11 @@ def _moved_fields(kind: ResourceKind, change: Change, now: JsonObject) -> str | 
         return None
     names = sorted(set(before.fields) ^ set(current.fields)
                    | {f for f in before.fields if before.fields[f] != current.fields.get(f)})
-    return ", ".join(names) or "the object"
+    moved = ", ".join(names) or "the object"
+    version = now.get(kind.version_field) if kind.version_field else None
+    if isinstance(version, str) and version != change.version:  # a versioned resource moves by a new version
+        return f"{moved} (version {version} was made since the plan, which started from version {change.version})"
+    return moved
 
 
 Written = tuple[Outcome, JsonObject | None]  # the outcome, and the object a create's own response returned

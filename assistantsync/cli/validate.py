@@ -1,4 +1,4 @@
-"""`validate`: check assistant files offline, as plan would before it asks the API anything."""
+"""`validate`: check assistant and agent files offline, as plan would before it asks the API anything."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from assistantsync.cli.output import emit
 @click.command()
 @paths_argument
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check assistant files offline (YAML, schema, file references); never touches the network."""
+    """Check assistant and agent files offline (YAML, schema, file references); never touches the network."""
     from assistantsync.files.desired import load_desired
+    from assistantsync.render.kind_words import counted_resources
 
-    assistants = load_desired(paths or DEFAULT_PATHS)
-    count = len(assistants)
-    emit(f"{count} assistant{'s' if count != 1 else ''} valid")
+    emit(f"{counted_resources(load_desired(paths or DEFAULT_PATHS))} valid")
