@@ -1,4 +1,4 @@
-"""`schema generate` and `schema path`: the JSON Schemas of the assistant files."""
+"""`schema generate` and `schema path`: the JSON Schemas of the assistant and agent files."""
 
 from __future__ import annotations
 
@@ -28,9 +28,11 @@ def generate(spec_path: Path, out_dir: Path) -> None:
 
 
 @schema.command("path")
-def path() -> None:
-    """Print where the installed assistant file schema is."""
-    from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
+@click.option("--kind", type=click.Choice(["assistant", "agent"]), default="assistant", show_default=True,
+              help="Whose file schema.")
+def path(kind: str) -> None:
+    """Print where the installed file schema of a kind is (for editors)."""
+    from assistantsync.kinds.registry import KINDS
     from assistantsync.schema.validate import schema_path
 
-    emit(str(schema_path(ASSISTANT_SCHEMA)))
+    emit(str(schema_path(KINDS[kind].schema_file)))
