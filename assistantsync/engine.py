@@ -47,9 +47,9 @@ def plan_desired(desired: Sequence[DesiredResource], client: ResourceClient, *, 
         raise AssistantSyncError("refusing to --prune with no files loaded: it would delete every managed "
                                  f"{' and '.join(kind.name for kind in planned_kinds((), client, True))}; check "
                                  "the PATHs given")
-    plans = [_plan_kind([want for want in desired if want.kind == kind.name], client.for_kind(kind),
-                        strict=strict, prune=prune, revision=revision)
-             for kind in planned_kinds(desired, client, prune)]
+    clients = [client.for_kind(kind) for kind in planned_kinds(desired, client, prune)]  # refused before any request
+    plans = [_plan_kind([want for want in desired if want.kind == each.kind.name], each, strict=strict, prune=prune,
+                        revision=revision) for each in clients]
     return dataclasses.replace(merged(plans, strict=strict, prune=prune), target=client.settings.target)
 
 
