@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistantsync.sandbox.control import CONTROL_PREFIX, handle_control
 from assistantsync.sandbox.core import Settings, handle, route_template
-from assistantsync.sandbox.faults import RESPONSE_KINDS, FaultPlan, FaultRule
+from assistantsync.sandbox.faults import AFTER_WRITE_KINDS, RESPONSE_KINDS, FaultPlan, FaultRule
 from assistantsync.sandbox.protocol import SandboxRequest, SandboxResponse, error_body
 from assistantsync.sandbox.records import Store
 from assistantsync.sandbox.store import StateFile
@@ -77,9 +77,14 @@ class SandboxApp:
             response = handle(self.store, request, self.settings)
             if self.state is not None and self.store.revision != revision:
                 self.save()
-        if 200 <= response.status < 300 and faults.pick(("drop_after_write",), method, route):
+        after = faults.pick(AFTER_WRITE_KINDS, method, route) if 200 <= response.status < 300 else None
+        if after is not None and after.kind == "drop_after_write":
             self.traffic.record(request, response.status, "drop_after_write")
             return Drop("drop_after_write")
+        if after is not None:  # error_after_write: stored, yet answered as a failure
+            response = _fault_response(after)
+            self.traffic.record(request, response.status, after.kind)
+            return response
         self.traffic.record(request, response.status)
         return response
 
@@ -100,7 +105,7 @@ class SandboxApp:
 
 
 def _fault_response(rule: FaultRule) -> SandboxResponse:
-    if rule.kind == "server_error":
+    if rule.kind != "rate_limit":  # server_error, error_after_write
         return SandboxResponse(rule.status, error_body(SERVER_ERROR, type="server_error"))
     seconds = max(1, math.ceil(rule.retry_after_ms / 1000))  # the spec's Retry-After is whole seconds, >= 1
     headers = {

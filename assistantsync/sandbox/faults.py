@@ -9,7 +9,8 @@ every `every`-th one, at most `times` times (null: no limit). Rules act in phase
 3. `rate_limit` (429 with `retry-after-ms` and `retry-after`) and `server_error` (`status`, 5xx):
    an error response instead of handling the request;
 4. `drop_after_write`: a successful POST or DELETE is applied, then the connection is closed with
-   no response (how tests prove that a client never blindly retries a create).
+   no response (how tests prove that a client never blindly retries a create); `error_after_write`:
+   applied, then answered with `status` (5xx) instead, as a server that fails after storing.
 
 Within one phase every matching rule counts the request, and the first due rule (list order) fires.
 JSON shape, as accepted by `POST /__sandbox/faults`:
@@ -26,8 +27,9 @@ from typing import Any
 from assistantsync.errors import FaultConfigError
 from assistantsync.json_value import JsonObject
 
-FAULT_KINDS = ("drop_before", "slow", "rate_limit", "server_error", "drop_after_write")
+FAULT_KINDS = ("drop_before", "slow", "rate_limit", "server_error", "drop_after_write", "error_after_write")
 RESPONSE_KINDS = ("rate_limit", "server_error")
+AFTER_WRITE_KINDS = ("drop_after_write", "error_after_write")  # only a successful write counts
 WRITE_METHODS = ("POST", "DELETE", "PUT", "PATCH")
 DEFAULT_RETRY_AFTER_MS = 1000
 MAX_DELAY_MS = 60_000  # for latency_ms and a slow rule's delay_ms
@@ -39,15 +41,15 @@ class FaultRule:
     every: int = 1
     times: int | None = None
     method: str | None = None  # only requests with this method count
-    route: str | None = None  # "/assistants" or "/assistants/{assistant_id}"
-    status: int = 500  # server_error only
+    route: str | None = None  # a route template: "/assistants/{assistant_id}", "/agents/{agent_name}/versions"...
+    status: int = 500  # server_error and error_after_write only
     retry_after_ms: int = DEFAULT_RETRY_AFTER_MS  # rate_limit only
     delay_ms: int = 0  # slow only
     seen: int = 0
     fired: int = 0
 
     def matches(self, method: str, route: str) -> bool:
-        if self.kind == "drop_after_write" and method not in WRITE_METHODS:
+        if self.kind in AFTER_WRITE_KINDS and method not in WRITE_METHODS:
             return False
         return self.method in (None, method) and self.route in (None, route)
 
