@@ -8,8 +8,6 @@ definition as `definition.<member>` (so plans name `definition.instructions`, no
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.agent.file_format import DEFINITION_KIND
 from assistantsync.kinds.agent.normalise import DEFINITION
@@ -56,7 +54,3 @@ def update_path(item_path: str, changed: tuple[str, ...]) -> str:
     if any(field.startswith(DEFINITION) for field in changed):
         return item_path
     return f"{item_path}/versions"
-
-
-def item_path(collection: str, name: str) -> str:
-    return f"{collection}/{quote(name, safe='')}"
