@@ -22,6 +22,7 @@ from typing import Any
 
 from assistantsync.json_value import JsonObject, JsonPath
 from assistantsync.key_order import EVERY_ITEM, with_ordered_paths
+from assistantsync.kinds.canonical_values import optional_text, sampling
 from assistantsync.plan.reserved import user_metadata
 
 DEFINITION = "definition."  # the prefix of a definition member in the engine's flat view
@@ -40,18 +41,6 @@ AGENT_DEFAULTS: JsonObject = {
     "definition.top_p": 1.0, "definition.reasoning": None, "definition.tools": [], "definition.tool_choice": None,
     "definition.text": None, "definition.structured_inputs": None, "definition.rai_config": None,
 }
-
-
-def _number(value: Any) -> Any:
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def _sampling(value: Any) -> Any:
-    return 1.0 if value is None else _number(value)
-
-
-def _text(value: Any) -> Any:
-    return None if value == "" else value
 
 
 def _without_nulls(value: Any) -> Any:
@@ -91,8 +80,8 @@ def _text_config(value: Any) -> Any:
 
 
 _NORMALISERS: dict[str, Callable[[Any], Any]] = {
-    "description": _text, "metadata": user_metadata,
-    "definition.instructions": _text, "definition.temperature": _sampling, "definition.top_p": _sampling,
+    "description": optional_text, "metadata": user_metadata,
+    "definition.instructions": optional_text, "definition.temperature": sampling, "definition.top_p": sampling,
     "definition.reasoning": _without_nulls, "definition.tools": _tools, "definition.tool_choice": _tool_choice,
     "definition.text": _text_config, "definition.structured_inputs": _without_nulls,
 }

@@ -24,6 +24,7 @@ from typing import Any
 
 from assistantsync.json_value import JsonObject, JsonPath
 from assistantsync.key_order import EVERY_ITEM, with_ordered_paths
+from assistantsync.kinds.canonical_values import as_float, optional_text, sampling
 
 # The metadata map's canonical form is the tool's (its reserved keys dropped), kept here too for import.
 from assistantsync.plan.reserved import user_metadata
@@ -50,18 +51,6 @@ API_DEFAULTS: JsonObject = {
     "name": None, "description": None, "instructions": None, "tools": [], "tool_resources": {},
     "metadata": {}, "temperature": 1.0, "top_p": 1.0, "response_format": "auto",
 }
-
-
-def _number(value: Any) -> Any:
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def _sampling(value: Any) -> Any:
-    return 1.0 if value is None else _number(value)
-
-
-def _text(value: Any) -> Any:
-    return None if value == "" else value
 
 
 def _response_format(value: Any) -> Any:
@@ -96,7 +85,7 @@ def _file_search_tool(tool: JsonObject) -> JsonObject:
         options["max_num_results"] = int(limit)  # the schema lets 5.0 pass as an integer; the server stores 5
     ranking["ranker"] = ranking.get("ranker") or AUTO_RANKER
     threshold = ranking.get("score_threshold")
-    ranking["score_threshold"] = 0.0 if threshold is None else _number(threshold)
+    ranking["score_threshold"] = 0.0 if threshold is None else as_float(threshold)
     options["ranking_options"] = ranking
     return {**tool, "file_search": options}
 
@@ -149,8 +138,8 @@ def _tool_resources(value: Any) -> Any:
 
 
 _FIELD_NORMALISERS: dict[str, Callable[[Any], Any]] = {
-    "name": _text, "description": _text, "instructions": _text,
-    "temperature": _sampling, "top_p": _sampling,
+    "name": optional_text, "description": optional_text, "instructions": optional_text,
+    "temperature": sampling, "top_p": sampling,
     "response_format": _response_format, "tools": _tools, "tool_resources": _tool_resources,
     "metadata": user_metadata,
 }
