@@ -35,6 +35,10 @@ def _document_path(field: str) -> tuple[str, ...]:
     return (field,)
 
 
+def _no_problem(live: JsonObject) -> str | None:
+    return None
+
+
 def _same_path(item_path: str, changed: tuple[str, ...]) -> str:
     return item_path
 
@@ -84,6 +88,7 @@ class ResourceKind:
     # The file side of the view: a resolved document's fields as the engine's, and where each is written.
     document_fields: Callable[[JsonObject], JsonObject] = _as_is
     document_path: Callable[[str], tuple[str, ...]] = _document_path
+    unmanageable: Callable[[JsonObject], str | None] = _no_problem  # why a live object may not be written from a file
     # Derived from record_codes, not given: the field each code stands for, to read a record back.
     fields_by_code: Mapping[str, str] = dataclasses.field(init=False, repr=False, compare=False)
 

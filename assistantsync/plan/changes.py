@@ -167,6 +167,9 @@ def plan_resource(
     wanted = {f: canonical(kind, f, v) for f, v in managed.items()}
     if live is None:
         return _create(kind, desired, managed, wanted, revision)
+    refused = kind.unmanageable(live)
+    if refused is not None:
+        return refused
     live_id = str(live["id"])
     changes = _field_changes(kind, wanted, live)
     adopting = claimed_key(kind, live) != desired.key
@@ -183,9 +186,14 @@ def plan_resource(
                 else {c.path: managed[c.path] for c in changes})
         body.pop(metadata, None)
         body[metadata] = metadata_body(kind, desired.key, managed.get(metadata, user), wanted, revision)
-    version = live.get(kind.version_field) if kind.version_field else None
     return Change(desired.key, live_id, action, str(desired.source), tuple(changes), fingerprint(kind, live), body,
-                  kind.name, version if isinstance(version, str) else None)
+                  kind.name, live_version(kind, live))
+
+
+def live_version(kind: ResourceKind, live: JsonObject) -> str | None:
+    """The version of a versioned kind's live object a change starts from (None for other kinds)."""
+    version = live.get(kind.version_field) if kind.version_field else None
+    return version if isinstance(version, str) else None
 
 
 def make_plan(
@@ -239,7 +247,7 @@ class PlanBuilder:
                 if not self._prune:
                     continue
                 changes.extend(Change(dup.key, str(copy["id"]), "delete", None, (), fingerprint(kind, copy),
-                                      kind=kind.name) for copy in dup.others)
+                                      kind=kind.name, version=live_version(kind, copy)) for copy in dup.others)
             result = self._early.get((id(match.desired), id(match.live))) if match.live is not None else None
             if result is None:
                 result = plan_resource(kind, match.desired, match.live, self._strict, self._revision)
@@ -250,8 +258,9 @@ class PlanBuilder:
         if self._prune:
             for orphan in matching.orphans:
                 key = claimed_key(kind, orphan) or ""
+                # A delete names its version too: the stale check says which version it started from.
                 changes.append(Change(key, str(orphan["id"]), "delete", None, (), fingerprint(kind, orphan),
-                                      kind=kind.name))
+                                      kind=kind.name, version=live_version(kind, orphan)))
         changes.sort(key=lambda c: (c.key, c.id or ""))
         label = kind.label_prefix
         return Plan(tuple(changes), tuple(sorted((label + key, message) for key, message in errors)), self._strict,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from assistantsync.kinds.agent.file_document import field_path, flat_fields, to_document
 from assistantsync.kinds.agent.file_format import AGENT_SCHEMA, METADATA_MAX_PAIRS
 from assistantsync.kinds.agent.normalise import AGENT_DEFAULTS, AGENT_FIELDS, ORDERED_PATHS, normalise_field
-from assistantsync.kinds.agent.wire import from_wire, to_wire, update_path
+from assistantsync.kinds.agent.wire import from_wire, to_wire, unmanageable, update_path
 from assistantsync.kinds.kind import ResourceKind
 
 # The record's short code of each field. Records already written to live metadata are read by these codes:
@@ -49,6 +49,7 @@ AGENT = ResourceKind(
     from_wire=from_wire,
     to_wire=to_wire,
     update_path=update_path,
+    unmanageable=unmanageable,
     document_fields=flat_fields,
     document_path=field_path,
 )

@@ -34,6 +34,15 @@ def from_wire(item: JsonObject) -> JsonObject:
     return flat
 
 
+def unmanageable(item: JsonObject) -> str | None:
+    """Why a live agent cannot take a version from a file: it is not a prompt agent (hosted, workflow...)."""
+    kind = item.get(DEFINITION + "kind")
+    if kind == DEFINITION_KIND:
+        return None
+    return (f"the live agent {item.get('name')!r} is a {str(kind)[:40]!r} agent, not a prompt agent; assistantsync "
+            "writes prompt agents only, so it leaves this one alone: rename the file's agent")
+
+
 def to_wire(action: str, body: JsonObject) -> JsonObject:
     """A plan's flat body as the request: `definition` nested again, its `kind` first; `name` only on a create
     (an update names the agent in its path)."""
