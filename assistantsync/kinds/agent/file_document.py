@@ -41,6 +41,20 @@ def to_document(live: JsonObject) -> JsonObject:
         value = live.get(field)
         default = AGENT_DEFAULTS.get(field)
         if field not in AGENT_DEFAULTS or normalise_field(field, value) != normalise_field(field, default):
-            definition[member] = normalise_field(field, value) if field == "definition.tools" else value
+            definition[member] = _document_tools(value) if field == "definition.tools" else value
     document["definition"] = definition
     return document
+
+
+# A function tool's members the schema requires (nullable in the spec): normalising drops them as null (strict:
+# false too), so they are written back, at the values that compare equal to what the server holds.
+_FUNCTION_REQUIRED: JsonObject = {"parameters": None, "strict": False}
+
+
+def _document_tools(value: object) -> object:
+    """Tools as a file writes them: canonical (null members dropped), each function tool valid."""
+    tools = normalise_field("definition.tools", value)
+    if not isinstance(tools, list):
+        return tools
+    return [{**tool, **{k: v for k, v in _FUNCTION_REQUIRED.items() if k not in tool}}
+            if isinstance(tool, dict) and tool.get("type") == "function" else tool for tool in tools]
