@@ -74,11 +74,13 @@ def _assistant_files(paths: Sequence[Path]) -> list[tuple[AssistantFile, Path]]:
 
     load_desired first, so an invalid file stops the run with every located problem, exactly as validate shows
     them; then the documents it accepted are read again as written, since it keeps only resolved fields.
+    Agent documents are left alone: agents may sit beside assistants, e.g. in an --out inside PATH.
     """
     from assistantsync.files.desired import load_desired
     from assistantsync.files.sources import find_sources, load_file
+    from assistantsync.kinds.assistant import ASSISTANT
 
-    keys = {assistant.source: assistant.key for assistant in load_desired(paths)}
+    keys = {resource.source: resource.key for resource in load_desired(paths) if resource.kind == ASSISTANT.name}
     files = []
     for source in find_sources(paths)[0]:
         documents = load_file(source)
