@@ -72,8 +72,9 @@ def resolve_references(document: YamlDocument, source: SourceFile, reading: Read
     resolver = _Resolver(document, source, reading or Reading())
     data = dict(document.data)
     definition = data.get("definition")
-    if data.get("kind") == "agent" and isinstance(definition, dict):  # an agent's references sit in its definition
-        data["definition"] = _resolved_part(resolver, definition, ("definition",))
+    if data.get("kind") == "agent":  # an agent's references sit in its definition only (the schema refuses others)
+        if isinstance(definition, dict):
+            data["definition"] = _resolved_part(resolver, definition, ("definition",))
     else:
         data = _resolved_part(resolver, data, ())
     return Resolved(data, tuple(resolver.problems), resolver.files)
