@@ -1,4 +1,5 @@
-"""`import`: live assistants written as files, ready to commit. The work is importer/write.py's; this shows it."""
+"""`import`: live assistants (or agents) written as files, ready to commit. The work is importer/write.py's; this
+shows it."""
 
 from __future__ import annotations
 
@@ -14,29 +15,41 @@ from assistantsync.cli.output import emit
 
 @click.command("import")
 @click.argument("ids", nargs=-1, metavar="[ID]...")
-@click.option("--all", "import_all", is_flag=True, help="Import every assistant these credentials can see.")
+@click.option("--kind", "kind_name", type=click.Choice(["assistant", "agent"]), default="assistant",
+              show_default=True, help="What to import; an agent's ID is its name.")
+@click.option("--all", "import_all", is_flag=True, help="Import every assistant (or agent) these credentials can see.")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write <key>.yaml files (and prompts/<key>.md) into.")
-@click.option("--force", is_flag=True, help="Overwrite files that already exist in the folder.")
+@click.option("--force", is_flag=True, help="Overwrite files of the same kind that already exist in the folder.")
 @connection_options
-def import_assistants(ids: tuple[str, ...], import_all: bool, out_dir: Path, force: bool, **connection: Any) -> None:
-    """Write live assistants as files, ready to commit: adopt them, or back them up."""
-    from assistantsync.importer.write import fetch_live, problems_left, write_imported
+def import_assistants(ids: tuple[str, ...], kind_name: str, import_all: bool, out_dir: Path, force: bool,
+                      **connection: Any) -> None:
+    """Write live assistants as files, ready to commit: adopt them, or back them up.
 
+    With --kind agent, live agents (their latest version): an agent's ID is its name, and its file <name>.yaml.
+    """
+    from assistantsync.importer.write import fetch_live, importable, problems_left, write_imported
+    from assistantsync.kinds.registry import KINDS
+
+    kind = KINDS[kind_name]
+    what = f"{kind.name} {'names' if kind.key_is_id else 'IDs'}"
     if import_all == bool(ids):
-        raise click.UsageError("give either --all or assistant IDs, not both" if import_all
-                               else "nothing to import: give --all or one or more assistant IDs")
+        raise click.UsageError(f"give either --all or {what}, not both" if import_all
+                               else f"nothing to import: give --all or one or more {what}")
     with build_client(**connection) as client:
-        live = fetch_live(client, None if import_all else ids)
+        live, left_out = importable(kind, fetch_live(client.for_kind(kind), None if import_all else ids))
+    if left_out:
+        emit(f"warning: {len(left_out)} {kind.name if len(left_out) == 1 else kind.plural} left out, of a sort no "
+             f"file can declare (plan leaves them alone): {', '.join(left_out)}", err=True)
     if not live:
-        emit("No assistants to import.", err=True)
+        emit(f"No {kind.plural} to import.", err=True)
         return
-    imported = write_imported(live, out_dir, force=force)
+    imported = write_imported(kind, live, out_dir, force=force)
     for path in imported.paths:
         emit(str(path))
     prompts = sum(1 for path in imported.paths if path.suffix == ".md")
     yaml_files = len(imported.paths) - prompts
-    emit(f"Imported {len(live)} assistant{'s' if len(live) != 1 else ''} into {out_dir} "
+    emit(f"Imported {len(live)} {kind.name if len(live) == 1 else kind.plural} into {out_dir} "
          f"({yaml_files} YAML, {prompts} prompt file{'s' if prompts != 1 else ''}).", err=True)
     for conflict in imported.conflicts:
         emit(f"warning: {conflict}", err=True)

@@ -1,13 +1,14 @@
 """Live resources to files, ready to commit: pure and deterministic (the same objects give the same bytes).
 
-Each resource becomes `<key>.yaml` (and `prompts/<key>.md` for a long text field) holding its pinned `id`
-and the document its kind makes of it (`ResourceKind.to_document`: only what the API would not have by
-default, so that `plan` on the result shows nothing to change but the adoption). The file format
-decisions (README, "Import and backup"):
+Each resource becomes `<key>.yaml` (and `prompts/<key>.md` for a long text field) holding its `key` and
+pinned `id` (unless its kind's key is its id: an agent's name) and the document its kind makes of it
+(`ResourceKind.to_document`: only what the API would not have by default, so that `plan` on the result shows
+nothing to change but the adoption). The file format decisions (README, "Import and backup"):
 
 - key: chosen by importer/keys.py (the live identity key if usable, else a slug of the name or id);
-- the kind's long text field (an assistant's instructions) of more than PROMPT_MAX_LINES lines or
-  PROMPT_MAX_CHARS characters goes to a prompt file, referenced as `<field>_file` in its place.
+- the kind's long text field (an assistant's instructions, an agent's definition.instructions) of more than
+  PROMPT_MAX_LINES lines or PROMPT_MAX_CHARS characters goes to a prompt file, referenced as `<member>_file`
+  in its place.
 """
 
 from __future__ import annotations
@@ -66,21 +67,36 @@ def resource_files(kind: ResourceKind, live: JsonObject, key: str, *, schema_ref
         usable = " or ".join(("id", *kind.required_live_fields))
         raise AssistantSyncError(f"the server returned a live {kind.name} without a usable {usable} ({ident!r}); "
                                  "import the others by id, leaving this one out")
-    document: JsonObject = {"key": key, "id": ident, **kind.to_document(live)}
+    pinned: JsonObject = {} if kind.key_is_id else {"key": key, "id": ident}
+    document: JsonObject = {**pinned, **kind.to_document(live)}
     files = []
-    text = document.get(kind.long_text_field) if kind.long_text_field else None
-    if kind.long_text_field and isinstance(text, str) and _wants_file(text):
+    path = kind.document_path(kind.long_text_field) if kind.long_text_field else ()
+    text = _at(document, path) if path else None
+    if isinstance(text, str) and _wants_file(text):
         prompt = Path(PROMPTS_DIR, f"{key}.md")
-        document = _in_place(document, kind.long_text_field, f"{kind.long_text_field}_file", prompt.as_posix())
+        document = _in_place(document, path, prompt.as_posix())
         files.append(ImportedFile(prompt, text))
     header = (f"# yaml-language-server: $schema={_comment_text(schema_ref)}\n"
               f"# Imported from live {kind.name} {_comment_text(ident)} by `assistantsync import`.\n")
     return [ImportedFile(Path(f"{key}.yaml"), header + dump_yaml(document)), *files]
 
 
-def _in_place(document: JsonObject, old: str, new: str, value: str) -> JsonObject:
-    """The document with field `old` replaced by `new: value` at the same place in the order."""
-    return {(new if name == old else name): (value if name == old else held) for name, held in document.items()}
+def _at(document: JsonObject, path: tuple[str, ...]) -> object:
+    """The value at `path` in the document (a nested member: an agent's definition.instructions), else None."""
+    value: object = document
+    for step in path:
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
+def _in_place(document: JsonObject, path: tuple[str, ...], value: str) -> JsonObject:
+    """The document with the member at `path` replaced by `<member>_file: value` at the same place in the order."""
+    old, *rest = path
+    if rest:
+        inner = document[old]
+        return {**document, old: _in_place(inner, tuple(rest), value) if isinstance(inner, dict) else inner}
+    return {(f"{old}_file" if name == old else name): (value if name == old else held)
+            for name, held in document.items()}
 
 
 def _wants_file(text: str) -> bool:

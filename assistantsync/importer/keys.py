@@ -1,6 +1,7 @@
 """The key of each imported resource: the live `assistantsync_key` if it is a usable key, else a slug of its
 display name, else of the id; made unique with `-2`, `-3`, ... in creation order, keys the tool already
-manages taking precedence. And what to say when live resources claim one key between them.
+manages taking precedence. A kind whose id is its key (an agent's name) keeps the id as it is, case included.
+And what to say when live resources claim one key between them.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from assistantsync.errors import AssistantSyncError
 from assistantsync.files.file_format import KEY_MAX_CHARS, KEY_PATTERN, slug
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
@@ -18,6 +20,8 @@ from assistantsync.safe_text import join_words
 
 def assign_keys(kind: ResourceKind, resources: Sequence[JsonObject]) -> list[str]:
     """One unique key per resource, in the given order: managed keys first, then slugs with suffixes."""
+    if kind.key_is_id:
+        return id_keys(kind, resources)
     claimed: dict[int, str] = {}
     for index, live in enumerate(resources):
         key = claimed_key(kind, live)
@@ -48,8 +52,27 @@ def claim_conflicts(kind: ResourceKind, resources: Iterable[JsonObject]) -> list
     return conflicts
 
 
-def _usable_key(key: str) -> bool:
-    return re.fullmatch(KEY_PATTERN, key) is not None and not key.startswith(".")
+def id_keys(kind: ResourceKind, resources: Sequence[JsonObject]) -> list[str]:
+    """The ids (names) as keys and file names, case kept; refused when one cannot name a file, or when two differ
+    only in case: a case-insensitive file system (macOS, Windows) would keep one file for both."""
+    keys = [live.get("id") for live in resources]
+    for key in keys:
+        if not isinstance(key, str) or not _usable_key(key, re.IGNORECASE):
+            raise AssistantSyncError(f"the server returned a live {kind.name} named {key!r:.80}, which cannot name a "
+                                     "file; import the others by name, leaving this one out. Nothing was written.")
+    by_folded: dict[str, list[str]] = {}
+    for key in map(str, keys):
+        by_folded.setdefault(key.casefold(), []).append(key)
+    clashes = [join_words(names, "and") for names in by_folded.values() if len(names) > 1]
+    if clashes:
+        raise AssistantSyncError(f"{kind.plural} {'; '.join(clashes)} differ only in case, so their files would be "
+                                 "one on a case-insensitive file system (macOS, Windows): import them by name into "
+                                 "separate folders. Nothing was written.")
+    return [str(key) for key in keys]
+
+
+def _usable_key(key: str, flags: int = 0) -> bool:
+    return re.fullmatch(KEY_PATTERN, key, flags) is not None and not key.startswith(".")
 
 
 def _unique(base: str, taken: set[str]) -> str:

@@ -1,4 +1,5 @@
-"""Import's work: fetch live assistants, turn them into files (convert.py), refuse to overwrite, write them.
+"""Import's work: fetch live resources of one kind, turn them into files (convert.py), refuse to overwrite (or,
+with --force, to replace a file of another kind), write them.
 
 No terminal I/O here: the `import` command (cli/import_.py) shows what these return.
 """
@@ -14,39 +15,46 @@ from assistantsync.api.errors import ApiError
 from assistantsync.errors import AssistantSyncError, ValidationFailed
 from assistantsync.files.safe_write import write_text_replacing
 from assistantsync.files.schema_comment import schema_reference
-from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
 
 if TYPE_CHECKING:
     from assistantsync.api.client import ResourceClient
     from assistantsync.importer.convert import ImportedFile
     from assistantsync.json_value import JsonObject
+    from assistantsync.kinds.kind import ResourceKind
 
 
 @dataclass(frozen=True)
 class Imported:
-    """The files written, in order, and the live assistants' identity-key conflicts to warn about."""
+    """The files written, in order, and the live resources' identity-key conflicts to warn about."""
 
     paths: tuple[Path, ...]
     conflicts: tuple[str, ...]
 
 
 def fetch_live(client: ResourceClient, ids: Sequence[str] | None) -> list[JsonObject]:
-    """Every assistant these credentials can see (ids None), else those with these ids in the order given."""
+    """Every resource of the client's kind these credentials can see (ids None), else those with these ids (an
+    agent's: its name) in the order given."""
     return client.list_all() if ids is None else _fetch(client, ids)
 
 
-def write_imported(live: Sequence[JsonObject], out_dir: Path, *, force: bool) -> Imported:
-    """Write `live` as files in `out_dir`; refused whole, before any write, when a file exists (unless `force`)
-    or a path is in the way."""
+def importable(kind: ResourceKind, live: Sequence[JsonObject]) -> tuple[list[JsonObject], list[str]]:
+    """The live resources a file can declare, and the ids of those it cannot (`ResourceKind.unmanageable`: a
+    hosted or workflow agent among prompt agents), which import leaves out as plan leaves them alone."""
+    kept = [item for item in live if kind.unmanageable(item) is None]
+    return kept, [str(item.get("id")) for item in live if kind.unmanageable(item) is not None]
+
+
+def write_imported(kind: ResourceKind, live: Sequence[JsonObject], out_dir: Path, *, force: bool) -> Imported:
+    """Write `live` as files of `kind` in `out_dir`; refused whole, before any write, when a file exists (unless
+    `force`, which still never replaces a file of another kind) or a path is in the way."""
     from assistantsync.importer.convert import import_files
     from assistantsync.importer.keys import claim_conflicts
-    from assistantsync.kinds.assistant import ASSISTANT
 
-    files = import_files(ASSISTANT, live, schema_ref=schema_reference(out_dir, ASSISTANT_SCHEMA))
-    _refuse_to_overwrite(out_dir, files, force)
+    files = import_files(kind, live, schema_ref=schema_reference(out_dir, kind.schema_file))
+    _refuse_to_overwrite(kind, out_dir, files, force)
     for file in files:
         write_text_replacing(out_dir / file.path, file.text)
-    return Imported(tuple(out_dir / file.path for file in files), tuple(claim_conflicts(ASSISTANT, live)))
+    return Imported(tuple(out_dir / file.path for file in files), tuple(claim_conflicts(kind, live)))
 
 
 def problems_left(out_dir: Path) -> str | None:
@@ -61,7 +69,7 @@ def problems_left(out_dir: Path) -> str | None:
 
 
 def _fetch(client: ResourceClient, ids: Sequence[str]) -> list[JsonObject]:
-    """The assistants with these ids, in the order given; every missing id is reported at once."""
+    """The resources with these ids, in the order given; every missing id is reported at once."""
     found = client.get_many(ids)
     errors = [result for result in found.values() if isinstance(result, ApiError)]
     for error in errors:
@@ -69,12 +77,13 @@ def _fetch(client: ResourceClient, ids: Sequence[str]) -> list[JsonObject]:
             raise error
     if errors:
         missing = ", ".join(ident for ident, result in found.items() if isinstance(result, ApiError))
-        raise AssistantSyncError(f"no assistant with id {missing} (or these credentials cannot see it): check the "
-                                 "ids, or list what you can see with `--all`. Nothing was written.")
+        kind, what = client.kind, "name" if client.kind.key_is_id else "id"
+        raise AssistantSyncError(f"no {kind.name} with {what} {missing} (or these credentials cannot see it): check "
+                                 f"the {what}s, or list what you can see with `--all`. Nothing was written.")
     return [result for result in found.values() if not isinstance(result, ApiError)]
 
 
-def _refuse_to_overwrite(out_dir: Path, files: Sequence[ImportedFile], force: bool) -> None:
+def _refuse_to_overwrite(kind: ResourceKind, out_dir: Path, files: Sequence[ImportedFile], force: bool) -> None:
     targets = [out_dir / file.path for file in files]
     folders = {str(target) for target in targets if target.is_dir()}
     not_folders = {str(target.parent) for target in targets if _not_a_folder(target.parent)}
@@ -88,6 +97,30 @@ def _refuse_to_overwrite(out_dir: Path, files: Sequence[ImportedFile], force: bo
         raise AssistantSyncError(f"{len(existing)} file{'s' if len(existing) != 1 else ''} already exist; "
                                  f"nothing was written. Pass --force to overwrite them, or choose another --out:"
                                  f"{lines}")
+    other_kinds = [f"{path} holds {other}" for path in existing if (other := _other_kind(kind, path))]
+    if other_kinds:
+        lines = "".join(f"\n  {line}" for line in other_kinds)
+        raise AssistantSyncError(f"--force replaces only {kind.name} files, and {len(other_kinds)} of the files to "
+                                 f"write would replace another kind; nothing was written. Import the {kind.plural} "
+                                 f"into another --out:{lines}")
+
+
+def _other_kind(kind: ResourceKind, path: Path) -> str | None:
+    """`an assistant` when the YAML file at `path` declares a resource of another kind than `kind`; None when it
+    does not, or cannot be read (--force replaces what is no such file)."""
+    from assistantsync.files.documents import kind_of
+    from assistantsync.files.sources import UnreadableFile, read_text
+    from assistantsync.files.yaml_read import load_yaml
+
+    if path.suffix not in (".yaml", ".yml"):
+        return None
+    try:
+        documents = load_yaml(read_text(path), str(path))
+    except (UnreadableFile, ValidationFailed):
+        return None
+    found = {found.name for document in documents if (found := kind_of(document.data)) != kind
+             and not isinstance(found, str)}
+    return " and ".join(f"{'an' if name[0] in 'aeiou' else 'a'} {name}" for name in sorted(found)) or None
 
 
 def _not_a_folder(path: Path) -> bool:
