@@ -2,13 +2,13 @@
 
 The commands are the README's, word for word (RECIPE); the provider and endpoint come from the environment as
 the recipe sets them, with ASSISTANTSYNC_BASE_URL (= --base-url) at the served sandbox's URL in place of
-AZURE_AI_PROJECT_ENDPOINT. The live assistants are the repository's examples, applied before the team starts.
+AZURE_AI_PROJECT_ENDPOINT. The live assistants are the repository's examples, made through the API as in the
+portal: no files, none of the tool's metadata.
 """
 
 from __future__ import annotations
 
 import shlex
-import shutil
 from pathlib import Path
 
 import httpx
@@ -16,13 +16,16 @@ import pytest
 from click.testing import CliRunner
 from helpers.cli_harness import CLEAN_ENV, Result
 from helpers.paths import EXAMPLES
-from helpers.sandbox_server import ServedSandbox
+from helpers.sandbox_server import BETA_HEADERS, ServedSandbox
 
 from assistantsync.api.providers import FOUNDRY_CLASSIC_NOTICE
 from assistantsync.cli.main import cli
+from assistantsync.files.desired import load_desired
 
 TOKEN = "entra-token-for-the-recipe"
-AGENTS = ["hr-helper", "invoice-extractor", "support-analyst", "support-kb", "support-triage", "weather"]
+V1 = {"api-version": "v1"}
+# import names each file after the assistant's display name (slugged), and migrate each agent after its file.
+AGENTS = ["hr-helper", "invoice-extractor", "support-analyst", "support-knowledge-base", "support-triage", "weather"]
 # The README's commands, in order (the shell's `rm assistants/*.yaml` is done by the test).
 RECIPE = {
     "import": "assistantsync import --all --out assistants/",
@@ -36,13 +39,13 @@ RECIPE = {
     "check prune": "assistantsync plan assistants/ --prune --detailed-exitcode",
 }
 ID_REASON = "an agent is found by its name; the assistant id it pinned does not apply"
-# import writes the ranker the API returns; the assistant's `auto` comes back as the dated one.
-RANKER = ("assistants/support-kb.yaml: tools[0].file_search.ranking_options.ranker: changed: Foundry has no ranker "
-          "default_2024_08_21: written as auto, the nearest it offers")
+# import writes the ranker the API returns: the assistant's `auto` comes back as the dated one.
+RANKER = ("assistants/support-knowledge-base.yaml: tools[0].file_search.ranking_options.ranker: changed: "
+          "Foundry has no ranker default_2024_08_21: written as auto, the nearest it offers")
 REPORT = [line for name in AGENTS for line in (
     f"assistants/{name}.yaml: id: dropped: {ID_REASON}",
     f"assistants/{name}.yaml: name: dropped: an agent has no display name apart from its name '{name}'",
-    *([RANKER] if name == "support-kb" else []))]
+    *([RANKER] if name == "support-knowledge-base" else []))]
 
 
 def _run(served: ServedSandbox, line: str) -> Result:
@@ -53,6 +56,11 @@ def _run(served: ServedSandbox, line: str) -> Result:
     result = CliRunner().invoke(cli, arguments, env=env, catch_exceptions=False)
     assert TOKEN not in result.stdout + result.stderr
     return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def _foundry(served: ServedSandbox) -> httpx.Client:
+    return httpx.Client(base_url=served.base_url, headers={"Authorization": f"Bearer {TOKEN}", **BETA_HEADERS},
+                        timeout=10)
 
 
 def _step(served: ServedSandbox, name: str) -> Result:
@@ -67,9 +75,9 @@ def _changes(result: Result) -> list[str]:
 def project(tmp_path: Path, sandbox_server: ServedSandbox, monkeypatch: pytest.MonkeyPatch) -> ServedSandbox:
     """A Foundry project (the served sandbox) holding the examples as live assistants; an empty repository."""
     sandbox_server.set_auth("azure-foundry")
-    shutil.copytree(EXAMPLES, tmp_path / "live" / "assistants")
-    seeded = _run(sandbox_server, f"assistantsync apply {tmp_path / 'live' / 'assistants'} --auto-approve")
-    assert seeded.code == 0, seeded.err
+    with _foundry(sandbox_server) as api:  # made in the portal: no file, none of the tool's metadata
+        for resource in load_desired([EXAMPLES]):
+            assert api.post("assistants", params=V1, json=resource.fields).status_code == 200
     (tmp_path / "repo").mkdir()
     monkeypatch.chdir(tmp_path / "repo")
     return sandbox_server
@@ -84,20 +92,23 @@ def test_the_whole_move_from_live_assistants_to_agents(project: ServedSandbox) -
     assert migrated.err == "Migrated 6 assistants into assistants/agents (13 report items).\n"
     assert _step(project, "validate") == Result(0, "6 assistants and 6 agents valid\n", "")
 
-    planned = _step(project, "plan")  # the pull request: one create per agent, the assistants untouched
-    assert (planned.code, _changes(planned)) == (0, [f"+ create agent {name}  (assistants/agents/{name}.yaml:3:1)"
-                                                     for name in AGENTS])
-    assert planned.out.endswith("Plan: 6 to create, 0 to update, 0 new versions, 0 to delete.\n")
+    # The pull request: one create per agent; each assistant made outside the tool is adopted (given the tool's
+    # metadata, which is what lets --prune delete it at the end), its fields untouched.
+    planned = _step(project, "plan")
+    assert (planned.code, [line.split(" asst_")[0] for line in _changes(planned)]) == (0, [
+        *(f"+ create agent {name}  (assistants/agents/{name}.yaml:3:1)" for name in AGENTS),
+        *(f"~ adopt {name}" for name in AGENTS)])
+    assert planned.out.endswith("Plan: 6 to create, 0 to update, 0 new versions, 6 to adopt, 0 to delete.\n")
     assert planned.err == FOUNDRY_CLASSIC_NOTICE + "\n"
 
     applied = _step(project, "apply")
-    assert (applied.code, applied.out.splitlines()[-1]) == (0, "Apply: 6 succeeded, 0 failed.")
+    assert (applied.code, applied.out.splitlines()[-1]) == (0, "Apply: 12 succeeded, 0 failed.")
     assert _step(project, "check") == Result(0, "No changes. 6 assistants and 6 agents up to date.\n",
                                              FOUNDRY_CLASSIC_NOTICE + "\n")
 
     # Callers switch to `agent_reference: {type: agent_reference, name: NAME, version: "1"}`.
-    with httpx.Client(base_url=project.base_url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10) as api:
-        versions = [api.get(f"agents/{name}", params={"api-version": "v1"}).json()["versions"]["latest"]["version"]
+    with _foundry(project) as api:
+        versions = [api.get(f"agents/{name}", params=V1).json()["versions"]["latest"]["version"]
                     for name in AGENTS]
     assert versions == ["1"] * 6
 
