@@ -87,7 +87,7 @@ def _change_problems(kind: ResourceKind, strict: bool, change: Change, revision:
         return [*problems, "no body"]
     if change.action == "create":
         return problems + _create_problems(kind, strict, change, change.body, shown, revision)
-    return problems + _update_problems(kind, change, change.body, shown)
+    return problems + _update_problems(kind, change, change.body, shown, revision)
 
 
 def _create_problems(kind: ResourceKind, strict: bool, change: Change, body: JsonObject,
@@ -109,16 +109,21 @@ def _create_problems(kind: ResourceKind, strict: bool, change: Change, body: Jso
     return problems + found
 
 
-def _update_problems(kind: ResourceKind, change: Change, body: JsonObject, shown: JsonObject) -> list[str]:
+def _update_problems(kind: ResourceKind, change: Change, body: JsonObject, shown: JsonObject,
+                     revision: str | None) -> list[str]:
     """An update's or adopt's body: the shown fields, each in a form with the same canonical value (plan sends
     the file's form and shows the canonical one), and the metadata map with its key and a record holding the
     shown values. The record's other digests, and the user's map when the file does not manage it, are the live
-    object's business: see live_problems."""
+    object's business: see live_problems. A new version is whole, so its record is too: it must be the one
+    plan writes for what the body sends (a field left out as its default)."""
     metadata = kind.metadata_field
     # Shown values are canonical already; read back from JSON they lose what canonical() marks on them (the
     # key order that counts, key_order.py), so both sides are compared as canonical() makes them.
     wanted = {name: canonical(kind, name, value) for name, value in shown.items()}
-    problems = _fields_problems(kind, body, {n: v for n, v in wanted.items() if n != metadata},
+    # A new version takes what its body leaves out as the default: a field the file dropped is sent that way.
+    made = {**{name: kind.defaults[name] for name in shown if name in kind.defaults and name not in body},
+            **body} if kind.whole_versions else body
+    problems = _fields_problems(kind, made, {n: v for n, v in wanted.items() if n != metadata},
                                 lambda name, value: canonical(kind, name, value), kind.whole_versions)
     got, found = _metadata_map(kind, change, body)
     if got is not None:
@@ -127,7 +132,17 @@ def _update_problems(kind: ResourceKind, change: Change, body: JsonObject, shown
         record = decode_record(kind, got.get(STATE_KEY))
         if record is None or any(record.get(name) != digest(value) for name, value in wanted.items()):
             found.append(f"body's {STATE_KEY} does not record the values its fields show")
+        elif kind.whole_versions and got.get(STATE_KEY) != _version_record(kind, change.key, body, revision):
+            found.append(f"body's {STATE_KEY} does not record the version its body makes")
     return problems + found
+
+
+def _version_record(kind: ResourceKind, key: str, body: JsonObject, revision: str | None) -> str:
+    """The record plan writes for a new version made from `body`: what it sends, the defaults of the rest."""
+    metadata = kind.metadata_field
+    managed = {**kind.defaults, **{name: value for name, value in body.items() if name in kind.fields}}
+    wanted = {name: canonical(kind, name, value) for name, value in managed.items()}
+    return str(metadata_body(kind, key, wanted.get(metadata), wanted, revision)[STATE_KEY])
 
 
 def _fields_problems(kind: ResourceKind, body: JsonObject, expected: JsonObject,
