@@ -38,14 +38,19 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _sent(kind: ResourceKind, change: Change) -> list[tuple[str, Any]]:
+    """What a response must hold: the fields the change shows (write-only ones cannot be checked); for a kind
+    whose write makes a whole new version, every field its body sends, shown or not."""
+    if kind.whole_versions and change.body is not None:
+        return [(name, change.body[name]) for name in kind.fields if name in change.body]
+    return [(f.path, f.after) for f in change.fields if not f.write_only]
+
+
 def readback_problems(kind: ResourceKind, change: Change, returned: JsonObject) -> list[str]:
     """Fields of the response that do not hold what was sent (write-only fields cannot be checked)."""
     problems = []
-    for field_change in change.fields:
-        if field_change.write_only:
-            continue
-        name = field_change.path
-        want = canonical(kind, name, field_change.after)
+    for name, after in _sent(kind, change):
+        want = canonical(kind, name, after)
         shown = canonical(kind, name, returned.get(name))  # metadata without the reserved keys
         if not same_value(kind.align_resolved(name, want, shown), want):
             problems.append(f"{name} did not take effect: the server returned {_short(shown)}")

@@ -3,7 +3,9 @@
 Three races: an earlier run's create that timed out and lands after this run's plan (its key is looked up
 once more right before the creates); another apply creating the same key at the same time (looked up once
 more after the creates: the oldest copy is kept, each apply deletes only its own); and a dashboard edit of
-metadata between the plan and the write (the object is re-read right before the write).
+metadata between the plan and the write (the object is re-read right before the write). For a kind whose
+key is its id (an agent's name) any object of that id takes the key, managed or not, and for a kind whose
+write makes a whole new version, any version made between the plan and the write stops it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from assistantsync.apply.outcome import Outcome, readback_problems
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
-from assistantsync.plan.changes import Change
+from assistantsync.plan.changes import Change, live_version
 from assistantsync.plan.identity import claimed_key, oldest_first
 from assistantsync.plan.record import decode_record, digest
 from assistantsync.plan.reserved import RESERVED_METADATA_KEYS, STATE_KEY, live_metadata, user_metadata
@@ -31,7 +33,8 @@ def claimants_by_key(kind: ResourceKind, live: Iterable[JsonObject], keys: set[s
     """For each of `keys` claimed live, its claimants, the one to keep first (identity.oldest_first)."""
     found: dict[str, list[JsonObject]] = {}
     for item in live:
-        key = claimed_key(kind, item)
+        # Creating an agent whose name is taken makes a new version of it: one made in a portal is taken too.
+        key = str(item.get("id")) if kind.key_is_id else claimed_key(kind, item)
         if key in keys:
             found.setdefault(key, []).append(item)
     return {key: oldest_first(items) for key, items in found.items()}
@@ -102,6 +105,9 @@ def rebased_body(kind: ResourceKind, change: Change, current: JsonObject) -> Jso
     from the plan: a dashboard edit since the plan survives. A file that manages metadata wins only over
     what the plan showed: changed since, it is a conflict for this change (METADATA_CONFLICT).
     """
+    moved = _new_version(kind, change, current)
+    if moved is not None:
+        return moved
     body = change.body or {}
     field = kind.metadata_field
     planned = body.get(field)
@@ -116,3 +122,13 @@ def rebased_body(kind: ResourceKind, change: Change, current: JsonObject) -> Jso
         return (f"metadata changed in the dashboard since the plan and now has {len(user)} pairs; assistantsync "
                 f"needs {len(RESERVED_METADATA_KEYS)} of the {kind.metadata_max_pairs} for its own keys")
     return {**body, field: {**user, **{k: planned[k] for k in RESERVED_METADATA_KEYS if k in planned}}}
+
+
+def _new_version(kind: ResourceKind, change: Change, current: JsonObject) -> str | None:
+    """Why a new version must not be written over `current`: one was made since the plan, which a whole new
+    version would replace unseen (None: it is still the version planned from)."""
+    now = live_version(kind, current)
+    if not kind.whole_versions or change.version is None or now == change.version:
+        return None
+    return (f"version {now} was made since the plan, which started from version {change.version}; not written: "
+            "run plan again")
