@@ -42,6 +42,10 @@ def claimants_by_key(kind: ResourceKind, live: Iterable[JsonObject], keys: set[s
 
 def already_there(kind: ResourceKind, change: Change, existing: JsonObject) -> Outcome:
     """A create whose key turned live after the plan: it is never created a second time."""
+    if claimed_key(kind, existing) != change.key:  # taken by its name (claimants_by_key), not by the tool
+        return Outcome(change.key, change.action, str(existing["id"]), False,
+                       f"{existing['id']} was made since the plan, not by assistantsync; not created over it: "
+                       "run plan again")
     said = (f"already exists as {existing['id']}: created meanwhile (an earlier run's create that timed out, or "
             "another apply?)")
     if readback_problems(kind, change, existing):

@@ -185,12 +185,24 @@ def test_a_portal_version_made_between_the_plan_and_the_write_is_not_replaced_un
 
 
 def test_an_agent_made_in_the_portal_after_the_plan_is_never_created_over(sandbox: Portal) -> None:
+    # POST /agents with a name taken makes a new version of that agent: the tool's would replace the portal's.
     sandbox.when, sandbox.move = ("GET", "/agents"), lambda: sandbox.portal(
         "/agents", {"name": NAME, "definition": PORTAL_DEFINITION})
 
     (outcome,) = plan_and_apply(sandbox, BOT_FILE)[1]
 
     assert (outcome.ok, outcome.message) == (
-        False, f"already exists as {NAME}: created meanwhile (an earlier run's create that timed out, or another "
-               "apply?); not created again: run plan again")
+        False, f"{NAME} was made since the plan, not by assistantsync; not created over it: run plan again")
     assert (latest(sandbox)["version"], latest(sandbox)["definition.instructions"]) == ("1", "From the portal")
+
+
+def test_a_create_that_landed_late_is_still_found_as_the_tools_own(sandbox: Portal) -> None:
+    sandbox.when, sandbox.move = ("GET", "/agents"), lambda: sandbox.portal("/agents", AGENT.to_wire(
+        "create", CREATE.body or {}))  # an earlier run's create, landed after this run's plan
+
+    (outcome,) = plan_and_apply(sandbox, BOT_FILE)[1]
+
+    assert (outcome.ok, outcome.message) == (
+        True, f"already exists as {NAME}: created meanwhile (an earlier run's create that timed out, or another "
+              "apply?); it holds what the file says")
+    assert latest(sandbox)["version"] == "1"
