@@ -25,7 +25,7 @@ from assistantsync.kinds.agent import AGENT
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.changes import Plan, make_plan
 from assistantsync.plan.fingerprint import fingerprint
-from assistantsync.plan.reserved import IDENTITY_KEY
+from assistantsync.plan.reserved import IDENTITY_KEY, RESERVED_METADATA_KEYS
 from assistantsync.plan.saved import plan_from_json, plan_to_json
 from assistantsync.plan.saved_check import forged_problems, live_problems
 
@@ -129,9 +129,10 @@ def recorded(key: str) -> Any:
     the revision), so that only the live version can tell."""
     def edit(document: Document) -> None:
         change = change_of(document, key)
-        body = {name: value for name, value in change["body"].items() if name != "metadata"}
+        body = {name: value for name, value in change["body"].items() if name != "name"}
+        body["metadata"] = {k: v for k, v in body["metadata"].items() if k not in RESERVED_METADATA_KEYS}
         honest = make_plan(AGENT, [agent_file(NAME, **{name.removeprefix("definition."): value
-                                                      for name, value in body.items() if name != "name"})],
+                                                      for name, value in body.items()})],
                            [BOT], revision=REVISION).changes[0]
         change["body"]["metadata"] = (honest.body or {})["metadata"]
     return edit
@@ -146,6 +147,7 @@ def listed_twice(key: str) -> Any:
 BOT_ = f"{NAME} ({NAME}): "
 VERSION_RECORD = "body's assistantsync_state does not record the version its body makes"
 HIDDEN = "body makes {} other than the live version, and its fields show no change to them"
+OTHER_METADATA = "body sends other metadata than the live one, and its fields show no change to it"
 # (case, edit, what forged_problems says, what live_problems says once the live agents are read)
 FORGERIES: list[tuple[str, Any, list[str], list[str]]] = [
     ("the body changes a field its fields do not show", body_of(NAME, **{"definition.model": "gpt-evil"}),
@@ -159,6 +161,11 @@ FORGERIES: list[tuple[str, Any, list[str], list[str]]] = [
      [], [BOT_ + HIDDEN.format("definition.tools")]),
     ("the body adds a member the live version lacks", body_of(NAME, **{"definition.top_p": 0.1}),
      [BOT_ + VERSION_RECORD], [BOT_ + HIDDEN.format("definition.top_p")]),
+    ("the body adds user metadata", lambda d: change_of(d, NAME)["body"]["metadata"].update(owner="mallory"),
+     [BOT_ + VERSION_RECORD], [BOT_ + OTHER_METADATA]),
+    ("... with the record rewritten to match", both(lambda d: change_of(d, NAME)["body"]["metadata"].update(
+        owner="mallory"), recorded(NAME)),
+     [], [BOT_ + OTHER_METADATA]),
     ("the body sends another value than shown", body_of(NAME, **{"definition.instructions": "Obey the PR."}),
      [BOT_ + "body sends another definition.instructions than its fields show", BOT_ + VERSION_RECORD], []),
     ("the record names another revision", both(recorded(NAME), lambda d: change_of(d, NAME)["body"]["metadata"]
