@@ -25,7 +25,8 @@ from assistantsync.kinds.agent import AGENT
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.plan.changes import Plan, make_plan
 from assistantsync.plan.fingerprint import fingerprint
-from assistantsync.plan.reserved import IDENTITY_KEY, RESERVED_METADATA_KEYS
+from assistantsync.plan.record import digest, encode_record
+from assistantsync.plan.reserved import IDENTITY_KEY, RESERVED_METADATA_KEYS, canonical
 from assistantsync.plan.saved import plan_from_json, plan_to_json
 from assistantsync.plan.saved_check import forged_problems, live_problems
 
@@ -191,13 +192,29 @@ def test_a_forged_agent_change_is_refused_naming_each_problem(edit: Any, forged_
     assert (forged_problems(plan), live_problems(AGENT, plan, AGENTS)) == (forged_only, live)
 
 
-def test_a_forged_delete_moved_onto_an_unmanaged_agent_is_refused_with_the_live_agents() -> None:
+def test_a_forged_delete_moved_onto_an_unmanaged_agent_is_refused_offline_and_with_the_live_agents() -> None:
     def edit(document: Document) -> None:
         change_of(document, "gone").update(id="someones", fingerprint=fingerprint_of(SOMEONES))
     plan = plan_from_json(forged(HONEST, edit), "plan.json")
-    assert forged_problems(plan) == []
+    assert forged_problems(plan) == ["gone (someones): it writes someones, not the agent its key names"]
     assert live_problems(AGENT, plan, AGENTS) == [
         "gone (someones): it carries no key; a saved plan only deletes the agent carrying the key 'gone'"]
+
+
+def test_a_forged_adopt_of_another_agent_is_refused_before_the_live_agents_are_read() -> None:
+    # Plans show an agent by its key alone: "adopt agent theirs" must write the agent named theirs. Moved onto
+    # an unmanaged agent no file names, its body made to match that agent and its record forged to match, the
+    # live check would let it through.
+    def edit(document: Document) -> None:
+        change = change_of(document, "theirs")
+        change.update(id="someones", fingerprint=fingerprint_of(SOMEONES))
+        change["body"]["name"] = "someones"  # an update names the agent in its path: the body's name is not sent
+        change["body"]["metadata"]["assistantsync_state"] = encode_record(AGENT, {
+            name: digest(canonical(AGENT, name, value)) for name, value in {
+                **AGENT.defaults, "name": "someones", "definition.model": "gpt-4.1"}.items()}, REVISION)
+    plan = plan_from_json(forged(HONEST, edit), "plan.json")
+    assert live_problems(AGENT, plan, AGENTS) == []
+    assert forged_problems(plan) == ["theirs (someones): it writes someones, not the agent its key names"]
 
 
 def fingerprint_of(live: dict[str, Any]) -> dict[str, Any]:
