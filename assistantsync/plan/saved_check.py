@@ -18,11 +18,12 @@ from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.kinds.registry import KINDS
-from assistantsync.plan.changes import Change, Plan, metadata_body, same_value, sent_fields
+from assistantsync.plan.changes import Change, Plan, metadata_body, sent_fields
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claimed_key
 from assistantsync.plan.record import canonical_json, decode_record, digest
 from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY, canonical, live_metadata, user_metadata
+from assistantsync.plan.saved_versions import hidden_fields, version_record
 
 
 class UnverifiedPlan(AssistantSyncError):
@@ -135,17 +136,9 @@ def _update_problems(kind: ResourceKind, change: Change, body: JsonObject, shown
         record = decode_record(kind, got.get(STATE_KEY))
         if record is None or any(record.get(name) != digest(value) for name, value in wanted.items()):
             found.append(f"body's {STATE_KEY} does not record the values its fields show")
-        elif kind.whole_versions and got.get(STATE_KEY) != _version_record(kind, change.key, body, revision):
+        elif kind.whole_versions and got.get(STATE_KEY) != version_record(kind, change.key, body, revision):
             found.append(f"body's {STATE_KEY} does not record the version its body makes")
     return problems + found
-
-
-def _version_record(kind: ResourceKind, key: str, body: JsonObject, revision: str | None) -> str:
-    """The record plan writes for a new version made from `body`: what it sends, the defaults of the rest."""
-    metadata = kind.metadata_field
-    managed = {**kind.defaults, **{name: value for name, value in body.items() if name in kind.fields}}
-    wanted = {name: canonical(kind, name, value) for name, value in managed.items()}
-    return str(metadata_body(kind, key, wanted.get(metadata), wanted, revision)[STATE_KEY])
 
 
 def _fields_problems(kind: ResourceKind, body: JsonObject, expected: JsonObject,
@@ -189,8 +182,8 @@ def live_problems(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) ->
             what = "no key" if carried is None else f"the key '{carried}'"
             problems.append(f"{_label(change)}: it carries {what}; a saved plan only {change.action}s the "
                             f"{kind.name} carrying the key '{change.key}'")
-        elif change.action != "delete" and kind.whole_versions and _hidden_fields(kind, change, now):
-            problems.append(f"{_label(change)}: body makes {', '.join(_hidden_fields(kind, change, now))} other "
+        elif change.action != "delete" and kind.whole_versions and hidden_fields(kind, change, now):
+            problems.append(f"{_label(change)}: body makes {', '.join(hidden_fields(kind, change, now))} other "
                             "than the live version, and its fields show no change to them")
         elif change.action != "delete" and _sends_other_metadata(kind, change, now):
             problems.append(f"{_label(change)}: body sends other {kind.metadata_field} than the live one, and its "
@@ -210,19 +203,3 @@ def _sends_other_metadata(kind: ResourceKind, change: Change, now: JsonObject) -
     sent = (change.body or {}).get(metadata)
     return canonical_json(canonical(kind, metadata, sent)) != canonical_json(
         canonical(kind, metadata, live_metadata(kind, now)))
-
-
-def _hidden_fields(kind: ResourceKind, change: Change, now: JsonObject) -> list[str]:
-    """For a kind whose update makes a whole new version: the fields the body would make other than the live
-    version has them (what it omits becomes the default), though the plan shows no change to them."""
-    shown = {f.path for f in change.fields} | {kind.metadata_field}
-    body = change.body or {}
-    hidden = []
-    for name in kind.fields:
-        if name in shown:
-            continue
-        sent = canonical(kind, name, body[name] if name in body else kind.defaults.get(name))
-        live = kind.align_resolved(name, sent, canonical(kind, name, now.get(name)))
-        if not same_value(live, sent):
-            hidden.append(name)
-    return hidden
