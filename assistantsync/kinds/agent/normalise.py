@@ -91,6 +91,4 @@ def normalise_field(field: str, value: Any) -> Any:
     """The canonical form of one field's value (idempotent)."""
     normaliser = _NORMALISERS.get(field)
     canonical = normaliser(value) if normaliser else value
-    if field == "metadata" and canonical is None:
-        canonical = {}
     return with_ordered_paths(ORDERED_PATHS, field, canonical)
