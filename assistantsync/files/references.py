@@ -19,6 +19,7 @@ from assistantsync.errors import Problem, ValidationFailed
 from assistantsync.files.sources import YAML_SUFFIXES, SourceFile, UnreadableFile, read_text
 from assistantsync.files.yaml_read import MAX_DEPTH, YamlDocument, load_yaml
 from assistantsync.json_value import JsonObject, JsonPath, depth_exceeds, format_path
+from assistantsync.kinds.agent.file_format import AGENT_KIND
 
 INSTRUCTIONS_MAX_CHARS = 256_000  # the API's maxLength for `instructions`, checked again once the file is read
 # What the references of one YAML file may read in all, repeats included: a 100 KB file naming one 1 MiB
@@ -72,7 +73,7 @@ def resolve_references(document: YamlDocument, source: SourceFile, reading: Read
     resolver = _Resolver(document, source, reading or Reading())
     data = dict(document.data)
     definition = data.get("definition")
-    if data.get("kind") == "agent":  # an agent's references sit in its definition only (the schema refuses others)
+    if data.get("kind") == AGENT_KIND:  # an agent's references sit in its definition only (the schema refuses others)
         if isinstance(definition, dict):
             data["definition"] = _resolved_part(resolver, definition, ("definition",))
     else:
