@@ -48,14 +48,15 @@ def stale_reasons(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) ->
                 reasons.append(f"{change.key}: now exists as {' and '.join(others)} (created since the plan was made)")
             continue
         now = by_id.get(change.id or "")
+        label = f"{kind.label_prefix}{change.key}" if kind.key_is_id else f"{change.key} ({change.id})"
         if now is None:
-            reasons.append(f"{change.key} ({change.id}): no longer exists")
+            reasons.append(f"{label}: no longer exists")
             continue
         if others and change.action != "delete":
-            reasons.append(f"{change.key} ({change.id}): {' and '.join(others)} now claims the same key")
+            reasons.append(f"{label}: {' and '.join(others)} now claims the same key")
         moved = _moved_fields(kind, change, now)
         if moved is not None:
-            reasons.append(f"{change.key} ({change.id}): {moved} changed since the plan was made")
+            reasons.append(f"{label}: {moved}")
     return sorted(reasons)
 
 
@@ -70,8 +71,9 @@ def _moved_fields(kind: ResourceKind, change: Change, now: JsonObject) -> str | 
     moved = ", ".join(names) or "the object"
     version = now.get(kind.version_field) if kind.version_field else None
     if isinstance(version, str) and version != change.version:  # a versioned resource moves by a new version
-        return f"{moved} (version {version} was made since the plan, which started from version {change.version})"
-    return moved
+        return (f"version {version} was made since the plan (which started from version {change.version}); "
+                f"{moved} changed")
+    return f"{moved} changed since the plan was made"
 
 
 Written = tuple[Outcome, JsonObject | None]  # the outcome, and the object a create's own response returned

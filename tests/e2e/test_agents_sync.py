@@ -312,8 +312,8 @@ def test_a_saved_plan_applies_as_planned_and_is_refused_once_a_version_moved(env
     assert (refused.code, refused.out) == (1, planned.out)
     assert refused.err == (
         "Error: the saved plan is stale; nothing was applied. Run plan again.\n"
-        "  support-bot (support-bot): definition.instructions (version 2 was made since the plan, which started "
-        "from version 1) changed since the plan was made\n")
+        "  agent support-bot: version 2 was made since the plan (which started from version 1); "
+        "definition.instructions changed\n")
     assert env.writes_since(mark) == []
     assert env.versions("support-bot") == ["1", "2"]
 
@@ -339,7 +339,9 @@ def test_a_saved_plan_is_refused_when_a_field_it_leaves_alone_moved(env: Foundry
     refused = env.apply("--plan", "plan.json", "--auto-approve")
     assert refused.code == 1
     assert refused.err.startswith("Error: the saved plan is ")
-    assert "  support-bot (support-bot): " in refused.err and "definition.temperature" in refused.err
+    assert refused.err == ("Error: the saved plan is stale; nothing was applied. Run plan again.\n"
+                           "  agent support-bot: version 2 was made since the plan (which started from version 1); "
+                           "definition.temperature changed\n")
     assert env.writes_since(mark) == []
     assert env.versions("support-bot") == ["1", "2"]
 
