@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistantsync.apply.execute import Outcome
-from assistantsync.kinds.registry import KINDS
 from assistantsync.plan.changes import Change, FieldChange, Plan
 from assistantsync.render.colour import Style, ansi, plain, style_diff
-from assistantsync.render.kind_words import action_word, counted, drift_note, kind_of, noun, version_note
+from assistantsync.render.kind_words import (
+    action_word,
+    counted,
+    drift_note,
+    kind_of,
+    labelled_kind,
+    noun,
+    tallies,
+    tally_phrase,
+    version_note,
+)
 from assistantsync.render.value_diff import is_multiline, value_diff, whitespace_only
 from assistantsync.render.values import declared_lines, scalar
 from assistantsync.safe_text import shown, shown_lines
@@ -43,24 +52,21 @@ def _created_lines(change: Change, style: Style) -> list[str]:
 
 def change_heading(change: Change) -> str:
     """`~ update KEY ID  (SOURCE)`: the key, id and file name shown, as a file or a server may put anything in them.
-    A versioned resource's id is its key, so its version is shown instead: `~ new version agent NAME  (version
-    2 -> 3)  (SOURCE)`."""
+    A kind whose id is its key shows its version instead: `~ new version agent NAME  (version 2 -> 3)  (SOURCE)`."""
     where = f"  ({shown(change.source)})" if change.source else ""
-    versioned = change.version is not None or kind_of(change).version_field is not None
-    ident = f" {shown(change.id)}" if change.id and not versioned else ""
-    version = f"  ({shown(version_note(change))})" if version_note(change) else ""
-    note = "  [takes over: adds assistantsync metadata]" if change.action == "adopt" else ""
+    ident = f" {shown(change.id)}" if change.id and not kind_of(change).key_is_id else ""
+    note = version_note(change)
+    version = f"  ({shown(note)})" if note else ""
+    takes_over = "  [takes over: adds assistantsync metadata]" if change.action == "adopt" else ""
     name = f"{noun(change)}{shown(change.key)}"
-    return f"{SYMBOLS[change.action]} {action_word(change)} {name}{ident}{version}{where}{note}"
+    return f"{SYMBOLS[change.action]} {action_word(change)} {name}{ident}{version}{where}{takes_over}"
 
 
 def summary_line(plan: Plan) -> str:
-    counts = plan.summary()
-    versions = sum(1 for c in plan.changes if c.action == "update" and action_word(c) != "update")
-    adopt = f", {counts['adopt']} to adopt" if counts["adopt"] else ""
-    new_versions = f", {versions} new version{'s' if versions != 1 else ''}" if versions else ""
-    return (f"Plan: {counts['create']} to create, {counts['update'] - versions} to update{new_versions}{adopt}, "
-            f"{counts['delete']} to delete.")
+    """`Plan: 1 to create, 2 to update, 1 new version, 0 to delete.`: an update count per kind's update word for
+    the kinds in the plan (`to update` alone for assistants); adopt only when there is one."""
+    parts = [tally_phrase(word, count) for word, count in tallies(plan.changes) if word != "adopt" or count]
+    return f"Plan: {', '.join(parts)}."
 
 
 def render_plan_text(plan: Plan, color: bool = False) -> str:
@@ -70,7 +76,7 @@ def render_plan_text(plan: Plan, color: bool = False) -> str:
         out.append(style("error", shown(f"error: {key}: {message}")))
     for key, message in plan.warnings:
         out.append(style("drift", shown(f"warning: {key}: {message}")))
-    drifted = [c.key + (f" (version {c.version})" if c.version else "") for c in plan.changes if c.drift]
+    drifted = [noun(c) + c.key for c in plan.changes if c.drift]
     if drifted:
         names = shown(", ".join(drifted))
         out.append(style("drift", f"Changed outside git since the last apply (will be overwritten): {names}"))
@@ -86,22 +92,13 @@ def render_plan_text(plan: Plan, color: bool = False) -> str:
     if out:
         out.append("")
     if plan.errors:
-        count = len(plan.errors)
-        what = _planned_noun(plan, count)
-        out.append(f"Plan failed: {count} {what} could not be planned; "
-                   "nothing will be applied until the errors are fixed.")
+        failed = counted(labelled_kind(key).name for key, _ in plan.errors)
+        out.append(f"Plan failed: {failed} could not be planned; nothing will be applied until the errors are fixed.")
     elif not plan.has_changes:
-        out.append(f"No changes. {counted(plan, plan.changes)} up to date.")
+        out.append(f"No changes. {counted(c.kind for c in plan.changes)} up to date.")
     else:
         out.append(summary_line(plan))
     return "\n".join(out) + "\n"
-
-
-def _planned_noun(plan: Plan, count: int) -> str:
-    """What could not be planned: assistants, unless a kind with a label (an agent) is in the plan."""
-    labelled = any(kind_of(c).label_prefix for c in plan.changes) or any(
-        key.startswith(kind.label_prefix) for kind in KINDS.values() if kind.label_prefix for key, _ in plan.errors)
-    return ("resource" if labelled else "assistant") + ("s" if count != 1 else "")
 
 
 def render_outcomes_text(outcomes: Sequence[Outcome], color: bool = False) -> str:
@@ -109,12 +106,9 @@ def render_outcomes_text(outcomes: Sequence[Outcome], color: bool = False) -> st
     lines = []
     for outcome in outcomes:
         mark = "ok" if outcome.ok else style("error", "FAILED")
-        ident = f" {outcome.id}" if outcome.id else ""
-        kind = KINDS.get(outcome.kind)
-        action = kind.update_word if kind is not None and outcome.action == "update" else outcome.action
-        prefix = kind.label_prefix if kind is not None else ""
-        ident = "" if kind is not None and kind.key_is_id else ident  # its id is its key
-        lines.append(f"{mark:>6}  {action} {prefix}{shown(outcome.key)}{shown(ident)}: {shown(outcome.message)}")
+        ident = f" {outcome.id}" if outcome.id and not kind_of(outcome).key_is_id else ""
+        name = f"{noun(outcome)}{shown(outcome.key)}{shown(ident)}"
+        lines.append(f"{mark:>6}  {action_word(outcome)} {name}: {shown(outcome.message)}")
     # Changes an interruption kept from starting did not fail: the next apply makes them.
     skipped = sum(o.not_applied for o in outcomes)
     failed = sum(not o.ok for o in outcomes) - skipped

@@ -44,7 +44,7 @@ def test_both_example_folders_apply_on_the_embedded_sandbox_and_then_plan_clean(
     runner = CliRunner()
     first = runner.invoke(cli, ["plan", *state, *folders])
     assert first.exit_code == 0, first.output
-    assert first.output.endswith("Plan: 8 to create, 0 to update, 0 to delete.\n")
+    assert first.output.endswith("Plan: 8 to create, 0 to update, 0 new versions, 0 to delete.\n")
     assert "+ create agent support-bot  (examples/agents/support-bot.yaml:3:1)" in first.output
     applied = runner.invoke(cli, ["apply", "--auto-approve", *state, *folders])
     assert applied.exit_code == 0, applied.output
