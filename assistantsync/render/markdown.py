@@ -2,7 +2,7 @@
 
 Layout: the marker comment on the first line (CI finds the one comment to update by it); a heading;
 errors; deletions and drift called out; an action | count table; then one collapsed `<details>`
-section per changed assistant, sorted by key, holding ```diff blocks. Text from files or servers only
+section per changed assistant or agent, sorted by key, holding ```diff blocks. Text from files or servers only
 ever appears inside code spans, code blocks or escaped, so it cannot break the layout or mention
 anyone. The whole text stays within `max_chars` (GitHub refuses comments over 65,535 characters):
 see markdown_fit for how the sections share the budget.
@@ -10,11 +10,23 @@ see markdown_fit for how the sections share the budget.
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from assistantsync.plan.changes import Change, FieldChange, Plan
+from assistantsync.render.kind_words import (
+    action_word,
+    counted,
+    drift_note,
+    kind_of,
+    kinds_noun,
+    labelled_kind,
+    noun,
+    tallies,
+    tally_phrase,
+    version_note,
+)
 from assistantsync.render.markdown_fit import Block, Section, code_span, fit_sections
+from assistantsync.render.markdown_text import capped, code, html_name, html_text, short, thousands
 from assistantsync.render.text import SYMBOLS
 from assistantsync.render.value_diff import value_diff, whitespace_only
 from assistantsync.render.values import declared_lines, scalar
@@ -25,17 +37,9 @@ DEFAULT_MAX_CHARS = 65_000
 MIN_MAX_CHARS = 4_000
 MAX_HINT_CHARS = 300
 MAX_ERROR_CHARS = 500
-MAX_NAME_CHARS = 200  # a key or id longer than this (only a hand-made plan file has one) is cut
-ROWS = (("create", "create"), ("update", "update"), ("adopt", "adopt (take over)"), ("delete", "delete"),
-        ("no-op", "unchanged"))
+ROW_LABELS = {"adopt": "adopt (take over)"}  # the table's rows: the plan's tallies, then `unchanged`
 DRIFT_NOTE = "⚠️ changed outside git since the last apply; this apply overwrites it"
 WRITE_ONLY_NOTE = "write-only: the API never returns it, so the previous value cannot be read"
-
-
-def _html(text: str) -> str:
-    """Text for HTML or Markdown prose: on one line, hidden characters shown (U+202E would reorder a
-    <summary>), tags escaped, and `@` unable to mention anyone."""
-    return html.escape(shown(" ".join(text.split())), quote=False).replace("@", "@\u2060")
 
 
 def _diff_line(line: str) -> str:
@@ -44,22 +48,16 @@ def _diff_line(line: str) -> str:
     return shown(line.replace("\r", "\u240d"))
 
 
-def _capped(items: list[str], limit: int, more: Callable[[int], str]) -> list[str]:
-    """As many items as fit in `limit` characters (each counted with a two-character separator), then
-    `more(number left out)`."""
-    kept: list[str] = []
-    size = 0
-    for index, item in enumerate(items):
-        left = len(items) - index - 1
-        if size + len(item) + 2 + (len(more(left)) + 2 if left else 0) > limit:
-            return [*kept, more(left + 1)]
-        kept.append(item)
-        size += len(item) + 2
-    return kept
+def _name(change: Change) -> str:
+    """`key`, or agent `NAME`: the change's key, after its kind's label."""
+    return noun(change) + code(change.key)
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _deleted(change: Change, labelled: bool) -> str:
+    """`key` (`id`); `NAME` for a kind whose id is its key, agent `NAME` when `labelled` (kinds are mixed)."""
+    if kind_of(change).key_is_id:
+        return _name(change) if labelled else code(change.key)
+    return f"{code(change.key)} ({code(change.id or '')})"
 
 
 def _field_block(field: FieldChange) -> Block:
@@ -76,75 +74,106 @@ def _field_block(field: FieldChange) -> Block:
 
 
 def _intro(change: Change) -> str:
-    ident = code_span(_short(change.id or "", MAX_NAME_CHARS))
-    source = f" from {code_span(_short(change.source, MAX_NAME_CHARS))}" if change.source else ""
+    kind = kind_of(change)
+    who = _name(change) if kind.key_is_id else code(change.id or "")
+    source = f" from {code(change.source)}" if change.source else ""
+    versioned = kind.version_field is not None
+    note = version_note(change, code)
     if change.action == "create":
-        return f"Creates a new assistant{source}:"
+        return f"Creates a new {kind.name}{source}:"
     if change.action == "delete":
-        return f"Deletes {ident}: it carries assistantsync's key and no file describes it (`--prune`)."
+        versions = f" and every version of it{f' (the latest: {note})' if note else ''}" if versioned else ""
+        return f"Deletes {who}{versions}: it carries assistantsync's key and no file describes it (`--prune`)."
+    step = f": {note}" if note else ""
     if change.action == "adopt":
-        return f"Takes over {ident} (adds assistantsync's metadata keys){source}."
-    return f"Updates {ident}{source}."
+        new = " in a new version" if versioned else ""
+        return f"Takes over {who} (adds assistantsync's metadata keys{new}){source}{step}."
+    return f"Makes a {kind.update_word} of {who}{source}{step}." if versioned else f"Updates {who}{source}."
 
 
-def _section(change: Change) -> Section:
+def _section(change: Change, labelled: bool) -> Section:
+    """The change's <details>; `labelled` (the plan holds several kinds): named with its kind if cut."""
     names = [f.path for f in change.fields]
-    key = _html(_short(change.key, MAX_NAME_CHARS))
-    summary = f"<b>{SYMBOLS[change.action]} {change.action}</b> <code>{key}</code>"
+    note = version_note(change)
+    key = html_name(change.key)
+    summary = f"<b>{SYMBOLS[change.action]} {action_word(change)}</b> {noun(change)}<code>{key}</code>"
+    summary += f" ({html_name(note)})" if note else ""
     if names:
-        summary += " — " + _html(", ".join(_capped(names, 200, lambda n: f"… {n} more")))
-    summary += " — ⚠️ changed outside git" if change.drift else ""
-    summary += f" — ⚠️ deletes {_html(_short(change.id or '', MAX_NAME_CHARS))}" if change.action == "delete" else ""
+        summary += " — " + html_text(", ".join(capped(names, 200, lambda n: f"… {n} more")))
+    if change.drift:
+        made = f"version {change.version} not made by assistantsync" if change.version is not None else None
+        summary += f" — ⚠️ {html_name(made) if made else 'changed outside git'}"
+    if change.action == "delete":
+        versioned = kind_of(change).version_field is not None
+        summary += f" — ⚠️ deletes {'every version' if versioned else html_name(change.id or '')}"
     head = f"<details><summary>{summary}</summary>\n\n{_intro(change)}\n\n"
+    label = noun(change) if labelled else ""
     if change.action == "create":
         lines = declared_lines([(f.path, f.after) for f in change.fields])
         block = Block("", tuple(_diff_line(f"+ {line}" if line else "+") for line in lines))
-        return Section(change.key, head, (block,) if lines else (), ("",) if lines else ())
-    return Section(change.key, head, tuple(_field_block(f) for f in change.fields), tuple(names))
+        return Section(change.key, head, (block,) if lines else (), ("",) if lines else (), label)
+    return Section(change.key, head, tuple(_field_block(f) for f in change.fields), tuple(names), label)
 
 
 def _heading(plan: Plan) -> str:
-    counts = plan.summary()
-    parts = [f"{counts[action]:,} to {action}" for action in ("create", "update", "adopt", "delete") if counts[action]]
+    parts = [tally_phrase(word, count, thousands) for word, count in tallies(plan.changes) if count]
     return f"### assistantsync plan: {', '.join(parts) or 'no changes'}\n\n"
 
 
 def _errors(plan: Plan, limit: int) -> str:
     if not plan.errors:
         return ""
-    count = len(plan.errors)
-    return (f"**❌ {count:,} assistant{'s' if count != 1 else ''} could not be planned; "
+    failed = counted((labelled_kind(key).name for key, _ in plan.errors), thousands)
+    return (f"**❌ {failed} could not be planned; "
             f"this plan cannot be applied:**\n{_notes(plan.errors, limit, 'JSON output')}\n\n")
+
+
+def _noted(key: str) -> str:
+    """An error's or warning's key, `agent NAME` as agent `NAME`."""
+    label = labelled_kind(key).label_prefix
+    return label + code(key[len(label):])
 
 
 def _notes(notes: Sequence[tuple[str, str]], limit: int, json_name: str) -> str:
     """(key, message) pairs as a list of at most `limit` items, then how many more the full plan holds."""
-    items = [f"- {code_span(_short(key, MAX_NAME_CHARS))}: {code_span(_short(message, MAX_ERROR_CHARS))}"
-             for key, message in notes]
-    return "\n".join(_capped(items, limit, lambda n: f"- … and {n:,} more (see the plan's text or {json_name})"))
+    items = [f"- {_noted(key)}: {code_span(short(message, MAX_ERROR_CHARS))}" for key, message in notes]
+    return "\n".join(capped(items, limit, lambda n: f"- … and {n:,} more (see the plan's text or {json_name})"))
 
 
 def _warnings(plan: Plan, limit: int) -> str:
     out = ""
     if plan.warnings:
         out += f"**⚠️ Worth a look before applying:**\n{_notes(plan.warnings, limit, 'JSON')}\n\n"
-    deleted = [f"{code_span(_short(c.key, MAX_NAME_CHARS))} ({code_span(_short(c.id or '', MAX_NAME_CHARS))})"
-               for c in plan.changes if c.action == "delete"]
+    deleted = [c for c in plan.changes if c.action == "delete"]
     if deleted:
-        names = ", ".join(_capped(deleted, limit, lambda n: f"… and {n:,} more"))
-        out += f"> ⚠️ **Deletes {len(deleted):,} assistant{'s' if len(deleted) != 1 else ''}:** {names}\n\n"
-    drifted = [f"{code_span(_short(c.key, MAX_NAME_CHARS))} ({_html(', '.join(f.path for f in c.fields if f.drift))})"
-               for c in plan.changes if c.drift]
+        labelled = len({c.kind for c in deleted}) > 1
+        names = ", ".join(capped([_deleted(c, labelled) for c in deleted], limit, lambda n: f"… and {n:,} more"))
+        out += f"> ⚠️ **Deletes {counted((c.kind for c in deleted), thousands)}:** {names}\n\n"
+    return out + _drift(plan, limit)
+
+
+def _drift(plan: Plan, limit: int) -> str:
+    """Each drifted change named once, in `limit` characters in all: the fields changed outside git, or for a
+    versioned kind the version made outside the tool (which the apply follows with a new one)."""
+    out = ""
+    drifted = [f"{_name(c)} ({html_text(', '.join(f.path for f in c.fields if f.drift))})"
+               for c in plan.changes if c.drift and c.version is None]
     if drifted:
-        names = ", ".join(_capped(drifted, limit, lambda n: f"… and {n:,} more"))
+        names = ", ".join(capped(drifted, limit, lambda n: f"… and {n:,} more"))
         out += f"> ⚠️ **Changed outside git since the last apply; this apply overwrites it:** {names}\n\n"
+    versions = [f"{_name(c)}: {drift_note(c, code)}" for c in plan.changes if c.drift and c.version is not None]
+    if versions:
+        items = capped(versions, limit - len(out), lambda n: f"… and {n:,} more")
+        out += "> ⚠️ **Changed outside git since the last apply:**\n" + "".join(f"> - {item}\n" for item in items) + "\n"
     return out
 
 
 def _table(plan: Plan) -> str:
-    counts = plan.summary()
-    rows = "".join(f"| {label} | {counts[action]:,} |\n" for action, label in ROWS)
-    return f"| Action | Assistants |\n| --- | ---: |\n{rows}\n"
+    """A row per tally (one per kind's update word), then `unchanged`; one kind's plural, or `Resources`."""
+    tally = [*tallies(plan.changes), ("unchanged", plan.summary()["no-op"])]
+    rows = "".join(f"| {ROW_LABELS.get(word, word)} | {count:,} |\n" for word, count in tally)
+    column = kinds_noun((c.kind for c in plan.changes), 2).capitalize()
+    return f"| Action | {column} |\n| --- | ---: |\n{rows}\n"
 
 
 def _truncated(hint: str) -> str:
@@ -160,11 +189,12 @@ def render_plan_markdown(plan: Plan, *, max_chars: int = DEFAULT_MAX_CHARS,
     if len(plan_file_hint) > MAX_HINT_CHARS:
         raise ValueError(f"plan_file_hint must be at most {MAX_HINT_CHARS} characters")
     if not plan.has_changes and not plan.errors:
-        unchanged = plan.summary()["no-op"]
-        return (f"{MARKER}\n**assistantsync plan:** no changes "
-                f"({unchanged:,} assistant{'s' if unchanged != 1 else ''} up to date).\n")
+        unchanged = counted((c.kind for c in plan.changes), thousands)
+        return f"{MARKER}\n**assistantsync plan:** no changes ({unchanged} up to date).\n"
     share = max_chars // 10  # for each list in the header: errors, warnings, deletions, drift
     head = f"{MARKER}\n{_heading(plan)}{_errors(plan, share)}{_warnings(plan, share)}{_table(plan)}"
-    sections = [_section(c) for c in sorted(plan.pending, key=lambda c: (c.key, c.id or ""))]
-    body, cut = fit_sections(sections, max_chars - len(head) - len(_truncated(plan_file_hint)), plan_file_hint)
+    kinds = {c.kind for c in plan.pending}
+    sections = [_section(c, len(kinds) > 1) for c in sorted(plan.pending, key=lambda c: (c.key, c.id or ""))]
+    what = kinds_noun(kinds, 2)
+    body, cut = fit_sections(sections, max_chars - len(head) - len(_truncated(plan_file_hint)), plan_file_hint, what)
     return (head + (_truncated(plan_file_hint) if cut else "") + body).rstrip("\n") + "\n"

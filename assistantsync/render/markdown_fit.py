@@ -1,4 +1,4 @@
-"""Fitting the per-assistant sections of a Markdown plan into a character budget, fairly. Pure.
+"""Fitting the per-resource sections of a Markdown plan into a character budget, fairly. Pure.
 
 Rule: sections that fit whole stay whole; when they do not all fit, every section first gets a floor
 (its heading and a few lines), and what is left is shared by water-filling: a level L is found, each
@@ -35,6 +35,7 @@ class Section:
     head: str  # from `<details>` to the paragraph before the first block, ending in a blank line
     blocks: tuple[Block, ...]
     fields: tuple[str, ...]  # the field names, for the truncation note, in block order (or "")
+    label: str = ""  # before the key where sections are named: the kind's label ("agent "), Markdown
 
 
 def fence_for(lines: tuple[str, ...]) -> str:
@@ -132,41 +133,47 @@ def code_span(text: str) -> str:
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
-def _names_head(count: int, hint: str) -> str:
-    return f"**{count:,} more changed assistants, not shown here** — see {hint}: "
+def _names_head(count: int, hint: str, what: str) -> str:
+    return f"**{count:,} more changed {what}, not shown here** — see {hint}: "
 
 
-def names_line(keys: list[str], limit: int, hint: str) -> str:
-    """One paragraph naming the assistants whose sections did not fit, cut to `limit` with `… and N more`."""
-    head = _names_head(len(keys), hint)
+def _section_name(section: Section) -> str:
+    return section.label + code_span(section.key)
+
+
+def names_line(names: list[str], limit: int, hint: str, what: str) -> str:
+    """One paragraph naming (`names`, Markdown) the `what` whose sections did not fit, cut to `limit` with
+    `… and N more`."""
+    head = _names_head(len(names), hint, what)
     shown: list[str] = []
     size = len(head) + 2
-    for index, key in enumerate(keys):
-        item = code_span(key)
-        rest = len(keys) - index - 1
+    for index, item in enumerate(names):
+        rest = len(names) - index - 1
         tail = len(f", … and {rest:,} more") if rest else 0
         if size + len(item) + 2 + tail > limit:
-            return head + ", ".join(shown) + f"{', ' if shown else ''}… and {len(keys) - index:,} more\n\n"
+            return head + ", ".join(shown) + f"{', ' if shown else ''}… and {len(names) - index:,} more\n\n"
         shown.append(item)
         size += len(item) + 2
     return head + ", ".join(shown) + "\n\n"
 
 
-def fit_sections(sections: list[Section], budget: int, hint: str) -> tuple[str, bool]:
-    """The sections in at most `budget` characters, and whether anything was cut or left out."""
+def fit_sections(sections: list[Section], budget: int, hint: str, what: str) -> tuple[str, bool]:
+    """The sections in at most `budget` characters, and whether anything was cut or left out (`what`: the
+    plural noun for those left out)."""
     texts = [full_text(s) for s in sections]
     if sum(map(len, texts)) <= budget:
         return "".join(texts), False
     floors = [min(len(t), skeleton(s, hint) + MIN_BODY) for s, t in zip(sections, texts, strict=True)]
-    keys = [s.key for s in sections]
-    named = [0] * (len(keys) + 1)  # named[k]: the length of the names of keys[k:], listed in full
-    for index in range(len(keys) - 1, -1, -1):
-        named[index] = named[index + 1] + len(code_span(keys[index])) + 2
+    names = [_section_name(s) for s in sections]
+    named = [0] * (len(names) + 1)  # named[k]: the length of names[k:], listed in full
+    for index in range(len(names) - 1, -1, -1):
+        named[index] = named[index + 1] + len(names[index]) + 2
     kept, used = len(sections), sum(floors)
-    while kept and used + (len(_names_head(len(keys) - kept, hint)) + named[kept] if kept < len(keys) else 0) > budget:
+    while kept and used + (len(_names_head(len(names) - kept, hint, what)) + named[kept] if kept < len(names)
+                           else 0) > budget:
         kept -= 1
         used -= floors[kept]
-    rest = names_line(keys[kept:], budget - used, hint) if kept < len(sections) else ""
+    rest = names_line(names[kept:], budget - used, hint, what) if kept < len(sections) else ""
     share = budget - len(rest)
     sizes = [len(t) for t in texts[:kept]]
     low, high = 0, max(sizes, default=0)
