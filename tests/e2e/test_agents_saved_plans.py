@@ -26,7 +26,7 @@ REFUSED = ("Error: the saved plan is refused: it is not a plan assistantsync wro
            "applied. Run plan again.\n")
 FRESH = "kind: agent\nname: fresh\ndefinition:\n  kind: prompt\n  model: gpt-4.1-mini\n"
 PROMPT = {"kind": "prompt", "model": "gpt-4.1"}
-MOVED = "(version 2 was made since the plan, which started from version 1) changed since the plan was made"
+MOVED = "agent support-bot: version 2 was made since the plan (which started from version 1);"
 
 
 @pytest.fixture
@@ -72,21 +72,21 @@ def fresh_made_by_hand(env: Foundry) -> None:
 # (what moved, how, the refusal's lines, whether the product gets it wrong today: see WRONG)
 STALE_CASES: list[tuple[str, Callable[[Foundry], None], list[str], bool]] = [
     ("the portal changed the instructions", portal_instructions,
-     [f"support-bot (support-bot): definition.instructions {MOVED}"], False),
+     [f"{MOVED} definition.instructions changed"], False),
     ("the portal changed only the description", lambda env: portal_version(env, description="Portal"),
-     [f"support-bot (support-bot): description {MOVED}"], True),
+     [f"{MOVED} description changed"], False),
     ("the portal made a version without the tool's metadata", lambda env: portal_version(env, keep_metadata=False),
-     [f"support-bot (support-bot): metadata {MOVED}"], True),
+     [f"{MOVED} metadata changed"], True),
     ("the agents to update and delete were deleted", deleted_by_hand,
-     ["gone (gone): no longer exists", "support-bot (support-bot): no longer exists"], False),
+     ["agent gone: no longer exists", "agent support-bot: no longer exists"], False),
     ("the agent to create was made by someone else", fresh_made_by_hand,
      ["fresh: now exists as fresh (created since the plan was made)"], True),
 ]
 
 
-# Product bugs: saved_check.live_problems judges hidden fields and the key on a version made since the plan (a
-# forged-plan refusal instead of the stale one); execute.stale_reasons sees only agents carrying the tool's key,
-# so a create whose name was taken by hand applies the rest of the plan.
+# Product bugs: saved_check.live_problems judges the key on a version made since the plan (a forged-plan refusal
+# instead of the stale one); execute.stale_reasons sees only agents carrying the tool's key, so a create whose
+# name was taken by hand applies the rest of the plan.
 WRONG = "refused as forged, or not refused whole, where the plan is stale"
 
 
@@ -112,9 +112,9 @@ def test_the_same_saved_plan_twice_is_refused_by_its_own_writes(env: Foundry) ->
     mark = env.mark()
     twice = env.apply("--plan", "plan.json", "--auto-approve")
     assert (twice.code, twice.err) == (1, STALE + (
-        "  fresh: now exists as fresh (created since the plan was made)\n"
-        "  gone (gone): no longer exists\n"
-        f"  support-bot (support-bot): definition.instructions, metadata {MOVED}\n")), twice
+        "  agent gone: no longer exists\n"
+        f"  {MOVED} definition.instructions, metadata changed\n"
+        "  fresh: now exists as fresh (created since the plan was made)\n")), twice
     assert env.writes_since(mark) == []
     assert env.versions("support-bot") == ["1", "2"]
 
