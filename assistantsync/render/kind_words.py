@@ -16,8 +16,8 @@ from assistantsync.kinds.registry import DEFAULT_KIND, KINDS
 from assistantsync.plan.changes import ACTIONS, Change
 
 Quote = Callable[[str], str]
-UNNUMBERED = "a new version"  # what follows a version that is not a number
 Number = Callable[[int], str]
+UNNUMBERED = "a new version"  # what follows a version that is not a number
 
 
 class KindAction(Protocol):
@@ -92,13 +92,10 @@ def counted_resources(desired: Iterable[DesiredResource]) -> str:
     return counted(want.kind for want in desired)
 
 
-def kinds_noun(kinds: Iterable[str], count: int) -> str:
-    """`assistants`, `agent`: the kind's noun when all are of one kind, else `resources`."""
+def kinds_plural(kinds: Iterable[str]) -> str:
+    """`assistants` or `agents` when all are of one kind, else `resources`."""
     present = kinds_in(kinds)
-    one = present[0] if len(present) == 1 else None
-    if one is None:
-        return "resource" if count == 1 else "resources"
-    return one.name if count == 1 else one.plural
+    return present[0].plural if len(present) == 1 else "resources"
 
 
 def labelled_kind(key: str) -> ResourceKind:

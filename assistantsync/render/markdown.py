@@ -18,7 +18,7 @@ from assistantsync.render.kind_words import (
     counted,
     drift_note,
     kind_of,
-    kinds_noun,
+    kinds_plural,
     labelled_kind,
     noun,
     tallies,
@@ -172,7 +172,7 @@ def _table(plan: Plan) -> str:
     """A row per tally (one per kind's update word), then `unchanged`; one kind's plural, or `Resources`."""
     tally = [*tallies(plan.changes), ("unchanged", plan.summary()["no-op"])]
     rows = "".join(f"| {ROW_LABELS.get(word, word)} | {count:,} |\n" for word, count in tally)
-    column = kinds_noun((c.kind for c in plan.changes), 2).capitalize()
+    column = kinds_plural(c.kind for c in plan.changes).capitalize()
     return f"| Action | {column} |\n| --- | ---: |\n{rows}\n"
 
 
@@ -195,6 +195,6 @@ def render_plan_markdown(plan: Plan, *, max_chars: int = DEFAULT_MAX_CHARS,
     head = f"{MARKER}\n{_heading(plan)}{_errors(plan, share)}{_warnings(plan, share)}{_table(plan)}"
     kinds = {c.kind for c in plan.pending}
     sections = [_section(c, len(kinds) > 1) for c in sorted(plan.pending, key=lambda c: (c.key, c.id or ""))]
-    what = kinds_noun(kinds, 2)
+    what = kinds_plural(kinds)
     body, cut = fit_sections(sections, max_chars - len(head) - len(_truncated(plan_file_hint)), plan_file_hint, what)
     return (head + (_truncated(plan_file_hint) if cut else "") + body).rstrip("\n") + "\n"
