@@ -1,11 +1,12 @@
 """The fault matrix of test_fault_matrix.py, for agents: every operation under every fault, over real HTTP.
 
-The CLI runs as `--provider azure-foundry --base-url SANDBOX` on agent files. Operations: `plan`, `apply`
-creating (`POST /agents`), making a new version of a changed definition (`POST /agents/{name}`, which the API
-dedups), making one of a changed description (`POST /agents/{name}/versions`, which always makes one) and
-deleting (`--prune`). Faults: those of the assistant matrix, plus `error_after_write` (the write is stored,
-then answered with a 5xx). For the assistant kind only that new fault runs here (the rest is
-test_fault_matrix.py's), from one table parametrized over the kinds.
+The CLI runs as `--provider azure-foundry --base-url SANDBOX` on agent files. Operations: `plan`,
+`import --kind agent --all`, `apply` creating (`POST /agents`), making a new version of a changed definition
+(`POST /agents/{name}`, which the API dedups), making one of a changed description
+(`POST /agents/{name}/versions`, which always makes one) and deleting (`--prune`). Faults: those of the
+assistant matrix, plus `error_after_write` (the write is stored, then answered with a 5xx). For the assistant
+kind only that new fault runs here (the rest is test_fault_matrix.py's), from one table parametrized over
+the kinds.
 
 Each cell checks, as the assistant matrix does: the exit code; the summary naming each failed change with its
 method, path and reason; no resource twice, and for agents no version made twice (each target ends with exactly
@@ -84,6 +85,14 @@ AGENT_EXPECTED: dict[str, dict[str, int]] = {
         "drop_after_write-within": 0, "drop_after_write-beyond": 0,
         "error_after_write-within": 0, "error_after_write-beyond": 0,
     },
+    "import": {
+        "rate_limit-within": 0, "rate_limit-beyond": 1, "server_error-within": 0, "server_error-beyond": 1,
+        "slow-beyond": 1, "slow_target-within": 0, "slow_target-beyond": 1, "drop_before-within": 0,
+        "drop_before-beyond": 1,
+        # Reads are never faulted after a write.
+        "drop_after_write-within": 0, "drop_after_write-beyond": 0,
+        "error_after_write-within": 0, "error_after_write-beyond": 0,
+    },
 }
 ASSISTANT_EXPECTED: dict[str, dict[str, int]] = {
     "create": {"error_after_write-within": 0, "error_after_write-beyond": 0},  # found by its key
@@ -154,6 +163,8 @@ def check_reported(cell: Cell, result: Result, paths: Callable[[str], str]) -> N
     if cell.code == operation.ok:
         if operation.name == "plan":
             assert result.out.endswith(case.plan_summary), result.out
+        elif operation.name == "import":
+            assert sorted(result.out.splitlines()) == [f"imported/{key}.yaml" for key in sorted(operation.present)]
         else:
             for key in case.targets:
                 assert f"    ok  {operation.word} {case.label}{key}" in result.out, result.out
@@ -206,13 +217,21 @@ def test_fault_matrix_of_each_kind(sandbox_server: ServedSandbox, tmp_path: Path
     if cell.fault.kind == "rate_limit":
         check_waits(cell, result, mark)
     assert "Traceback" not in result.out + result.err
+    if op_name == "import" and cell.code != cell.operation.ok:  # it fetches everything before writing anything
+        assert not (tmp_path / "imported").exists(), "a failed import left files behind"
 
     # The faults are gone: one more run converges, and a plan finds nothing left to do.
-    again = cell.env.apply("--auto-approve", "--prune")
-    assert again.code == 0, again
-    nothing_left = cell.landed or (cell.code == cell.operation.ok and op_name != "plan")
-    assert again.out.startswith("No changes.") == nothing_left, again
-    settled = cell.env.plan("--prune", "--detailed-exitcode")
+    if op_name == "import":
+        again = cell.env.cli(*cell.operation.command, "--force")
+        assert again.code == 0, again
+        settled = cell.env.plan("imported", "--detailed-exitcode")
+        assert sorted(p.name for p in (tmp_path / "imported").iterdir()) == ["alpha.yaml", "beta.yaml", "steady.yaml"]
+    else:
+        again = cell.env.apply("--auto-approve", "--prune")
+        assert again.code == 0, again
+        nothing_left = cell.landed or (cell.code == cell.operation.ok and op_name != "plan")
+        assert again.out.startswith("No changes.") == nothing_left, again
+        settled = cell.env.plan("--prune", "--detailed-exitcode")
     assert (settled.code, settled.err) == (0, ""), settled
     case.check_present(cell.env, cell.operation)
     case.check_versions(cell.env, cell.operation, versions)  # one new version per changed agent, never two

@@ -78,7 +78,7 @@ class Operation:
     command: tuple[str, ...]
     ok: int  # exit code when it succeeds
     word: str  # how the apply summary names the action
-    files: str  # which files it starts from: "base", "changed", "described" or "deleted"
+    files: str  # the files it starts from: "base", "changed", "described", "deleted", or "none" (as applied)
     present: tuple[str, ...] = ("steady", "alpha", "beta")  # keys that exist once it converged
 
 
@@ -186,9 +186,10 @@ class AgentCase(KindCase):
         assert sorted(self.versions(env)) == sorted(operation.present)
 
     def check_versions(self, env: Harness, operation: Operation, before: dict[str, list[str]]) -> None:
-        """Each target got exactly one version (plan's through the apply after it), or is gone (delete)."""
+        """Each target got exactly one version (plan's through the apply after it), or is gone (delete); import
+        makes none."""
         expected = dict(before)
-        for key in self.targets:
+        for key in self.targets if operation.name != "import" else ():
             if operation.name == "delete":
                 del expected[key]
             else:
@@ -218,4 +219,6 @@ def agent_case() -> KindCase:
                                                "described"),
                          "delete": Operation("delete", ("DELETE", item), (*APPLY, "--prune"), 0, "delete", "deleted",
                                              ("steady",)),
+                         "import": Operation("import", ("GET", "/agents"), (
+                             "import", "--kind", "agent", "--all", "--out", "imported"), 0, "", "none"),
                      })
