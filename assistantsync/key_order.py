@@ -15,6 +15,7 @@ from typing import Any
 from assistantsync.json_value import JsonPath
 
 EVERY_ITEM = "[*]"  # in an ordered path: every item of a list
+REORDERED = "keys reordered"  # in a change's details: the same keys, in another order
 
 
 class KeyOrdered(dict[str, Any]):
@@ -96,7 +97,7 @@ def reorderings(before: Any, after: Any, at: str = "", ordered: bool = False) ->
         ordered = ordered or (isinstance(before, KeyOrdered) and isinstance(after, KeyOrdered))
         old, new = [k for k in before if k in after], [k for k in after if k in before]
         if ordered and old != new:
-            found.append(f"{at or '.'}: keys reordered: {', '.join(old)} -> {', '.join(new)}")
+            found.append(f"{at or '.'}: {REORDERED}: {', '.join(old)} -> {', '.join(new)}")
         for key in new:
             found.extend(reorderings(before[key], after[key], f"{at}.{key}", ordered))
     elif isinstance(before, list) and isinstance(after, list):

@@ -16,6 +16,7 @@ from assistantsync.apply.outcome import NOT_APPLIED, RECOVERED_NOTE, Outcome, in
 from assistantsync.apply.races import already_there, claimants_by_key, rebased_body, settle_creates
 from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
+from assistantsync.key_order import REORDERED
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.changes import Change, Plan
 from assistantsync.plan.fingerprint import fingerprint
@@ -76,6 +77,12 @@ def _moved_fields(kind: ResourceKind, change: Change, now: JsonObject) -> str | 
     return f"{moved} changed since the plan was made"
 
 
+def _changed_content(change: Change) -> tuple[str, ...]:
+    """The fields whose content changes, not only the order of keys inside: a server comparing definitions
+    without key order (the agents API may) would take a reorder alone for no change, and make no version."""
+    return tuple(f.path for f in change.fields if not (f.details and all(REORDERED in d for d in f.details)))
+
+
 Written = tuple[Outcome, JsonObject | None]  # the outcome, and the object a create's own response returned
 
 
@@ -104,7 +111,7 @@ def _execute(change: Change, client: ResourceClient, find_existing: Callable[[st
             if stop.is_set():  # set while reading: this write has not started, so it does not
                 return Outcome(change.key, change.action, change.id, False, NOT_APPLIED, not_applied=True), None
             change = dataclasses.replace(change, body=body)
-            returned = client.modify(str(change.id), body, changed=tuple(f.path for f in change.fields), stop=stop)
+            returned = client.modify(str(change.id), body, changed=_changed_content(change), stop=stop)
     except RetryInterrupted as error:
         return Outcome(change.key, change.action, change.id, False, interrupted_message(error),
                        not_applied=not error.maybe_written), None

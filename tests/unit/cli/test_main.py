@@ -46,7 +46,7 @@ def test_the_help_lists_every_command_with_its_one_line_help() -> None:
         "  sandbox   A local, faithful stand-in for the Assistants API (v2), for...",
         "  schema    The JSON Schemas generated from the API's OpenAPI spec.",
         "  show      Render a saved plan (plan --out) without credentials or...",
-        "  validate  Check assistant files offline (YAML, schema, file references);...",
+        "  validate  Check assistant and agent files offline (YAML, schema, file...",
     ]
 
 
