@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from assistantsync.errors import AssistantSyncError
 from assistantsync.files.file_format import KEY_PATTERN, NAME_PATTERN
 from assistantsync.json_value import JsonObject, JsonPath, format_path
+from assistantsync.kinds.agent.file_format import NAME_PATTERN as AGENT_NAME_PATTERN
 from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA, ID_PATTERN
 from assistantsync.kinds.assistant.metadata_limits import METADATA_MAX_PAIRS, USER_METADATA_MAX_PAIRS
 from assistantsync.plan.reserved import RESERVED_METADATA_KEYS
@@ -39,6 +40,8 @@ _PATTERN_HINTS = {
     KEY_PATTERN: "must be 1-64 characters, each a lowercase letter, digit, '.', '_' or '-'",
     ID_PATTERN: "must be an assistant id: 'asst_' then letters, digits, '_' or '-'",
     NAME_PATTERN: "must be 1-64 characters, each a letter, digit, '_' or '-'",
+    AGENT_NAME_PATTERN: "must be an agent name: 1-63 letters, digits and hyphens, starting and ending with a letter "
+                        "or digit",
 }
 _VECTOR_STORES_HINT = ("vector_stores is a create-only helper and is not part of the file format: "
                        "create the vector store separately and list its id in vector_store_ids")
