@@ -18,7 +18,7 @@ from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.kinds.registry import KINDS
-from assistantsync.plan.changes import Change, Plan, metadata_body, sent_fields
+from assistantsync.plan.changes import Change, Plan, live_version, metadata_body, sent_fields
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claimed_key
 from assistantsync.plan.record import canonical_json, decode_record, digest
@@ -167,12 +167,14 @@ def _metadata_map(kind: ResourceKind, change: Change, body: JsonObject) -> tuple
 def live_problems(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) -> list[str]:
     """What a saved plan would write to an object it may not touch, or beyond what it shows (empty: nothing).
 
-    `live` holds at least every object the plan updates, adopts or deletes; one missing is stale_reasons'."""
+    `live` holds at least every object the plan updates, adopts or deletes; one missing is stale_reasons'.
+    A version made since the plan (a portal's, without the tool's key, say) is not judged: stale_reasons refuses
+    it, naming what moved and rightly saying to plan again."""
     by_id = {str(item["id"]): item for item in live}
     problems = []
     for change in plan.pending:
         now = by_id.get(change.id or "")
-        if change.action == "create" or now is None:
+        if change.action == "create" or now is None or _new_version(kind, change, now):
             continue
         carried = claimed_key(kind, now)
         if change.action == "adopt" and carried not in (None, change.key):
@@ -193,12 +195,22 @@ def live_problems(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) ->
     return problems
 
 
+def _moved(kind: ResourceKind, change: Change, now: JsonObject) -> bool:
+    """Whether `now` is not the object the change was planned from, by the fingerprint stale_reasons compares."""
+    return change.fingerprint is not None and change.fingerprint.object != fingerprint(kind, now).object
+
+
+def _new_version(kind: ResourceKind, change: Change, now: JsonObject) -> bool:
+    """Whether `now` is a version made since the plan: another version, and (so that stale_reasons surely
+    refuses it) another fingerprint. Versions are immutable: the same one with other content is no move."""
+    return live_version(kind, now) not in (None, change.version) and _moved(kind, change, now)
+
+
 def _sends_other_metadata(kind: ResourceKind, change: Change, now: JsonObject) -> bool:
     """Whether a change whose fields show no metadata change sends the user's map other than it is live. Only
     judged on the object the change was planned from: on one that moved since, stale_reasons says so."""
     metadata = kind.metadata_field
-    if metadata in {f.path for f in change.fields} or change.fingerprint is None or \
-            change.fingerprint.object != fingerprint(kind, now).object:
+    if metadata in {f.path for f in change.fields} or _moved(kind, change, now):
         return False
     sent = (change.body or {}).get(metadata)
     return canonical_json(canonical(kind, metadata, sent)) != canonical_json(

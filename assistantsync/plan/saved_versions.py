@@ -28,10 +28,8 @@ def version_record(kind: ResourceKind, key: str, body: JsonObject, revision: str
 
 
 def hidden_fields(kind: ResourceKind, change: Change, now: JsonObject) -> list[str]:
-    """The fields the body would make other than the live version `now` has them, though the plan shows no
-    change to them (its metadata is the reserved keys' business: saved_check)."""
-    if kind.version_field is not None and now.get(kind.version_field) != change.version:
-        return []  # a version made since the plan: stale_reasons says so, which is the true reason to refuse
+    """The fields the body would make other than the live version `now` (the one it was planned from) has
+    them, though the plan shows no change to them (its metadata is the reserved keys' business: saved_check)."""
     shown = {f.path for f in change.fields} | {kind.metadata_field}
     body = change.body or {}
     hidden = []

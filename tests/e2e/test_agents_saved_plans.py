@@ -76,7 +76,7 @@ STALE_CASES: list[tuple[str, Callable[[Foundry], None], list[str], bool]] = [
     ("the portal changed only the description", lambda env: portal_version(env, description="Portal"),
      [f"{MOVED} description changed"], False),
     ("the portal made a version without the tool's metadata", lambda env: portal_version(env, keep_metadata=False),
-     [f"{MOVED} metadata changed"], True),
+     [f"{MOVED} metadata changed"], False),
     ("the agents to update and delete were deleted", deleted_by_hand,
      ["agent gone: no longer exists", "agent support-bot: no longer exists"], False),
     ("the agent to create was made by someone else", fresh_made_by_hand,
@@ -84,9 +84,8 @@ STALE_CASES: list[tuple[str, Callable[[Foundry], None], list[str], bool]] = [
 ]
 
 
-# Product bugs: saved_check.live_problems judges the key on a version made since the plan (a forged-plan refusal
-# instead of the stale one); execute.stale_reasons sees only agents carrying the tool's key, so a create whose
-# name was taken by hand applies the rest of the plan.
+# Product bug: execute.stale_reasons sees only agents carrying the tool's key, so a create whose name was taken
+# by hand applies the rest of the plan.
 WRONG = "refused as forged, or not refused whole, where the plan is stale"
 
 

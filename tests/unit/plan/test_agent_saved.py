@@ -20,6 +20,7 @@ from helpers.plan_inputs import desired, server_object
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistantsync.apply.execute import stale_reasons
 from assistantsync.errors import AssistantSyncError
 from assistantsync.kinds.agent import AGENT
 from assistantsync.kinds.assistant import ASSISTANT
@@ -156,6 +157,10 @@ FORGERIES: list[tuple[str, Any, list[str], list[str]]] = [
     ("... with the record rewritten to match", both(body_of(NAME, **{"definition.model": "gpt-evil"}),
                                                     recorded(NAME)),
      [], [BOT_ + HIDDEN.format("definition.model")]),
+    ("... and the version it starts from forged too", both(body_of(NAME, **{"definition.model": "gpt-evil"}),
+                                                         recorded(NAME), lambda d: change_of(d, NAME).update(
+                                                             version="99")),
+     [], [BOT_ + HIDDEN.format("definition.model")]),
     ("the body drops a declared field: the version takes its default", dropped(NAME, "definition.tools"),
      [BOT_ + VERSION_RECORD], [BOT_ + HIDDEN.format("definition.tools")]),
     ("... with the record rewritten to match", both(dropped(NAME, "definition.tools"), recorded(NAME)),
@@ -215,6 +220,20 @@ def test_a_forged_adopt_of_another_agent_is_refused_before_the_live_agents_are_r
     plan = plan_from_json(forged(HONEST, edit), "plan.json")
     assert live_problems(AGENT, plan, AGENTS) == []
     assert forged_problems(plan) == ["theirs (someones): it writes someones, not the agent its key names"]
+
+
+def test_a_version_made_since_the_plan_is_refused_as_stale_not_as_forged() -> None:
+    # A portal's new version of support-bot without the tool's metadata: the plan is stale (plan again), not
+    # forged, though the agent no longer carries the key.
+    plan = plan_from_json(HONEST, "plan.json")
+    agents = dataclasses.replace(plan, changes=tuple(c for c in plan.changes if c.kind == "agent"))
+    portal = {**BOT, "version": "3", "metadata": None}
+    assert live_problems(AGENT, agents, [portal, GONE, THEIRS, SOMEONES]) == []
+    assert stale_reasons(AGENT, agents, [portal, GONE, THEIRS, SOMEONES]) == [
+        "agent support-bot: version 3 was made since the plan (which started from version 2); metadata changed"]
+    # The same version with other content is no move (versions are immutable): it is judged, and refused.
+    assert live_problems(AGENT, agents, [{**BOT, "metadata": None}, GONE, THEIRS, SOMEONES]) == [
+        f"{BOT_}it carries no key; a saved plan only updates the agent carrying the key 'support-bot'"]
 
 
 def fingerprint_of(live: dict[str, Any]) -> dict[str, Any]:
