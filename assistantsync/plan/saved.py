@@ -1,8 +1,9 @@
 """The public JSON form of a plan (`plan --out FILE`, `--format json`, `apply --plan FILE`).
 
 Versioned with `format_version` and sealed with a `digest` of its contents; documented in the README. It holds
-assistant fields and digests only, never credentials: the secrets given are masked in every string before the
-digest is taken. What a plan would send is checked against what it shows in plan/saved_check.py.
+the fields of its resources (each change names its kind: none means an assistant, as in plans from before
+agents) and digests only, never credentials: the secrets given are masked in every string before the digest
+is taken. What a plan would send is checked against what it shows in plan/saved_check.py.
 """
 
 from __future__ import annotations
