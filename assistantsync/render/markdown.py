@@ -87,7 +87,9 @@ def _intro(change: Change) -> str:
     step = f": {note}" if note else ""
     if change.action == "adopt":
         new = " in a new version" if versioned else ""
-        return f"Takes over {who} (adds assistantsync's metadata keys{new}){source}{step}."
+        unrecorded = (f" Its latest version, {code(change.version)}, carries no assistantsync record: it was made "
+                      "outside the tool." if change.version is not None else "")
+        return f"Takes over {who} (adds assistantsync's metadata keys{new}){source}{step}.{unrecorded}"
     return f"Makes a {kind.update_word} of {who}{source}{step}." if versioned else f"Updates {who}{source}."
 
 

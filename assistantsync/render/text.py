@@ -57,7 +57,11 @@ def change_heading(change: Change) -> str:
     ident = f" {shown(change.id)}" if change.id and not kind_of(change).key_is_id else ""
     note = version_note(change)
     version = f"  ({shown(note)})" if note else ""
-    takes_over = "  [takes over: adds assistantsync metadata]" if change.action == "adopt" else ""
+    takes_over = ""
+    if change.action == "adopt":  # a latest version without the tool's record: made outside it, or never managed
+        takes_over = ("  [takes over: adds assistantsync metadata]" if change.version is None else
+                      f"  [version {shown(change.version)} has no assistantsync record: made outside the tool; "
+                      "takes over in a new version]")
     name = f"{noun(change)}{shown(change.key)}"
     return f"{SYMBOLS[change.action]} {action_word(change)} {name}{ident}{version}{where}{takes_over}"
 

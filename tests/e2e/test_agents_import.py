@@ -87,7 +87,7 @@ def header(name: str) -> str:
             f"# Imported from live agent {name} by `assistantsync import`.\n")
 
 
-TAKES_OVER = "[takes over: adds assistantsync metadata]"
+TAKES_OVER = "[version 1 has no assistantsync record: made outside the tool; takes over in a new version]"
 ADOPTIONS = "".join(f"\n~ adopt agent {name}  (version 1 -> 2)  (backup/{name}.yaml:3:1)  {TAKES_OVER}\n"
                     for name in ("HR-Helper", "judge", "weather")) + (
     "\nPlan: 0 to create, 0 new versions, 3 to adopt, 0 to delete.\n")
@@ -145,8 +145,8 @@ def test_both_kinds_import_into_one_folder_and_plan_together(env: Harness) -> No
     planned = foundry(env, "plan", "both")  # Foundry serves both kinds: one plan, adopting each
     assert planned.out == (
         f"\n~ adopt helper {helper['id']}  (both/helper.yaml:3:1)  [takes over: adds assistantsync metadata]\n"
-        "\n~ adopt agent support-bot  (version 1 -> 2)  (both/support-bot.yaml:3:1)  [takes over: adds assistantsync "
-        "metadata]\n\nPlan: 0 to create, 0 to update, 0 new versions, 2 to adopt, 0 to delete.\n")
+        f"\n~ adopt agent support-bot  (version 1 -> 2)  (both/support-bot.yaml:3:1)  {TAKES_OVER}\n"
+        "\nPlan: 0 to create, 0 to update, 0 new versions, 2 to adopt, 0 to delete.\n")
     assert (planned.code, planned.err) == (0, CLASSIC_NOTE)
 
 

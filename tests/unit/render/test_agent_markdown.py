@@ -66,7 +66,8 @@ PLANS: dict[str, tuple[Plan, str]] = {
         "<details><summary><b>~ adopt</b> agent <code>legacy</code> (version 7 -&gt; 8) — "
         "definition.temperature</summary>\n\n"
         "Takes over agent `legacy` (adds assistantsync's metadata keys in a new version) from "
-        "`agents/legacy.yaml:1:1`: version `7` -> `8`.\n\n"
+        "`agents/legacy.yaml:1:1`: version `7` -> `8`. Its latest version, `7`, carries no assistantsync record: it "
+        "was made outside the tool.\n\n"
         f"{TEMPERATURE_BLOCK}</details>\n")),
     "drift": (Plan((DRIFT, AGENT_NOOP)), (
         f"{MARKER}\n### assistantsync plan: 1 new version\n\n"

@@ -45,7 +45,8 @@ PLANS: dict[str, tuple[Plan, str]] = {
         "Plan: 0 to create, 0 new versions, 1 to delete.\n")),
     "an adopt makes a version": (Plan((ADOPT,)), (
         "\n"
-        "~ adopt agent legacy  (version 7 -> 8)  (agents/legacy.yaml:1:1)  [takes over: adds assistantsync metadata]\n"
+        "~ adopt agent legacy  (version 7 -> 8)  (agents/legacy.yaml:1:1)  [version 7 has no "
+        "assistantsync record: made outside the tool; takes over in a new version]\n"
         "\n"
         "Plan: 0 to create, 0 new versions, 1 to adopt, 0 to delete.\n")),
     "drift names the agent and the version made outside the tool": (Plan((DRIFT,)), (
