@@ -84,14 +84,13 @@ PLAN = make_plan(AGENT, [EDITED], [BOT, GONE], prune=True)
 STALE: list[tuple[str, list[dict[str, Any]], list[str]]] = [
     ("nothing moved", [BOT, GONE], []),
     ("a portal version of the agent the plan updates", [moved(BOT, "3", **{"definition.temperature": 0.5}), GONE],
-     ["support-bot (support-bot): definition.temperature (version 3 was made since the plan, which started from "
-      "version 2) changed since the plan was made"]),
+     ["agent support-bot: version 3 was made since the plan (which started from version 2); definition.temperature "
+      "changed"]),
     ("a portal version of the agent the plan deletes", [BOT, moved(GONE, "6", **{"definition.model": "o3"})],
-     ["gone (gone): definition.model (version 6 was made since the plan, which started from version 5) changed "
-      "since the plan was made"]),
+     ["agent gone: version 6 was made since the plan (which started from version 5); definition.model changed"]),
     ("a new version equal in every field", [moved(BOT, "3"), GONE],
-     ["support-bot (support-bot): the object (version 3 was made since the plan, which started from version 2) "
-      "changed since the plan was made"]),
+     ["agent support-bot: version 3 was made since the plan (which started from version 2); the object changed"]),
+    ("the agents were deleted", [], ["agent gone: no longer exists", "agent support-bot: no longer exists"]),
 ]
 
 
