@@ -46,3 +46,10 @@ def applied(body: dict[str, Any], name: str = NAME, version: str = "1") -> dict[
     definition = {field.removeprefix("definition."): value for field, value in body.items()
                   if field.startswith("definition.")}
     return live_agent(name, version, **top, **definition)
+
+
+# support-bot as a team writes it, and the same file after one edit (instructions Hi -> Hello): the tools are
+# declared so that a new version sends a field its plan does not show.
+BOT_FILE = agent_file(model="gpt-4.1", instructions="Hi", temperature=0.3, tools=[{"type": "code_interpreter"}])
+EDITED_FILE = agent_file(model="gpt-4.1", instructions="Hello", temperature=0.3,
+                         tools=[{"type": "code_interpreter"}])

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 import pytest
-from helpers.agent_plan_inputs import NAME, agent_file, applied, live_agent
+from helpers.agent_plan_inputs import BOT_FILE, EDITED_FILE, NAME, agent_file, applied, live_agent
 from helpers.forged_plan import Document, change_of, forged, sealed
 from helpers.plan_inputs import desired, server_object
 from hypothesis import given, settings
@@ -34,14 +34,12 @@ from assistantsync.plan.saved_check import forged_problems, live_problems
 TARGET = "https://example.services.ai.azure.com/api/projects/p"
 REVISION = "0123abcd"
 # The version apply made of support-bot's file (instructions "Hi", temperature 0.3, a code interpreter).
-BOT_FILE = agent_file(model="gpt-4.1", instructions="Hi", temperature=0.3, tools=[{"type": "code_interpreter"}])
 BOT = applied(make_plan(AGENT, [BOT_FILE], []).changes[0].body or {}, version="2")
 GONE = live_agent("gone", "5", metadata={IDENTITY_KEY: "gone"}, model="gpt-4.1")
 THEIRS = live_agent("theirs", metadata={"team": "x"}, model="gpt-4.1")
 SOMEONES = live_agent("someones", metadata={"team": "y"}, model="gpt-4.1")  # no file names it
 AGENTS = [BOT, GONE, THEIRS, SOMEONES]
-AGENT_FILES = [agent_file(model="gpt-4.1", instructions="Hello", temperature=0.3, tools=[{"type": "code_interpreter"}]),
-               agent_file("fresh", model="gpt-4.1", description="New"),
+AGENT_FILES = [EDITED_FILE, agent_file("fresh", model="gpt-4.1", description="New"),
                agent_file("theirs", model="gpt-4.1")]
 ALPHA = server_object("asst_1", "alpha", name="Alpha", temperature=0.3)
 
