@@ -70,6 +70,7 @@ class ResourceKind:
     ordered_paths: tuple[JsonPath, ...] = ()
     # A kind whose server id is the file's key (an agent's name): matched by it, never by a claim in metadata.
     key_is_id: bool = False
+    key_field: str | None = None  # for such a kind, the field a create names that id in (an agent's `name`)
     # A kind whose every write makes a new immutable snapshot (an agent version): a file is the whole resource,
     # so what it omits is compared as its default (as --strict), and an update sends every field it declares.
     whole_versions: bool = False

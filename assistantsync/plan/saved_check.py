@@ -80,9 +80,11 @@ def _change_problems(kind: ResourceKind, strict: bool, change: Change, revision:
     if change.action in ("update", "adopt", "delete"):
         problems.extend(f"no {what}: plan writes one for every {kind.name} it changes" for what, value
                         in (("id", change.id), ("fingerprint", change.fingerprint)) if value is None)
-    # Its key is its id (an agent's name): plans show the key alone, so a change may write nowhere else.
-    if kind.key_is_id and change.id is not None and change.id != change.key:
-        problems.append(f"it writes {change.id}, not the {kind.name} its key names")
+    # Its key is its id (an agent's name): plans show the key alone, so a change may write nowhere else. A create
+    # names the id in its body: creating an agent whose name is taken makes a new version of that agent.
+    target = (change.body or {}).get(kind.key_field) if change.action == "create" and kind.key_field else change.id
+    if kind.key_is_id and target is not None and target != change.key:
+        problems.append(f"it writes {target}, not the {kind.name} its key names")
     if change.action in ("delete", "no-op"):
         if change.fields or change.body is not None:
             problems.append(f"a {change.action} sends nothing, but this one shows fields or holds a body")

@@ -153,7 +153,8 @@ FORGED: list[tuple[str, Callable[[Document], None], list[str], bool]] = [
     ("a delete moved onto an agent the tool does not manage", retargeted("gone"),
      ["theirs (theirs): it carries no key; a saved plan only deletes the agent carrying the key 'theirs'"], False),
     ("a create under another agent's name", create_claiming,
-     ["fresh: body's assistantsync_state does not record the values its fields show"], True),
+     ["fresh: it writes support-bot, not the agent its key names",
+      "fresh: body's assistantsync_state does not record the values its fields show"], True),
     ("no target: it would apply to any API", without_target,
      ["the plan names no target: which API it was made against"], True),
 ]

@@ -40,6 +40,7 @@ AGENT = ResourceKind(
     long_text_field="definition.instructions",
     ordered_paths=ORDERED_PATHS,
     key_is_id=True,
+    key_field="name",
     whole_versions=True,
     update_word="new version",
     version_field="version",

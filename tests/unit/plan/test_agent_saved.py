@@ -220,6 +220,23 @@ def test_a_forged_adopt_of_another_agent_is_refused_before_the_live_agents_are_r
     assert forged_problems(plan) == ["theirs (someones): it writes someones, not the agent its key names"]
 
 
+def test_a_forged_create_under_another_agents_name_is_refused_offline() -> None:
+    # POST /agents with a name that is taken makes a new version of that agent: "create agent fresh" showing
+    # `name: support-bot`, its record forged to match, would replace support-bot's definition.
+    def edit(document: Document) -> None:
+        change = change_of(document, "fresh")
+        change["body"]["name"] = NAME
+        for shown in change["fields"]:
+            if shown["path"] == "name":
+                shown["after"] = NAME
+        change["body"]["metadata"]["assistantsync_state"] = encode_record(AGENT, {
+            name: digest(canonical(AGENT, name, value)) for name, value in {
+                **AGENT.defaults, "name": NAME, "description": "New", "definition.model": "gpt-4.1"}.items()},
+            REVISION)
+    plan = plan_from_json(forged(HONEST, edit), "plan.json")
+    assert forged_problems(plan) == ["fresh: it writes support-bot, not the agent its key names"]
+
+
 def test_a_version_made_since_the_plan_is_refused_as_stale_not_as_forged() -> None:
     # A portal's new version of support-bot without the tool's metadata: the plan is stale (plan again), not
     # forged, though the agent no longer carries the key.
