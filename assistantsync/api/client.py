@@ -36,12 +36,18 @@ PAGE_SIZE = 100  # the API's maximum `limit`
 LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan
 
 
-def create_not_retried(kind: ResourceKind) -> str:
+def create_not_retried(kind: ResourceKind, version: bool = False) -> str:
+    if version:
+        return (f"the server may have stored the new {kind.name} version before failing, so it was not sent again "
+                "(that could make a second one): run `assistantsync plan` before applying again")
     return (f"the server may have stored the {kind.name} before failing, so the create was not retried (that could "
             f"make a duplicate): list the {kind.plural}, e.g. with `assistantsync plan`, before applying again")
 
 
-def create_still_running(kind: ResourceKind) -> str:
+def create_still_running(kind: ResourceKind, version: bool = False) -> str:
+    if version:
+        return (f"the server may still be storing the new {kind.name} version (it was not there yet when looked up), "
+                "so it was not sent again (that could make a second one); the next plan shows whether it was")
     return (f"the server may still be storing the {kind.name} (it was not there yet when looked up by its key), so "
             "the create was not sent again (that could make a duplicate); the next apply finds it by its key")
 
@@ -163,11 +169,16 @@ class ResourceClient:
                                               is_create=True, find_existing=find_existing, stop=stop))
 
     def modify(self, resource_id: str, body: JsonObject, *, changed: tuple[str, ...] = (),
-               stop: threading.Event | None = None) -> JsonObject:
-        """POST the body to the resource (or where its kind sends an update of the `changed` fields); the same
-        body twice is safe to retry."""
-        path = self.kind.update_path(self._item_path(resource_id), changed)
-        return self.kind.from_wire(self._call("POST", path, body=self.kind.to_wire("update", body), stop=stop))
+               find_existing: FindExisting | None = None, stop: threading.Event | None = None) -> JsonObject:
+        """POST the body to the resource, or where its kind sends an update of the `changed` fields. The resource's
+        own path takes the same body twice safely; another one (a new version each time) is treated as a create:
+        after an ambiguous failure `find_existing` tells whether it landed, and it is never blindly sent again."""
+        item = self._item_path(resource_id)
+        path = self.kind.update_path(item, changed)
+        makes_new = path != item
+        return self.kind.from_wire(self._call("POST", path, body=self.kind.to_wire("update", body), is_create=makes_new,
+                                              find_existing=find_existing if makes_new else None, stop=stop,
+                                              version=makes_new))
 
     def delete(self, resource_id: str, *, stop: threading.Event | None = None) -> JsonObject:
         gone = {"id": resource_id, "object": f"{self.kind.name}.deleted", "deleted": True}
@@ -193,6 +204,7 @@ class ResourceClient:
         find_existing: FindExisting | None = None,
         gone: JsonObject | None = None,
         stop: threading.Event | None = None,
+        version: bool = False,  # is_create for a new version of an existing resource: said so in messages
     ) -> JsonObject:
         """Send with retries. `gone`: what a DELETE returns when a retry finds the resource already deleted."""
         maybe_written = False
@@ -210,11 +222,11 @@ class ResourceClient:
             if gone is not None and maybe_written and error.status == 404:
                 return gone  # our earlier, ambiguous attempt did delete it
             if is_create and outcome.may_have_written:
-                found = self._recover_create(outcome, find_existing)
+                found = self._recover_create(outcome, find_existing, version)
                 if found is not None:
                     return found
                 if outcome.may_still_be_running:  # not stored *yet* is not proof it never will be
-                    raise AmbiguousWriteError(error, create_still_running(self.kind)) from outcome.cause
+                    raise AmbiguousWriteError(error, create_still_running(self.kind, version)) from outcome.cause
             # A create that got this far was looked up and is not there: it was not applied.
             maybe_written = maybe_written or (outcome.may_have_written and not is_create)
             if not outcome.retryable or attempt >= self.settings.max_retries:
@@ -235,9 +247,10 @@ class ResourceClient:
             return False
         return (stop or self.stopping).wait(seconds)
 
-    def _recover_create(self, failed: Failure, find_existing: FindExisting | None) -> JsonObject | None:
+    def _recover_create(self, failed: Failure, find_existing: FindExisting | None,
+                        version: bool = False) -> JsonObject | None:
         """The resource the failed create stored, None if it stored none; raise if we cannot tell."""
-        not_retried = create_not_retried(self.kind)
+        not_retried = create_not_retried(self.kind, version)
         if find_existing is None:
             raise AmbiguousWriteError(failed.error, not_retried) from failed.cause
         try:

@@ -21,6 +21,7 @@ from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.changes import Change, Plan
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claims_by_key
+from assistantsync.plan.reserved import STATE_KEY, live_metadata
 
 if TYPE_CHECKING:
     from assistantsync.api.client import ResourceClient
@@ -111,7 +112,18 @@ def _execute(change: Change, client: ResourceClient, find_existing: Callable[[st
             if stop.is_set():  # set while reading: this write has not started, so it does not
                 return Outcome(change.key, change.action, change.id, False, NOT_APPLIED, not_applied=True), None
             change = dataclasses.replace(change, body=body)
-            returned = client.modify(str(change.id), body, changed=_changed_content(change), stop=stop)
+
+            def landed() -> JsonObject | None:  # a new version after an ambiguous failure: ours is the one
+                now = client.get(str(change.id))  # whose record is the one sent (the record covers every field)
+                sent = body.get(client.kind.metadata_field)
+                found = now if isinstance(sent, dict) and live_metadata(client.kind, now).get(STATE_KEY) == \
+                    sent.get(STATE_KEY) and now.get(client.kind.version_field or "") != change.version else None
+                if found is not None:
+                    recovered.append(found)
+                return found
+
+            returned = client.modify(str(change.id), body, changed=_changed_content(change), find_existing=landed,
+                                     stop=stop)
     except RetryInterrupted as error:
         return Outcome(change.key, change.action, change.id, False, interrupted_message(error),
                        not_applied=not error.maybe_written), None

@@ -123,15 +123,25 @@ def test_a_new_definition_stored_before_a_500_is_retried_safely() -> None:
     assert (done["version"], len(server.versions), server.seen.count("POST /api/projects/p/agents/bot")) == ("2", 2, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="a POST /agents/{name}/versions that may have been stored is sent again, "
-                                       "which always makes another version")
 @pytest.mark.parametrize("fault", [server_error, lambda: httpx.RemoteProtocolError("Server disconnected")],
                          ids=["500", "dropped"])
-def test_a_new_description_stored_before_it_failed_makes_one_version(fault: Fault) -> None:
+def test_a_new_description_stored_before_it_failed_is_looked_up_not_sent_again(fault: Fault) -> None:
+    """POST /agents/{name}/versions always makes a version: after an ambiguous failure it is a create, looked up."""
     server = Agents(after={"POST /api/projects/p/agents/bot/versions": [fault]})
+    agents = client(server, [])
     body: dict[str, Any] = {"description": "two", "definition.model": "gpt-4.1"}
-    done = client(server, []).modify("bot", body, changed=("description",))
+    done = agents.modify("bot", body, changed=("description",), find_existing=lambda: agents.get("bot"))
     assert (done["version"], len(server.versions)) == ("2", 2)
+    assert server.seen.count("POST /api/projects/p/agents/bot/versions") == 1
+
+
+def test_a_new_version_that_may_have_been_stored_is_never_sent_blindly_again() -> None:
+    server = Agents(after={"POST /api/projects/p/agents/bot/versions": [server_error]})
+    with pytest.raises(AmbiguousWriteError, match="may have stored the new agent version before failing, so it was "
+                                                  "not sent again"):
+        client(server, []).modify("bot", {"description": "two", "definition.model": "gpt-4.1"},
+                                  changed=("description",))
+    assert (len(server.versions), server.seen.count("POST /api/projects/p/agents/bot/versions")) == (2, 1)
 
 
 def test_a_delete_whose_answer_was_lost_is_done_when_the_retry_finds_it_gone() -> None:
