@@ -46,8 +46,11 @@ def stale_reasons(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) ->
         others = sorted(str(i["id"]) for i in claims.get(change.key, [])
                         if i["id"] != change.id and i["id"] not in deleted)
         if change.action == "create":
+            if kind.key_is_id and change.key in by_id and not others:  # its name taken, with no claim of ours
+                others = [change.key]
             if others:
-                reasons.append(f"{change.key}: now exists as {' and '.join(others)} (created since the plan was made)")
+                label = f"{kind.label_prefix}{change.key}"
+                reasons.append(f"{label}: now exists as {' and '.join(others)} (created since the plan was made)")
             continue
         now = by_id.get(change.id or "")
         label = f"{kind.label_prefix}{change.key}" if kind.key_is_id else f"{change.key} ({change.id})"

@@ -80,7 +80,7 @@ STALE_CASES: list[tuple[str, Callable[[Foundry], None], list[str], bool]] = [
     ("the agents to update and delete were deleted", deleted_by_hand,
      ["agent gone: no longer exists", "agent support-bot: no longer exists"], False),
     ("the agent to create was made by someone else", fresh_made_by_hand,
-     ["fresh: now exists as fresh (created since the plan was made)"], True),
+     ["agent fresh: now exists as fresh (created since the plan was made)"], False),
 ]
 
 
@@ -111,9 +111,9 @@ def test_the_same_saved_plan_twice_is_refused_by_its_own_writes(env: Foundry) ->
     mark = env.mark()
     twice = env.apply("--plan", "plan.json", "--auto-approve")
     assert (twice.code, twice.err) == (1, STALE + (
+        "  agent fresh: now exists as fresh (created since the plan was made)\n"
         "  agent gone: no longer exists\n"
-        f"  {MOVED} definition.instructions, metadata changed\n"
-        "  fresh: now exists as fresh (created since the plan was made)\n")), twice
+        f"  {MOVED} definition.instructions, metadata changed\n")), twice
     assert env.writes_since(mark) == []
     assert env.versions("support-bot") == ["1", "2"]
 
