@@ -16,7 +16,7 @@ from assistantsync.api.errors import ApiError, excerpt
 from assistantsync.api.exchange import Ending, Exchange
 from assistantsync.api.failure import Failure, body_text, status_failure, transport_failure
 from assistantsync.api.redaction import masked_headers, redact, redact_json
-from assistantsync.api.response_body import BodyTooLarge, TooDeep, check_depth, decoded, read_capped
+from assistantsync.api.response_body import BodyTooLarge, TooDeep, View, check_depth, decoded, read_capped
 from assistantsync.json_value import JsonObject
 
 if TYPE_CHECKING:
@@ -67,10 +67,12 @@ class Transfer:
         params: Mapping[str, str] | None,
         attempt: int,
         stops: Sequence[threading.Event] = (),
+        view: View | None = None,
     ) -> JsonObject | Failure:
         """One attempt, within --timeout from start to the body's last byte: the response's JSON object, or what
         went wrong. STOP_GRACE after one of `stops` is set, an attempt still in flight is abandoned. A success
-        whose body is not a JSON object raises ApiError: another attempt would get the same."""
+        whose body is not a JSON object raises ApiError: another attempt would get the same. `view` is how the
+        caller's kind reads an object (its depth is judged as read, naming the field a file would hold)."""
         full_path = self.full_path(path)
         tag = f"{method} {full_path} (attempt {attempt + 1}/{self._settings.max_retries + 1})"
         exchange: Exchange[JsonObject | Failure] = Exchange()
@@ -79,7 +81,7 @@ class Transfer:
         self.log_line(f"-> {tag} {masked_headers(request.headers.items(), self._settings.secrets)}")
         started = time.perf_counter()
         deadline = time.monotonic() + self._settings.timeout
-        exchange.start(lambda: self._exchange(request, path, tag, started, attempt, exchange.abandoned))
+        exchange.start(lambda: self._exchange(request, path, tag, started, attempt, exchange.abandoned, view))
         ending = exchange.wait(deadline, stops)
         if ending is Ending.DONE:
             return exchange.result()
@@ -95,7 +97,7 @@ class Transfer:
         return self._failed(tag, started, transport_failure(self._settings, method, full_path, cut_off, attempt))
 
     def _exchange(self, request: httpx.Request, path: str, tag: str, started: float, attempt: int,
-                  abandoned: threading.Event) -> JsonObject | Failure:
+                  abandoned: threading.Event, view: View | None = None) -> JsonObject | Failure:
         """Send and read the whole answer; runs on the exchange's own thread (see attempt)."""
         import httpx
 
@@ -117,7 +119,7 @@ class Transfer:
             except BodyTooLarge:
                 raise self._too_large(method, full_path, response) from None
             if response.is_success:
-                return self._json_object(method, full_path, response, content)
+                return self._json_object(method, full_path, response, content, view)
             return status_failure(self._settings, method, path, full_path, response, content, attempt)
         finally:
             response.close()
@@ -137,12 +139,13 @@ class Transfer:
         return ApiError(method, full_path, detail, status=response.status_code, hint=TOO_LARGE_HINT,
                         secrets=self._settings.secrets)
 
-    def _json_object(self, method: str, full_path: str, response: httpx.Response, content: bytes) -> JsonObject:
+    def _json_object(self, method: str, full_path: str, response: httpx.Response, content: bytes,
+                     view: View | None = None) -> JsonObject:
         """The body's JSON object (as httpx's `Response.json` reads it), else an ApiError naming the request."""
         try:
             data = decoded(content)
             if isinstance(data, dict):
-                check_depth(data)
+                check_depth(data, view)
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
             raise self._not_an_object(method, full_path, response, content) from exc
         except TooDeep as exc:

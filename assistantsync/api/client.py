@@ -213,7 +213,7 @@ class ResourceClient:
         params = {**kind_query, **(params or {})} if kind_query else params
         stops = (self.stopping,) if stop is None else (self.stopping, stop)
         while True:
-            outcome = self._transfer.attempt(method, path, body, params, attempt, stops)
+            outcome = self._transfer.attempt(method, path, body, params, attempt, stops, self.kind.from_wire)
             if not isinstance(outcome, Failure):
                 return outcome
             error = outcome.error

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from assistantsync.api.exchange import Abandoned
@@ -53,18 +54,34 @@ def decoded(content: bytes) -> Any:
         raise TooDeep(f"the response nests deeper than {MAX_DEPTH} levels") from None
 
 
-def check_depth(data: JsonObject) -> None:
+View = Callable[[JsonObject], JsonObject]  # how a kind reads an object the API returns (ResourceKind.from_wire)
+
+
+def check_depth(data: JsonObject, view: View | None = None) -> None:
     """Raise TooDeep naming the object (its id) and field where `data` (one object, or a list page whose `data`
-    holds them) nests more than MAX_DEPTH levels."""
+    holds them) nests more than MAX_DEPTH levels, each object read through `view` (an agent's version sits
+    two levels down on the wire; its fields are where its file has them)."""
     items = data.get("data")
     if not isinstance(items, list):
-        _check_object(data, "the response")
+        _check_read(data, "the response", view)
         return
     for index, item in enumerate(items):
-        _check_object(item, f"item {index} of the list")
+        _check_read(item, f"item {index} of the list", view)
     # The page's other fields, each walked once more; `data` adds two levels above objects checked just now.
     _check_object({name: value for name, value in data.items() if name != "data"}, "the list response",
                   levels=MAX_DEPTH + 2)
+
+
+# What a view may fold away: the wire object as a whole is still bounded, a little above the view's own bound.
+WIRE_SLACK = 4
+
+
+def _check_read(item: Any, where: str, view: View | None) -> None:
+    if view is not None and isinstance(item, dict):
+        _check_object(view(item), where)
+        _check_object(item, where, levels=MAX_DEPTH + WIRE_SLACK)
+    else:
+        _check_object(item, where)
 
 
 def _check_object(value: Any, where: str, levels: int = MAX_DEPTH) -> None:

@@ -165,8 +165,6 @@ def test_an_agents_list_too_large_or_endless_stops_with_one_message(bot_folder: 
     assert pages == 11
 
 
-@pytest.mark.xfail(strict=True, reason="the depth check runs on the wire object, so it names `versions`, not the "
-                                       "agent field a file would hold")
 def test_a_live_agent_nested_too_deep_names_the_agent_and_its_field(bot_folder: Path) -> None:
     deep = {**CREATED, "versions": {"latest": {**CREATED["versions"]["latest"],
                                                "definition": {"kind": "prompt", "text": nested(400)}}}}
