@@ -211,9 +211,11 @@ class ResourceClient:
         attempt = 0
         kind_query = {k: v for k, v in self.kind.query.items() if k not in self.settings.params}
         params = {**kind_query, **(params or {})} if kind_query else params
+        given = {name.lower() for name in self.settings.headers}
+        headers = {k: v for k, v in self.kind.headers.items() if k.lower() not in given}
         stops = (self.stopping,) if stop is None else (self.stopping, stop)
         while True:
-            outcome = self._transfer.attempt(method, path, body, params, attempt, stops, self.kind.from_wire)
+            outcome = self._transfer.attempt(method, path, body, params, attempt, stops, self.kind.from_wire, headers)
             if not isinstance(outcome, Failure):
                 return outcome
             error = outcome.error

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
     import httpx
 
+# A kind's own headers (the Assistants API's `OpenAI-Beta`) come with its requests: ResourceKind.headers.
 DEFAULT_HEADERS = {
-    "OpenAI-Beta": "assistants=v2",
     "User-Agent": f"assistantsync/{__version__}",
     "Accept": "application/json",
     "Content-Type": "application/json",
