@@ -77,11 +77,10 @@ WIRE_SLACK = 4
 
 
 def _check_read(item: Any, where: str, view: View | None) -> None:
-    if view is not None and isinstance(item, dict):
-        _check_object(view(item), where)
+    read = view(item) if view is not None and isinstance(item, dict) else item
+    _check_object(read, where)
+    if read is not item:  # a kind that reads the object as it is (an assistant) is walked once
         _check_object(item, where, levels=MAX_DEPTH + WIRE_SLACK)
-    else:
-        _check_object(item, where)
 
 
 def _check_object(value: Any, where: str, levels: int = MAX_DEPTH) -> None:
