@@ -68,7 +68,7 @@ class Transfer:
         attempt: int,
         stops: Sequence[threading.Event] = (),
         view: View | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
     ) -> JsonObject | Failure:
         """One attempt, within --timeout from start to the body's last byte: the response's JSON object, or what
         went wrong. STOP_GRACE after one of `stops` is set, an attempt still in flight is abandoned. A success
@@ -77,8 +77,13 @@ class Transfer:
         full_path = self.full_path(path)
         tag = f"{method} {full_path} (attempt {attempt + 1}/{self._settings.max_retries + 1})"
         exchange: Exchange[JsonObject | Failure] = Exchange()
-        request = self._http.build_request(method, path, json=body, params=params, headers=headers,
+        request = self._http.build_request(method, path, json=body, params=params,
                                            extensions={"trace": exchange.trace})
+        for name, value in (headers or {}).items():  # the caller's kind replaces or drops a default header
+            if value is None:
+                request.headers.pop(name, None)
+            else:
+                request.headers[name] = value
         self.log_line(f"-> {tag} {masked_headers(request.headers.items(), self._settings.secrets)}")
         started = time.perf_counter()
         deadline = time.monotonic() + self._settings.timeout

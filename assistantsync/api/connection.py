@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 
     import httpx
 
-# A kind's own headers (the Assistants API's `OpenAI-Beta`) come with its requests: ResourceKind.headers.
+# A kind may drop or replace one of these on its requests (ResourceKind.headers): the agents API has no use for
+# the Assistants API's `OpenAI-Beta`.
 DEFAULT_HEADERS = {
+    "OpenAI-Beta": "assistants=v2",
     "User-Agent": f"assistantsync/{__version__}",
     "Accept": "application/json",
     "Content-Type": "application/json",

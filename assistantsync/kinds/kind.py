@@ -78,7 +78,8 @@ class ResourceKind:
     version_field: str | None = None  # in the engine's view of a live object: the version a change starts from
     records_revision: bool = False  # writes the git commit (--source-revision) in its record
     query: Mapping[str, str] = dataclasses.field(default_factory=dict)  # on each of its requests, unless set
-    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)  # likewise; a --header of the name wins
+    # Default headers it replaces on its requests, or drops (None); a --header of the name wins.
+    headers: Mapping[str, str | None] = dataclasses.field(default_factory=dict)
     label_prefix: str = ""  # before a key in plans' errors and warnings: "agent " (assistants need none)
     # The wire and the engine's view of it: `from_wire` makes any object the API returns the flat object the
     # engine compares (the kind's fields at its top level, `id` included); `to_wire(action, body)` makes a plan's

@@ -46,6 +46,7 @@ AGENT = ResourceKind(
     version_field="version",
     records_revision=True,
     label_prefix="agent ",
+    headers={"OpenAI-Beta": None},  # the Assistants API's header: a Foundry client sends none
     query={"api-version": "v1"},  # every agents operation requires it; --api-version or the provider's wins
     from_wire=from_wire,
     to_wire=to_wire,

@@ -47,5 +47,4 @@ ASSISTANT = ResourceKind(
     required_live_fields=("model",),
     long_text_field="instructions",
     ordered_paths=ORDERED_PATHS,
-    headers={"OpenAI-Beta": "assistants=v2"},  # the Assistants API v2 asks for it; the agents API has no use for it
 )
