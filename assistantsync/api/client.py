@@ -24,37 +24,21 @@ from assistantsync.api.connection import ConnectionSettings, http_client
 from assistantsync.api.errors import AmbiguousWriteError, ApiError, NotedApiError, RetryInterrupted
 from assistantsync.api.failure import Failure
 from assistantsync.api.pages import check_page_count, list_page, record_ids
+from assistantsync.api.write_notes import IN_FLIGHT_NOTES, create_not_retried, create_still_running
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["AmbiguousWriteError", "ApiError", "ResourceClient", "FindExisting", "RetryInterrupted"]
+__all__ = ["AmbiguousWriteError", "ApiError", "ResourceClient", "FindExisting", "RetryInterrupted",
+           "create_not_retried"]
 
 PAGE_SIZE = 100  # the API's maximum `limit`
 LIST_ORDER = "asc"  # oldest first: stable, creation-ordered output for import and plan
 
 
-def create_not_retried(kind: ResourceKind, version: bool = False) -> str:
-    if version:
-        return (f"the server may have stored the new {kind.name} version before failing, so it was not sent again "
-                "(that could make a second one): run `assistantsync plan` before applying again")
-    return (f"the server may have stored the {kind.name} before failing, so the create was not retried (that could "
-            f"make a duplicate): list the {kind.plural}, e.g. with `assistantsync plan`, before applying again")
-
-
-def create_still_running(kind: ResourceKind, version: bool = False) -> str:
-    if version:
-        return (f"the server may still be storing the new {kind.name} version (it was not there yet when looked up), "
-                "so it was not sent again (that could make a second one); the next plan shows whether it was")
-    return (f"the server may still be storing the {kind.name} (it was not there yet when looked up by its key), so "
-            "the create was not sent again (that could make a duplicate); the next apply finds it by its key")
-
-
 FindExisting = Callable[[], "JsonObject | None"]
-_SERVING = {"assistant": ("openai", "portkey", "azure-foundry", "sandbox"), "agent": ("azure-foundry", "sandbox")}
-IN_FLIGHT_NOTES = {True: "the next plan finds it by its key", False: "the next plan shows whether it was"}
 
 
 class ResourceClient:
@@ -88,10 +72,11 @@ class ResourceClient:
         if kind == self.kind:
             return self
         if kind.name not in self.settings.kinds:
+            from assistantsync.api.providers import providers_serving
             from assistantsync.errors import AssistantSyncError
 
             raise AssistantSyncError(f"--provider {self.settings.provider} serves no {kind.plural}: manage "
-                                     f"{kind.plural} with --provider {' or '.join(_SERVING[kind.name])}")
+                                     f"{kind.plural} with --provider {' or '.join(providers_serving(kind.name))}")
         sibling = object.__new__(ResourceClient)
         sibling.__dict__.update(self.__dict__)
         sibling.kind, sibling._page_observers = kind, []

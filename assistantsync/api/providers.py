@@ -41,6 +41,7 @@ __all__ = [
     "Provider",
     "parse_headers",
     "provider_variables",
+    "providers_serving",
     "resolve_connection",
 ]
 
@@ -87,6 +88,11 @@ PROVIDERS: Mapping[str, Provider] = {
                  sandbox.BASE_URL, (), sandbox_auth, ("assistant", "agent")),
     )
 }
+
+
+def providers_serving(kind: str) -> list[str]:
+    """The providers that serve a kind of resource, as --provider takes them."""
+    return [name for name, provider in PROVIDERS.items() if kind in provider.kinds]
 
 
 def provider_variables() -> dict[str, tuple[str, ...]]:
