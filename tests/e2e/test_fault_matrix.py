@@ -29,9 +29,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from helpers.agent_faults import FAULTS as ALL_FAULTS
+from helpers.agent_faults import SLOW_MS, TIMEOUT, Fault
 from helpers.cli_harness import Harness, Result
 from helpers.sandbox_server import ServedSandbox
 
@@ -41,8 +42,6 @@ from assistantsync.plan.reserved import IDENTITY_KEY
 
 LIST = ("GET", "/assistants")
 ITEM = "/assistants/{assistant_id}"
-TIMEOUT = "0.2"  # seconds: far above a loaded machine's answer time, far below SLOW_MS
-SLOW_MS = 400
 
 BASE = {
     "steady.yaml": "model: gpt-4o\nname: Steady\n",  # never changes: no request may touch it
@@ -74,52 +73,10 @@ OPERATIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Fault:
-    kind: str  # a sandbox fault kind; "slow" is the sandbox's latency, "slow_target" its slow rule on the target
-    strength: str  # "within" or "beyond" the retry budget
-    retries: int
-    reason: str  # what the summary says about a request that failed this way
+# The faults are the agents matrix's too (helpers/agent_faults.py); its assistant cells of error_after_write live
+# in tests/e2e/test_agents_faults.py.
+FAULTS = {name: fault for name, fault in ALL_FAULTS.items() if fault.kind != "error_after_write"}
 
-    @property
-    def name(self) -> str:
-        return f"{self.kind}-{self.strength}"
-
-    def rules(self, target: tuple[str, str]) -> list[dict[str, Any]]:
-        """The sandbox fault rules aimed at `target` (and, within the budget, at the first list too)."""
-        method, route = target
-        if self.kind == "slow":
-            return []  # latency_ms: every request
-        if self.kind == "slow_target":  # within: only the first target request is held
-            return [{"kind": "slow", "delay_ms": SLOW_MS, "method": method, "route": route,
-                     **({"times": 1} if self.strength == "within" else {})}]
-        rule: dict[str, Any] = {"kind": self.kind, "method": method, "route": route}
-        if self.kind == "rate_limit":
-            rule["retry_after_ms"] = 5 if self.strength == "beyond" else 10
-        if self.kind == "server_error":
-            rule["status"] = 500 if self.strength == "beyond" else 503
-        if self.strength == "beyond":
-            return [rule]  # a storm: every target request, every attempt
-        # Within: the first list, then the first two target requests (a 5xx every second one). No request
-        # meets more than three faults in a row, so three retries always get through.
-        rule.update({"every": 2} if self.kind == "server_error" else {"times": 2})
-        first_list = {**rule, "method": "GET", "route": "/assistants", "every": 1, "times": 1}
-        return [first_list, rule] if self.kind != "drop_after_write" else [rule]  # that one only drops writes
-
-
-FAULTS = {fault.name: fault for fault in (
-    Fault("rate_limit", "within", 3, "429 Too Many Requests"),
-    Fault("rate_limit", "beyond", 1, "429 Too Many Requests"),
-    Fault("server_error", "within", 3, "503 Service Unavailable"),
-    Fault("server_error", "beyond", 1, "500 Internal Server Error"),
-    Fault("slow", "beyond", 1, f"within {TIMEOUT}s (ReadTimeout"),
-    Fault("slow_target", "within", 3, f"within {TIMEOUT}s (ReadTimeout"),
-    Fault("slow_target", "beyond", 1, f"within {TIMEOUT}s (ReadTimeout"),
-    Fault("drop_before", "within", 3, "Server disconnected without sending a response"),
-    Fault("drop_before", "beyond", 1, "Server disconnected without sending a response"),
-    Fault("drop_after_write", "within", 3, "Server disconnected without sending a response"),
-    Fault("drop_after_write", "beyond", 1, "Server disconnected without sending a response"),
-)}
 
 # The matrix: operation -> fault -> exit code. Within the budget everything succeeds, beyond it
 # everything fails, except where a comment says otherwise.
@@ -219,7 +176,8 @@ def sent_requests(result: Result) -> int:
 @contextmanager
 def faulted(env: Harness, operation: Operation, fault: Fault) -> Iterator[None]:
     """The fault in force for the duration."""
-    env.sandbox.set_faults(*fault.rules(operation.target), latency_ms=SLOW_MS if fault.kind == "slow" else 0)
+    env.sandbox.set_faults(*fault.rules(operation.target, "/assistants"),
+                           latency_ms=SLOW_MS if fault.kind == "slow" else 0)
     try:
         yield
     finally:
