@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from assistantsync.api.client import ResourceClient
+    from assistantsync.apply.outcome import Outcome
     from assistantsync.files.desired import DesiredResource
     from assistantsync.plan.changes import Plan
 
@@ -138,12 +139,40 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
 @click.option("--auto-approve", is_flag=True, help="Do not ask; required when there is no terminal.")
 @click.option("--strict", is_flag=True, help="Also manage fields the files omit, as their API defaults.")
 @click.option("--prune", is_flag=True, help="Delete managed assistants and agents that no file describes.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the outcome as JSON, whatever happened (for a workflow to report).")
 @revision_option
 @no_color_option
 @connection_options
 def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
-          source_revision: str | None, no_color: bool, **connection: Any) -> None:
-    """Make the live assistants match the files (or a saved plan)."""
+          out_file: Path | None, source_revision: str | None, no_color: bool, **connection: Any) -> None:
+    """Make the live assistants and agents match the files (or a saved plan)."""
+    made: list[Plan] = []  # the plan, once there is one: the outcome file names its errors
+    try:
+        outcomes = _apply(paths, plan_file, auto_approve, strict, prune, source_revision, no_color, made,
+                          connection)
+    except AssistantSyncError as error:
+        _write_outcome(out_file, made, [], error.message)
+        raise
+    _write_outcome(out_file, made, outcomes, None)
+    if not all(outcome.ok for outcome in outcomes):
+        sys.exit(EXIT_ERROR)
+
+
+def _write_outcome(out_file: Path | None, made: list[Plan], outcomes: list[Outcome], error: str | None) -> None:
+    if out_file is None:
+        return
+    from assistantsync.files.safe_write import write_text_replacing
+    from assistantsync.render.outcome_json import outcome_json
+
+    write_text_replacing(out_file, outcome_json(made[0] if made else None, outcomes, error,
+                                                known_secrets(os.environ)))
+
+
+def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
+           source_revision: str | None, no_color: bool, made: list[Plan], connection: dict[str, Any]
+           ) -> list[Outcome]:
+    """apply's run: the outcomes of its writes ([] when nothing was to change)."""
     from assistantsync.files.desired import load_desired
 
     if plan_file is not None and (paths or strict or prune or source_revision):
@@ -164,10 +193,11 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
             _fetching(desired)
         result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune,
                                                                revision=revision)
+        made.append(result)
         _notices(result, client)
         if not result.has_changes and not result.errors:
             emit(render_plan_text(result, color=color), nl=False, color=color)
-            return
+            return []
         ask = not auto_approve and not result.errors  # a plan with errors is refused without asking
         # Approved in advance: the writes start at once and the plan is rendered while they are in flight. Its
         # text still comes first, as always; with -v each write's log line would come before it, so not then.
@@ -186,8 +216,7 @@ def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, s
             outcomes = awaited(writing)
             # Still guarded: a signal now must not lose the summary of what was written.
             emit(render_outcomes_text(outcomes, color=color), nl=False, color=color)
-    if not all(outcome.ok for outcome in outcomes):
-        sys.exit(EXIT_ERROR)
+    return outcomes
 
 
 def _confirm(count: int) -> None:
