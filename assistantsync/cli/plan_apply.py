@@ -87,6 +87,20 @@ def _notices(plan: Plan, client: ResourceClient) -> None:
         emit(line, err=True)
 
 
+target_option = click.option(
+    "--target", "targets", multiple=True, metavar="KEY",
+    help="Plan only the assistant (key) or agent (name) KEY; repeatable. Not with --prune.")
+
+
+def _targeted(desired: Sequence[DesiredResource], targets: tuple[str, ...], prune: bool) -> list[DesiredResource]:
+    from assistantsync.files.targets import targeted
+
+    if targets and prune:
+        raise click.UsageError("--target narrows a run to some files, and --prune deletes what no file describes: "
+                               "together they would delete every other managed resource; use one or the other")
+    return targeted(desired, targets)
+
+
 revision_option = click.option(
     "--source-revision", metavar="COMMIT",
     help="The git commit recorded in what is written (default: $GITHUB_SHA or $CI_COMMIT_SHA, if set).")
@@ -100,15 +114,18 @@ revision_option = click.option(
 @format_option
 @click.option("--detailed-exitcode", is_flag=True,
               help="Exit 2 when the plan has any change or drift (0: none, 1: error).")
+@target_option
 @revision_option
 @no_color_option
 @connection_options
 def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
-         detailed_exitcode: bool, source_revision: str | None, no_color: bool, **connection: Any) -> None:
+         detailed_exitcode: bool, targets: tuple[str, ...], source_revision: str | None, no_color: bool,
+         **connection: Any) -> None:
     """Show what apply would change, without changing anything."""
     from assistantsync.files.desired import load_desired
 
     desired = load_desired(paths or DEFAULT_PATHS)  # before credentials: a fork's PR still sees its file errors
+    desired = _targeted(desired, targets, prune)
     from assistantsync.engine import plan_desired
     from assistantsync.plan.saved import plan_to_json
 
@@ -141,15 +158,17 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
 @click.option("--prune", is_flag=True, help="Delete managed assistants and agents that no file describes.")
 @click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the outcome as JSON, whatever happened (for a workflow to report).")
+@target_option
 @revision_option
 @no_color_option
 @connection_options
 def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
-          out_file: Path | None, source_revision: str | None, no_color: bool, **connection: Any) -> None:
+          out_file: Path | None, targets: tuple[str, ...], source_revision: str | None, no_color: bool,
+          **connection: Any) -> None:
     """Make the live assistants and agents match the files (or a saved plan)."""
     made: list[Plan] = []  # the plan, once there is one: the outcome file names its errors
     try:
-        outcomes = _apply(paths, plan_file, auto_approve, strict, prune, source_revision, no_color, made,
+        outcomes = _apply(paths, plan_file, auto_approve, strict, prune, targets, source_revision, no_color, made,
                           connection)
     except AssistantSyncError as error:
         _write_outcome(out_file, made, [], error.message)
@@ -170,18 +189,18 @@ def _write_outcome(out_file: Path | None, made: list[Plan], outcomes: list[Outco
 
 
 def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
-           source_revision: str | None, no_color: bool, made: list[Plan], connection: dict[str, Any]
-           ) -> list[Outcome]:
+           targets: tuple[str, ...], source_revision: str | None, no_color: bool, made: list[Plan],
+           connection: dict[str, Any]) -> list[Outcome]:
     """apply's run: the outcomes of its writes ([] when nothing was to change)."""
     from assistantsync.files.desired import load_desired
 
-    if plan_file is not None and (paths or strict or prune or source_revision):
-        raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict, --prune or "
+    if plan_file is not None and (paths or strict or prune or source_revision or targets):
+        raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict, --prune, --target or "
                                "--source-revision with it")
     revision = _revision(source_revision) if plan_file is None else None
     color = use_color(no_color)
     saved = None if plan_file is None else _saved_plan(plan_file)
-    desired = load_desired(paths or DEFAULT_PATHS) if saved is None else ()
+    desired = _targeted(load_desired(paths or DEFAULT_PATHS), targets, prune) if saved is None else ()
     from concurrent.futures import ThreadPoolExecutor
 
     from assistantsync.apply.runtime import HeldProgress, awaited, stop_on_signals

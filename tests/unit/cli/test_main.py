@@ -66,8 +66,8 @@ def test_the_version_imports_no_command() -> None:
                       "Error: No such command 'nope'.\n"),
     (["apply", "--plan", "plan.json", "folder"], 1, "",
      "Usage: assistantsync apply [OPTIONS] [PATHS]...\nTry 'assistantsync apply --help' for help.\n\n"
-     "Error: --plan applies a saved plan as it is: give no PATH, --strict, --prune or --source-revision with "
-     "it\n"),
+     "Error: --plan applies a saved plan as it is: give no PATH, --strict, --prune, --target or "
+     "--source-revision with it\n"),
 ], ids=["version", "invalid-files", "tool-error", "usage-error", "usage-error-of-a-command"])
 def test_the_entry_point_ends_a_run_with_its_exit_code_and_at_most_one_message_on_stderr(
         tmp_path: Path, args: list[str], code: int, out: str, err: str) -> None:
