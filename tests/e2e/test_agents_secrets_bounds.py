@@ -53,8 +53,8 @@ LOCATED = [
     "assistants/a.yaml:2:1: name: must be an agent name: 1-63 letters, digits and hyphens, starting and ending "
     "with a letter or digit",
     "assistants/a.yaml:6:3: definition.temperature: must be at most 2",
-    "assistants/b.yaml:3:1: descripton: unknown field 'descripton' (allowed: definition, description, kind, "
-    "metadata, name)",
+    "assistants/b.yaml:3:1: descripton: unknown field 'descripton' (did you mean 'description'? allowed: "
+    "definition, description, kind, metadata, name)",
     "assistants/b.yaml:4:1: definition: required field 'model' is missing",
     "assistants/b.yaml:6:3: definition.instructions_file: 'none.md' does not exist",
     "assistants/c.yaml:1:1: name: name 'twin' is also defined at assistants/c.yaml:4:1",

@@ -148,7 +148,7 @@ def test_cli_reports_located_problems_on_stderr_and_exits_1(monkeypatch: pytest.
     assert result.stderr.splitlines()[1:] == [
         "duplicate-pinned-id/b.yaml:2:1: id: id 'asst_abc123' is also pinned at duplicate-pinned-id/a.yaml:1:1",
         "tool-field-typo/assistant.yaml:5:7: tools[0].file_search.max_results: unknown field 'max_results' "
-        "(allowed: max_num_results, ranking_options)",
+        "(did you mean 'max_num_results'? allowed: max_num_results, ranking_options)",
         "tool-field-typo/assistant.yaml:6:5: tools[1].type: must be one of: code_interpreter, file_search, function",
         "4 problems found",
     ]
