@@ -8,18 +8,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistantsync.errors import Location, Problem, ValidationFailed
+from assistantsync.errors import AssistantSyncError, Location, Problem, ValidationFailed
 from assistantsync.files.documents import DesiredResource, FileResult, read_files
 from assistantsync.files.sources import find_sources
 from assistantsync.kinds.registry import KINDS
-from assistantsync.safe_text import shown
+from assistantsync.safe_text import join_words, shown
 
 __all__ = ["DesiredResource", "load_desired"]
 
 
 def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[DesiredResource]:
     """The resources declared under `paths` (assistants and agents), sorted by kind and key; raises
-    ValidationFailed with every problem found."""
+    ValidationFailed with every problem found, and AssistantSyncError when `paths` declare none."""
     sources, problems = find_sources(paths, root)
     files = read_files(sources)
     parameter_files = frozenset().union(*(file.parameter_files for file in files))
@@ -34,6 +34,9 @@ def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[Desire
     if problems:  # file names, keys and values quoted in messages may hold anything: print them escaped
         raise ValidationFailed([Problem(Location(shown(p.location.path), p.location.line, p.location.column),
                                         shown(p.field), shown(p.message)) for p in problems])
+    if not declared:  # a mistyped PATH in CI must fail, not pass as "0 assistants valid"
+        raise AssistantSyncError("no assistant or agent files found under "
+                                 + join_words([shown(str(path)) for path in dict.fromkeys(paths)], "and"))
     return sorted((assistant for assistant, _, _ in declared), key=lambda assistant: (assistant.kind, assistant.key))
 
 
