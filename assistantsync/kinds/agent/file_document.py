@@ -1,14 +1,21 @@
 """A live agent's latest version as the fields of its file: what `import --kind agent` writes. Pure.
 
 The document holds `kind: agent`, the name, and only what differs from the defaults table (normalise.py), so
-that `plan` on the imported file shows no change; the definition is nested again, `kind: prompt` first.
+that `plan` on the imported file shows no change; the definition is nested again, `kind: prompt` first. Nulls a
+gateway sends where the spec has none (`text.format.description: null`) are read as absent, never written.
 """
 
 from __future__ import annotations
 
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.agent.file_format import AGENT_KIND, DEFINITION_KIND
-from assistantsync.kinds.agent.normalise import AGENT_DEFAULTS, DEFINITION, DEFINITION_MEMBERS, normalise_field
+from assistantsync.kinds.agent.normalise import (
+    AGENT_DEFAULTS,
+    DEFINITION,
+    DEFINITION_MEMBERS,
+    NULL_FREE_READINGS,
+    normalise_field,
+)
 from assistantsync.plan.reserved import user_metadata
 
 
@@ -41,9 +48,16 @@ def to_document(live: JsonObject) -> JsonObject:
         value = live.get(field)
         default = AGENT_DEFAULTS.get(field)
         if field not in AGENT_DEFAULTS or normalise_field(field, value) != normalise_field(field, default):
-            definition[member] = _document_tools(value) if field == "definition.tools" else value
+            definition[member] = _document_tools(value) if field == "definition.tools" else _null_free(field, value)
     document["definition"] = definition
     return document
+
+
+def _null_free(field: str, value: object) -> object:
+    """A member without the nulls a gateway sends where the spec has none, as the comparison reads it: the file
+    must validate, and a null there would not."""
+    reading = NULL_FREE_READINGS.get(field)
+    return reading(value) if reading else value
 
 
 # A function tool's members the schema requires (nullable in the spec): normalising drops them as null (strict:

@@ -8,9 +8,17 @@ default are one value:
 
 - numbers: 1 == 1.0; temperature / top_p null == 1.0 (the spec's default);
 - description / instructions: "" == null;
-- reasoning, structured_inputs: null == {}; a member set to null inside == absent;
-- tool_choice: null == "auto"; text: null == {} == {"format": {"type": "text"}};
-- tools: null == []; a member set to null inside a tool == absent; a function's `strict: false` == absent;
+- reasoning, structured_inputs, rai_config: null == {}; a member set to null inside == absent; inside a
+  structured input too, except `default_value` (null there is a default);
+- tool_choice: null == "auto"; a member set to null inside it, at any depth == absent;
+- text: null == {} == {"format": {"type": "text"}}; a member set to null at any depth (`format.description`)
+  == absent;
+- tools: null == []; a member set to null inside a tool, at any depth (`container.file_ids`) == absent; a
+  function's `strict: false` == absent;
+- an object left with nothing once its null members are gone (`ranking_options` of nulls) == absent;
+- never inside a JSON Schema (a function's `parameters` / `output_schema`, a format's or input's `schema`),
+  where `default: null` and `enum: [null]` mean something: a gateway's nulls are read as absent only where
+  the spec has no null;
 - metadata: null == {}; the tool's reserved keys are not part of the user's field;
 - key order: means nothing, except inside the JSON Schemas Structured Outputs follow (ORDERED_PATHS).
 """
@@ -53,10 +61,38 @@ def _without_nulls(value: Any) -> Any:
     return kept or None
 
 
+# Members that hold a JSON Schema: kept as they are, nulls and all.
+_SCHEMA_MEMBERS = frozenset({"parameters", "output_schema", "schema"})
+
+
+def null_free(value: Any) -> Any:
+    """`value` without the members set to null at any depth, an object left empty by that dropped too (a
+    gateway's way of saying unset); a JSON Schema member is kept as it is. Items of a list stay, null or not."""
+    if isinstance(value, list):
+        return [null_free(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    kept: JsonObject = {}
+    for key, member in value.items():
+        inner = member if key in _SCHEMA_MEMBERS else null_free(member)
+        if inner is not None and not (inner == {} and member != {}):
+            kept[key] = inner
+    return kept
+
+
+def _structured_inputs(value: Any) -> Any:
+    """Inputs set to null dropped; inside each, null members but `default_value` (a null default is one)."""
+    kept = _without_nulls(value)
+    if not isinstance(kept, dict):
+        return kept
+    return {name: {k: v for k, v in spec.items() if v is not None or k == "default_value"}
+            if isinstance(spec, dict) else spec for name, spec in kept.items()}
+
+
 def _tool(tool: Any) -> Any:
-    if not isinstance(tool, dict):
-        return tool
-    kept = {k: v for k, v in tool.items() if v is not None}
+    kept = null_free(tool)
+    if not isinstance(kept, dict):
+        return kept
     if kept.get("type") == "function" and kept.get("strict") is False:
         del kept["strict"]
     return kept
@@ -69,11 +105,11 @@ def _tools(value: Any) -> Any:
 
 
 def _tool_choice(value: Any) -> Any:
-    return None if value == "auto" else value
+    return None if value == "auto" else null_free(value)
 
 
 def _text_config(value: Any) -> Any:
-    kept = _without_nulls(value)
+    kept = _without_nulls(null_free(value))
     if isinstance(kept, dict) and kept.get("format") in ({"type": "text"}, None) and set(kept) <= {"format"}:
         return None
     return kept
@@ -83,7 +119,15 @@ _NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "description": optional_text, "metadata": user_metadata,
     "definition.instructions": optional_text, "definition.temperature": sampling, "definition.top_p": sampling,
     "definition.reasoning": _without_nulls, "definition.tools": _tools, "definition.tool_choice": _tool_choice,
-    "definition.text": _text_config, "definition.structured_inputs": _without_nulls,
+    "definition.text": _text_config, "definition.structured_inputs": _structured_inputs,
+    "definition.rai_config": _without_nulls,
+}
+
+# What import writes for a member where the spec has no null: the comparison's null-free reading, nothing else
+# changed. `reasoning` is not here: the spec lets each of its members be null, so import writes it as read.
+NULL_FREE_READINGS: dict[str, Callable[[Any], Any]] = {
+    "definition.tool_choice": null_free, "definition.text": null_free,
+    "definition.structured_inputs": _structured_inputs, "definition.rai_config": _without_nulls,
 }
 
 

@@ -3,8 +3,9 @@
 Pure. The document holds the `model` and only the fields whose canonical value (normalise.py) differs
 from the API's default, so that `plan` on the imported file shows nothing to change but the adoption;
 server-filled parts equal to their defaults are dropped too (a file_search tool's default
-`ranking_options`, empty id lists, a function's or json_schema's `strict: false`). The importer adds the
-generic parts: the file's `key`, the pinned `id`, and a prompt file for long instructions.
+`ranking_options`, empty id lists, a function's or json_schema's `strict: false`), and so are the
+null sub-objects and members a gateway may send where the spec has none (`code_interpreter: null`). The
+importer adds the generic parts: the file's `key`, the pinned `id`, and a prompt file for long instructions.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from assistantsync.kinds.assistant.normalise import (
     AUTO_RANKER,
     normalise_field,
     resources_without_empties,
+    without_null_members,
 )
 from assistantsync.plan.reserved import user_metadata
 
@@ -72,8 +74,7 @@ def _tool(tool: Any) -> Any:
         if options:
             cleaned["file_search"] = options
     elif tool.get("type") == "function" and isinstance(tool.get("function"), dict):
-        function = {k: v for k, v in tool["function"].items()
-                    if not (k == "strict" and not v) and not (k == "description" and v is None)}
+        function = {k: v for k, v in without_null_members(tool["function"]).items() if not (k == "strict" and not v)}
         cleaned["function"] = _ordered(function, "function")
     return _ordered(cleaned, "tool")
 
@@ -105,5 +106,5 @@ def _response_format(value: Any) -> Any:
     schema_format = value.get("json_schema") if isinstance(value, dict) else None
     if not (isinstance(value, dict) and isinstance(schema_format, dict)):
         return value
-    cleaned = {k: v for k, v in schema_format.items() if not (k == "strict" and not v)}
+    cleaned = {k: v for k, v in without_null_members(schema_format).items() if not (k == "strict" and not v)}
     return {**value, "json_schema": _ordered(cleaned, "json_schema")}

@@ -6,12 +6,15 @@ table of server behaviours it encodes (see README, "No perpetual diffs"):
 - numbers: 1 == 1.0 (temperature, top_p, score_threshold, max_num_results); temperature / top_p null
   == 1.0 and score_threshold null == 0.0 (the spec's defaults; the object's schema lets them be null);
 - name / description / instructions: "" == null;
-- response_format: null == "auto"; a json_schema's `strict` omitted == false;
-- tools: a function's `strict` omitted/null == false; a missing `description` == null;
+- response_format: null == "auto"; a json_schema's `strict` omitted == false; a json_schema member set to null
+  (`description`, `schema`) == absent;
+- tools: a function's `strict` omitted/null == false; a function member set to null == absent (`parameters`,
+  `description`: a gateway's reading of an unset member; the JSON Schema inside `parameters` is kept as it is);
   a file_search tool without `ranking_options` == the server's default (ranker auto, threshold 0),
   `max_num_results: null` == absent; a declared `ranker: auto` matches whatever ranker the server
   resolved (see `align_resolved`);
-- tool_resources: null == {}; empty `file_ids` / `vector_store_ids` lists == absent; id lists are
+- tool_resources: null == {}; a resource set to null (`code_interpreter: null`, as LiteLLM answers) == absent;
+  null or empty `file_ids` / `vector_store_ids` lists == absent; id lists are
   compared as sets (the API gives their order no meaning);
 - metadata: null == {}; the tool's reserved keys are not part of the user's field;
 - key order: means nothing, except inside the JSON Schemas Structured Outputs follow (ORDERED_PATHS).
@@ -58,11 +61,17 @@ def _response_format(value: Any) -> Any:
         return "auto"
     schema_format = value.get("json_schema") if isinstance(value, dict) else None
     if isinstance(value, dict) and value.get("type") == "json_schema" and isinstance(schema_format, dict):
-        schema = dict(schema_format)
+        schema = without_null_members(schema_format)  # a gateway's null `description`: unset
         if not schema.get("strict"):
             schema.pop("strict", None)
         return {**value, "json_schema": schema}
     return value
+
+
+def without_null_members(mapping: JsonObject) -> JsonObject:
+    """A copy without the members set to null: where the spec has no null, a gateway's null means unset.
+    One level only: what a member holds (a JSON Schema, where `default: null` means something) is kept."""
+    return {k: v for k, v in mapping.items() if v is not None}
 
 
 def _mapping_or_empty(value: Any) -> JsonObject | None:
@@ -94,9 +103,8 @@ def _function_tool(tool: JsonObject) -> JsonObject:
     function = _mapping_or_empty(tool.get("function"))
     if function is None:
         return tool
+    function = without_null_members(function)
     function["strict"] = bool(function.get("strict"))
-    if function.get("description") is None:
-        function.pop("description", None)
     return {**tool, "function": function}
 
 
@@ -117,10 +125,12 @@ def _tools(value: Any) -> Any:
 
 
 def resources_without_empties(value: JsonObject, id_list: Callable[[list[str]], Any]) -> JsonObject:
-    """tool_resources without null or empty entries (nor resources left empty), each list of ids made by
+    """tool_resources without null resources, null or empty entries (nor resources left empty), each list of ids made by
     `id_list`: sorted to compare (their order means nothing), kept in the server's order to write a file."""
     out: JsonObject = {}
     for name, resource in value.items():
+        if resource is None:  # `{"code_interpreter": null}`: a gateway's way of saying none
+            continue
         if not isinstance(resource, dict):
             out[name] = resource
             continue
