@@ -13,7 +13,7 @@ from assistantsync.cli.options import connection_options
 from assistantsync.cli.output import emit
 
 
-@click.command("import")
+@click.command("import", short_help="Write live assistants or agents as files, ready to commit.")
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @click.option("--kind", "kind_name", type=click.Choice(["assistant", "agent"]), default="assistant",
               show_default=True, help="What to import; an agent's ID is its name.")

@@ -42,6 +42,14 @@ class _Commands(click.Group):
         module, attribute = COMMANDS[cmd_name]
         return cast(click.Command, getattr(importlib.import_module(module), attribute))
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Click cuts each summary to what fits beside the names, ending it in "..."; a summary is one sentence,
+        # so it is shown whole (wrapped on a narrow terminal). No command is hidden.
+        rows = [(name, command.get_short_help_str(limit=sys.maxsize)) for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> Any:
         # Every command runs inside this call, so here is the one place an error the user can fix becomes
         # click's: one message on stderr and exit 1, whether run by main() or by a test's CliRunner.
@@ -66,10 +74,13 @@ class _Shown(click.ClickException):
         emit(self.message if self.bare else f"Error: {self.format_message()}", file=file, err=True)
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="assistantsync")
-def cli() -> None:
-    """Keep Assistants (API v2) in git: validate, plan, apply."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Keep OpenAI assistants and Foundry agents in git: validate, plan, apply."""
+    if ctx.invoked_subcommand is None:  # bare `assistantsync`: the help, on stdout, as a success
+        click.echo(ctx.get_help())
 
 
 BUG_NOTE = "assistantsync: unexpected error (a bug); please report it with the traceback above (credentials masked)"

@@ -10,7 +10,7 @@ import click
 from assistantsync.cli.output import emit, emit_json
 
 
-@click.command()
+@click.command(short_help="Convert assistant files into agent files (offline).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write <agent name>.yaml files into.")

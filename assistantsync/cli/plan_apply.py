@@ -149,7 +149,7 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
         sys.exit(EXIT_CHANGES)
 
 
-@click.command()
+@click.command(short_help="Make live assistants and agents match the files or a saved plan.")
 @paths_argument
 @click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Apply exactly this saved plan (refused whole if the live state moved since).")
@@ -245,7 +245,7 @@ def _confirm(count: int) -> None:
         raise AssistantSyncError("apply cancelled; nothing was changed")
 
 
-@click.command()
+@click.command(short_help="Render a saved plan offline, e.g. as a pull-request comment.")
 @click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @format_option
 @no_color_option

@@ -19,7 +19,7 @@ AUTH_STYLE_NAMES = ("none", "openai", "portkey", "azure-openai", "azure-foundry"
 AUTH_KEY_ENV = "ASSISTANTSYNC_SANDBOX_AUTH_KEY"
 
 
-@click.group()
+@click.group(short_help="A local stand-in API (assistants, agents) for tests and dry runs.")
 def sandbox() -> None:
     """A local, faithful stand-in for the Assistants API (v2), for tests and dry runs."""
 

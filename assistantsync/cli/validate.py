@@ -10,7 +10,7 @@ from assistantsync.cli.options import DEFAULT_PATHS, paths_argument
 from assistantsync.cli.output import emit
 
 
-@click.command()
+@click.command(short_help="Check assistant and agent files offline: YAML, schema, references.")
 @paths_argument
 def validate(paths: tuple[Path, ...]) -> None:
     """Check assistant and agent files offline (YAML, schema, file references); never touches the network."""

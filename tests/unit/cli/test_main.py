@@ -39,14 +39,14 @@ def test_the_help_lists_every_command_with_its_one_line_help() -> None:
     result = CliRunner().invoke(cli, ["--help"], terminal_width=80)
     assert result.exit_code == 0, result.output
     assert result.stdout.split("Commands:\n", 1)[1].splitlines() == [
-        "  apply     Make the live assistants match the files (or a saved plan).",
-        "  import    Write live assistants as files, ready to commit: adopt them, or...",
-        "  migrate   Convert assistant files into agent files (offline); report each...",
+        "  apply     Make live assistants and agents match the files or a saved plan.",
+        "  import    Write live assistants or agents as files, ready to commit.",
+        "  migrate   Convert assistant files into agent files (offline).",
         "  plan      Show what apply would change, without changing anything.",
-        "  sandbox   A local, faithful stand-in for the Assistants API (v2), for...",
+        "  sandbox   A local stand-in API (assistants, agents) for tests and dry runs.",
         "  schema    The JSON Schemas generated from the API's OpenAPI spec.",
-        "  show      Render a saved plan (plan --out) without credentials or...",
-        "  validate  Check assistant and agent files offline (YAML, schema, file...",
+        "  show      Render a saved plan offline, e.g. as a pull-request comment.",
+        "  validate  Check assistant and agent files offline: YAML, schema, references.",
     ]
 
 
