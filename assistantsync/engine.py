@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from assistantsync.apply.execute import Outcome, apply_plan, stale_reasons
-from assistantsync.errors import AssistantSyncError, OtherTarget, PlanHasErrors, StalePlan
+from assistantsync.apply.saved_state import already_applied, unchanged_moved
+from assistantsync.errors import AlreadyApplied, AssistantSyncError, OtherTarget, PlanHasErrors, StalePlan
 from assistantsync.files.desired import DesiredResource
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
@@ -50,7 +51,8 @@ def plan_desired(desired: Sequence[DesiredResource], client: ResourceClient, *, 
     clients = [client.for_kind(kind) for kind in planned_kinds(desired, client, prune)]  # refused before any request
     plans = [_plan_kind([want for want in desired if want.kind == each.kind.name], each, strict=strict, prune=prune,
                         revision=revision) for each in clients]
-    return dataclasses.replace(merged(plans, strict=strict, prune=prune), target=client.settings.target)
+    return dataclasses.replace(merged(plans, strict=strict, prune=prune), target=client.settings.target,
+                               provider=client.settings.provider)
 
 
 def notices(plan: Plan, client: ResourceClient) -> list[str]:
@@ -88,7 +90,7 @@ def _live_now(plan: Plan, client: ResourceClient) -> list[JsonObject]:
     adopt), since another resource may have claimed one of those keys since the plan was made."""
     if any(change.action in ("create", "adopt") for change in plan.pending):
         return client.list_all()
-    found = client.get_many(change.id for change in plan.pending if change.id)
+    found = client.get_many(change.id for change in plan.changes if change.id)
     live = []
     for result in found.values():
         if isinstance(result, AssistantSyncError):
@@ -112,7 +114,8 @@ def apply_checked(
     or that moved since."""
     if plan.errors:
         raise PlanHasErrors(plan.errors)
-    kinds = [kind for kind in known_kinds(client).values() if any(c.kind == kind.name for c in plan.pending)]
+    changes = plan.changes if saved else plan.pending  # a saved plan's unchanged resources are checked too
+    kinds = [kind for kind in known_kinds(client).values() if any(c.kind == kind.name for c in changes)]
     clients = {kind.name: client.for_kind(kind) for kind in kinds}  # a kind the API does not serve: refused here
     if saved:
         problems = forged_problems(plan, known_kinds(client))
@@ -121,7 +124,7 @@ def apply_checked(
         # A create-only plan would pass the freshness check anywhere: the key it creates is free on any account.
         if plan.target != client.settings.target:
             raise OtherTarget(str(plan.target), client.settings.target)
-        reasons = []
+        reasons, moved, applied = [], [], True
         for kind in kinds:
             part = of_kind(plan, kind)
             live = _live_now(part, clients[kind.name])
@@ -129,8 +132,12 @@ def apply_checked(
             if problems:
                 raise UnverifiedPlan(problems)
             reasons.extend(stale_reasons(kind, part, live))
-        if reasons:
-            raise StalePlan(sorted(reasons))
+            moved.extend(unchanged_moved(kind, part, live))
+            applied = applied and already_applied(kind, part, live)
+        if reasons and applied and not moved:  # stale only because its own changes are live already
+            raise AlreadyApplied()
+        if reasons or moved:
+            raise StalePlan(sorted(reasons + moved))
     outcomes: list[Outcome] = []
     for kind in kinds:  # one kind after the other: each kind's writes run in parallel
         outcomes.extend(apply_plan(of_kind(plan, kind), clients[kind.name], stop=stop, on_done=on_done))

@@ -85,6 +85,14 @@ class StalePlan(AssistantSyncError):
         super().__init__(f"the saved plan is stale; nothing was applied. Run plan again.\n{lines}")
 
 
+class AlreadyApplied(AssistantSyncError):
+    """A saved plan whose every change is live already, as it would make it: nothing to do, nothing written."""
+
+    def __init__(self) -> None:
+        super().__init__("the saved plan was already applied: the live state is what it would make; nothing was "
+                         "written")
+
+
 class OtherTarget(AssistantSyncError):
     """A saved plan made against another API than this apply connects to; nothing was written."""
 

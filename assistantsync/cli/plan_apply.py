@@ -13,7 +13,7 @@ from assistantsync.api.connect import build_client
 from assistantsync.api.redaction import known_secrets
 from assistantsync.cli.options import DEFAULT_PATHS, connection_options, format_option, no_color_option, paths_argument
 from assistantsync.cli.output import emit, emit_json
-from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
+from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AlreadyApplied, AssistantSyncError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -200,6 +200,8 @@ def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, 
     revision = _revision(source_revision) if plan_file is None else None
     color = use_color(no_color)
     saved = None if plan_file is None else _saved_plan(plan_file)
+    if saved is not None:
+        connection = _connection_of(saved, connection)
     desired = _targeted(load_desired(paths or DEFAULT_PATHS), targets, prune) if saved is None else ()
     from concurrent.futures import ThreadPoolExecutor
 
@@ -215,6 +217,8 @@ def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, 
         made.append(result)
         _notices(result, client)
         if not result.has_changes and not result.errors:
+            if saved is not None:  # checked against its server all the same: "No changes" must be true there
+                apply_checked(result, client, saved=True)
             emit(render_plan_text(result, color=color), nl=False, color=color)
             return []
         ask = not auto_approve and not result.errors  # a plan with errors is refused without asking
@@ -232,10 +236,32 @@ def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, 
             if overlap:
                 emit(render_plan_text(result, color=color), nl=False, color=color)
             gate.release()
-            outcomes = awaited(writing)
+            try:
+                outcomes = awaited(writing)
+            except AlreadyApplied as done:  # applied twice: not an error, and nothing to write
+                emit(done.message)
+                return []
             # Still guarded: a signal now must not lose the summary of what was written.
             emit(render_outcomes_text(outcomes, color=color), nl=False, color=color)
     return outcomes
+
+
+def _connection_of(saved: Plan, connection: dict[str, Any]) -> dict[str, Any]:
+    """The connection options, with the provider and base URL a saved plan was made against where none was given
+    (on the command line or in the environment): credentials still come from the environment."""
+    from click.core import ParameterSource
+
+    from assistantsync.sandbox.location import BASE_URL as EMBEDDED
+
+    context = click.get_current_context()
+    given = {name for name in ("provider", "base_url") if context.get_parameter_source(name) not in
+             (ParameterSource.DEFAULT, None)}
+    if saved.provider is None or "provider" in given:
+        return connection
+    chosen = {**connection, "provider": saved.provider}
+    if "base_url" not in given and saved.target and saved.target != EMBEDDED:  # the embedded one is no URL
+        chosen["base_url"] = saved.target
+    return chosen
 
 
 def _confirm(count: int) -> None:

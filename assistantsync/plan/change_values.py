@@ -51,6 +51,7 @@ class Plan:
     target: str | None = None  # the API base URL (no user:password) whose live state the plan was made from
     warnings: tuple[tuple[str, str], ...] = ()  # (key, message): worth a look, never blocking (name twins)
     revision: str | None = None  # the git commit the plan's records name (kinds that record one)
+    provider: str | None = None  # the --provider the plan was made with: apply --plan connects with it again
 
     @property
     def pending(self) -> tuple[Change, ...]:

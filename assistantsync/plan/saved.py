@@ -34,7 +34,7 @@ def plan_to_document(plan: Plan, secrets: Iterable[str] = ()) -> JsonObject:
         "tool": {"name": "assistantsync", "version": __version__},
         "options": {"strict": plan.strict, "prune": plan.prune,
                     **({"revision": plan.revision} if plan.revision else {})},
-        "target": {"base_url": plan.target},
+        "target": {"base_url": plan.target, **({"provider": plan.provider} if plan.provider else {})},
         "summary": plan.summary(),
         "errors": [{"key": key, "message": message} for key, message in plan.errors],
         "warnings": [{"key": key, "message": message} for key, message in plan.warnings],
@@ -103,17 +103,29 @@ def plan_from_json(text: str, source: str) -> Plan:
         options = _typed(document.get("options"), dict, "options")
         changes = tuple(_change_from_json(_typed(change, dict, f"changes[{n}]"), f"changes[{n}]")
                         for n, change in enumerate(_typed(document.get("changes"), list, "changes")))
-        target = _typed(document.get("target"), dict, "target").get("base_url")
+        targeted = _typed(document.get("target"), dict, "target")
         plan = Plan(changes, _notes(document, "errors"), _typed(options.get("strict"), bool, "options.strict"),
                     _typed(options.get("prune"), bool, "options.prune"),
-                    _typed(target, (str, type(None)), "target.base_url"), _notes(document, "warnings"),
-                    _revision(options.get("revision")))
+                    _typed(targeted.get("base_url"), (str, type(None)), "target.base_url"),
+                    _notes(document, "warnings"), _revision(options.get("revision")),
+                    _provider(targeted.get("provider")))
         sealed = _typed(document.get("digest"), str, "digest")
     except ValueError as error:
         raise _not_a_plan(source, str(error)) from error
     if sealed != document_digest(document):
         raise AssistantSyncError(f"{source}: edited after it was written (digest does not match); run plan again")
     return plan
+
+
+def _provider(value: Any) -> str | None:
+    """The provider a plan names: one this version knows, or none (plans from before it was recorded)."""
+    from assistantsync.api.providers import PROVIDERS
+
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in PROVIDERS:
+        raise ValueError(f"target.provider {str(value)[:40]!r} is not a provider this assistantsync knows")
+    return value
 
 
 def _revision(value: Any) -> str | None:

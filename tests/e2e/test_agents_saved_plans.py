@@ -104,16 +104,15 @@ def test_a_saved_plan_is_refused_as_stale_naming_what_moved(env: Foundry, move: 
     assert {name: env.versions(name) for name in env.names()} == before
 
 
-def test_the_same_saved_plan_twice_is_refused_by_its_own_writes(env: Foundry) -> None:
+def test_the_same_saved_plan_twice_says_it_was_already_applied(env: Foundry) -> None:
     planned(env)
     done = env.apply("--plan", "plan.json", "--auto-approve")
     assert done.code == 0, done
     mark = env.mark()
     twice = env.apply("--plan", "plan.json", "--auto-approve")
-    assert (twice.code, twice.err) == (1, STALE + (
-        "  agent fresh: now exists as fresh (created since the plan was made)\n"
-        "  agent gone: no longer exists\n"
-        f"  {MOVED} definition.instructions, metadata changed\n")), twice
+    assert (twice.code, twice.err) == (0, ""), twice
+    assert twice.out.endswith("\nthe saved plan was already applied: the live state is what it would make; nothing "
+                              "was written\n")
     assert env.writes_since(mark) == []
     assert env.versions("support-bot") == ["1", "2"]
 

@@ -358,13 +358,19 @@ def test_saved_plan_is_refused_whole_when_live_state_moved(env: Harness) -> None
     assert after["beta"]["top_p"] == 0.5  # not managed by beta.yaml: left as the dashboard set it
     assert env.plan("--detailed-exitcode").code == 0
 
-    # The same saved plan twice: its own writes moved the live state, so the second run is refused.
+    # The same saved plan twice: its own writes are what is live now, so the second run says so and writes nothing.
     mark = env.mark()
     twice = env.apply("--plan", "plan.json", "--auto-approve")
-    assert twice.code == 1
-    assert f"  alpha ({alpha_id}): metadata, temperature changed since the plan was made\n" in twice.err
-    assert "  delta: now exists as " in twice.err
+    assert (twice.code, twice.err) == (0, "")
+    assert twice.out.endswith("\nthe saved plan was already applied: the live state is what it would make; nothing "
+                              "was written\n")
     assert env.writes_since(mark) == []
+
+    # Once someone else moved what it wrote, it is stale again, naming what moved.
+    env.modify(alpha_id, temperature=0.9)
+    again = env.apply("--plan", "plan.json", "--auto-approve")
+    assert again.code == 1
+    assert f"  alpha ({alpha_id}): metadata, temperature changed since the plan was made\n" in again.err
 
 
 def test_saved_plan_of_updates_and_deletes_reads_each_assistant_back(env: Harness) -> None:
@@ -379,7 +385,9 @@ def test_saved_plan_of_updates_and_deletes_reads_each_assistant_back(env: Harnes
     refused = env.apply("--plan", "plan.json", "--auto-approve")
     assert refused.code == 1
     assert refused.err.endswith(f"  gamma ({gamma_id}): description changed since the plan was made\n")
+    beta_id = before["beta"]["id"]  # unchanged in the plan: read back too, as a saved plan's "no change" is checked
     assert sorted(env.since(mark)) == sorted([("GET", f"/v1/assistants/{alpha_id}"),
+                                              ("GET", f"/v1/assistants/{beta_id}"),
                                               ("GET", f"/v1/assistants/{gamma_id}")])
 
     assert env.plan("--prune", "--out", "plan.json").code == 0
@@ -430,7 +438,7 @@ def test_saved_plan_is_refused_by_another_api_before_any_request(env: Harness) -
     env.write("alpha.yaml", THREE["alpha.yaml"])
     assert env.plan("--out", "plan.json").code == 0
     made_for = env.sandbox.base_url
-    assert json.loads((env.root / "plan.json").read_text())["target"] == {"base_url": made_for}
+    assert json.loads((env.root / "plan.json").read_text())["target"] == {"base_url": made_for, "provider": "openai"}
     elsewhere = made_for.replace("127.0.0.1", "localhost")  # the same server under another name: counts requests
     mark = env.mark()
     refused = Harness(env.root, env.sandbox, base_url=elsewhere).apply("--plan", "plan.json", "--auto-approve")
