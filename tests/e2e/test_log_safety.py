@@ -206,6 +206,7 @@ def test_the_issues_reproductions_print_neutralised(tmp_path: Path, files: dict[
 
 def test_a_server_error_message_cannot_forge_an_error_line(fake_server: HostileServer, tmp_path: Path) -> None:
     fake_server.text, fake_server.failing = "no\n::error title=forged::owned ##[error]x", True
+    write(tmp_path / "bot.yaml", "model: gpt-4o\n")  # a folder with no file is refused before any request
     try:
         printed = run("plan", str(tmp_path), "--provider", "openai", "--base-url", url(fake_server), "-v")
     finally:
