@@ -3,8 +3,9 @@
 On the way out each text gets the credential mask (every secret the environment and the connection hold),
 then the one log-safety rule (safe_text.log_safe): hidden characters escaped, GitHub workflow commands
 neutralised. So whatever a file, a live object or a server put into a message, no printed line can be read
-as `::add-mask::`, `##[error]` or a terminal control sequence. The tool writes no workflow annotation of its
-own, so nothing is exempt.
+as `::add-mask::`, `##[error]` or a terminal control sequence. The one exception is the tool's own workflow
+command (`validate --format github`), which only emit_workflow_command writes: it builds the line from its
+parts, so its leading `::` is the only one it can hold.
 
 Usage:
 
@@ -16,6 +17,7 @@ Usage:
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import IO, Any
 
 import click
@@ -48,3 +50,24 @@ def emit_json(text: str) -> None:
     """Print JSON text to stdout masked and log-safe as the same JSON (`json.loads` reads back what was given,
     credentials apart): hidden characters and `##[` become `\\u` escapes, which only strings can hold."""
     click.echo(log_safe(json_log_safe(masked(text))), nl=False)
+
+
+def emit_workflow_command(command: str, properties: Sequence[tuple[str, str]], message: str) -> None:
+    """Print one GitHub workflow command, `::COMMAND NAME=VALUE,...::MESSAGE`, to stdout.
+
+    Built here from its parts rather than taken whole, so no value can start, end or add a command: each
+    part is masked, then escaped by GitHub's rules (in property values `%`, CR, LF, `:` and `,`; in the
+    message `%`, CR and LF), then the line after the leading `::` goes through the log-safety rule like any
+    other (hidden characters shown, `##[` broken). `command` and the property names are the tool's own words.
+    """
+    listed = ",".join(f"{name}={_property_escaped(masked(value))}" for name, value in properties)
+    head = f"{command} {listed}" if listed else command
+    click.echo("::" + log_safe(f"{head}::{_message_escaped(masked(message))}"))
+
+
+def _message_escaped(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property_escaped(text: str) -> str:
+    return _message_escaped(text).replace(":", "%3A").replace(",", "%2C")
