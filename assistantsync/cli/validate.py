@@ -15,8 +15,8 @@ from assistantsync.errors import EXIT_ERROR, ValidationFailed
 @paths_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text",
               show_default=True,
-              help="text for a terminal; github: each problem as an ::error annotation on stdout; json: a list of "
-                   "{file, line, column, field, message} on stdout.")
+              help="text for a terminal; github: each problem as a GitHub Actions error annotation on stdout; json: "
+                   "a list of {file, line, column, field, message} on stdout.")
 def validate(paths: tuple[Path, ...], output_format: str) -> None:
     """Check assistant and agent files offline (YAML, schema, file references); never touches the network."""
     from assistantsync.files.desired import load_desired
