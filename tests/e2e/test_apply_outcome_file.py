@@ -69,8 +69,11 @@ def test_a_stale_saved_plan_is_reported_in_the_file(tmp_path: Path) -> None:
     (files / "weather.yaml").write_text(WEATHER, encoding="utf-8")
     state = ["--provider", "sandbox", "--sandbox-state", str(tmp_path / "state.json")]
     runner = CliRunner()
+    assert runner.invoke(cli, ["apply", "--auto-approve", *state, str(files)]).exit_code == 0
+    (files / "weather.yaml").write_text(WEATHER.replace("0.3", "0.5"), encoding="utf-8")
     assert runner.invoke(cli, ["plan", *state, "--out", str(tmp_path / "plan.json"), str(files)]).exit_code == 0
-    assert runner.invoke(cli, ["apply", "--auto-approve", *state, str(files)]).exit_code == 0  # applied meanwhile
+    (files / "weather.yaml").write_text(WEATHER.replace("0.3", "0.7"), encoding="utf-8")
+    assert runner.invoke(cli, ["apply", "--auto-approve", *state, str(files)]).exit_code == 0  # another change
     out = tmp_path / "outcome.json"
     result = runner.invoke(cli, ["apply", "--auto-approve", *state, "--plan", str(tmp_path / "plan.json"),
                                  "--out", str(out)])
