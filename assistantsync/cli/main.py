@@ -22,7 +22,7 @@ COMMANDS = {  # name -> (module, attribute)
     "validate": ("assistantsync.cli.validate", "validate"),
     "schema": ("assistantsync.cli.schema", "schema"),
     "plan": ("assistantsync.cli.plan_apply", "plan"),
-    "apply": ("assistantsync.cli.plan_apply", "apply"),
+    "apply": ("assistantsync.cli.apply_command", "apply"),
     "show": ("assistantsync.cli.plan_apply", "show"),
     "import": ("assistantsync.cli.import_", "import_assistants"),
     "migrate": ("assistantsync.cli.migrate", "migrate"),
