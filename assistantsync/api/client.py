@@ -7,6 +7,7 @@ here, once. httpx is imported when a client is built, so `assistantsync --help` 
 
 from __future__ import annotations
 
+import copy
 import itertools
 import random
 import threading
@@ -77,8 +78,7 @@ class ResourceClient:
 
             raise AssistantSyncError(f"--provider {self.settings.provider} serves no {kind.plural}: manage "
                                      f"{kind.plural} with --provider {' or '.join(providers_serving(kind.name))}")
-        sibling = object.__new__(ResourceClient)
-        sibling.__dict__.update(self.__dict__)
+        sibling = copy.copy(self)  # shares the transfer (its connection pool) and `stopping`
         sibling.kind, sibling._page_observers = kind, []
         return sibling
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.change_values import Change, Plan
-from assistantsync.plan.fingerprint import fingerprint
+from assistantsync.plan.fingerprint import moved
 from assistantsync.plan.identity import claims_by_key
 from assistantsync.plan.record import decode_record, digest
 from assistantsync.plan.reserved import STATE_KEY, canonical, live_metadata
@@ -23,7 +23,7 @@ def unchanged_moved(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) 
         label = f"{kind.label_prefix}{change.key}"
         if now is None:
             reasons.append(f"{label}: no longer exists")
-        elif change.fingerprint is not None and change.fingerprint.object != fingerprint(kind, now).object:
+        elif moved(kind, change.fingerprint, now):
             reasons.append(f"{label}: changed since the plan was made")
     return reasons
 

@@ -40,8 +40,14 @@ def fetch_live(client: ResourceClient, ids: Sequence[str] | None) -> list[JsonOb
 def importable(kind: ResourceKind, live: Sequence[JsonObject]) -> tuple[list[JsonObject], list[str]]:
     """The live resources a file can declare, and the ids of those it cannot (`ResourceKind.unmanageable`: a
     hosted or workflow agent among prompt agents), which import leaves out as plan leaves them alone."""
-    kept = [item for item in live if kind.unmanageable(item) is None]
-    return kept, [str(item.get("id")) for item in live if kind.unmanageable(item) is not None]
+    kept: list[JsonObject] = []
+    left: list[str] = []
+    for item in live:
+        if kind.unmanageable(item) is None:
+            kept.append(item)
+        else:
+            left.append(str(item.get("id")))
+    return kept, left
 
 
 def write_imported(kind: ResourceKind, live: Sequence[JsonObject], out_dir: Path, *, force: bool) -> Imported:

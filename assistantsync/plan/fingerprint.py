@@ -52,6 +52,11 @@ class Fingerprint:
         return f"Fingerprint(object={self.object!r}, fields={dict(self.fields)!r})"
 
 
+def moved(kind: ResourceKind, planned: Fingerprint | None, now: JsonObject) -> bool:
+    """Whether `now` is not the object whose fingerprint a change was planned from (a change without one: never)."""
+    return planned is not None and planned.object != fingerprint(kind, now).object
+
+
 def fingerprint(kind: ResourceKind, live: JsonObject) -> Fingerprint:
     """The fingerprint of `live` (the whole object, and each of the kind's fields), digested when first read."""
     taken = Fingerprint.__new__(Fingerprint)

@@ -19,7 +19,7 @@ from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.kinds.registry import KINDS
 from assistantsync.plan.changes import Change, Plan, live_version, metadata_body, sent_fields
-from assistantsync.plan.fingerprint import fingerprint
+from assistantsync.plan.fingerprint import moved
 from assistantsync.plan.identity import claimed_key
 from assistantsync.plan.record import canonical_json, decode_record, digest
 from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY, canonical, live_metadata, user_metadata
@@ -197,22 +197,17 @@ def live_problems(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) ->
     return problems
 
 
-def _moved(kind: ResourceKind, change: Change, now: JsonObject) -> bool:
-    """Whether `now` is not the object the change was planned from, by the fingerprint stale_reasons compares."""
-    return change.fingerprint is not None and change.fingerprint.object != fingerprint(kind, now).object
-
-
 def _new_version(kind: ResourceKind, change: Change, now: JsonObject) -> bool:
     """Whether `now` is a version made since the plan: another version, and (so that stale_reasons surely
     refuses it) another fingerprint. Versions are immutable: the same one with other content is no move."""
-    return live_version(kind, now) not in (None, change.version) and _moved(kind, change, now)
+    return live_version(kind, now) not in (None, change.version) and moved(kind, change.fingerprint, now)
 
 
 def _sends_other_metadata(kind: ResourceKind, change: Change, now: JsonObject) -> bool:
     """Whether a change whose fields show no metadata change sends the user's map other than it is live. Only
     judged on the object the change was planned from: on one that moved since, stale_reasons says so."""
     metadata = kind.metadata_field
-    if metadata in {f.path for f in change.fields} or _moved(kind, change, now):
+    if metadata in {f.path for f in change.fields} or moved(kind, change.fingerprint, now):
         return False
     sent = (change.body or {}).get(metadata)
     return canonical_json(canonical(kind, metadata, sent)) != canonical_json(
