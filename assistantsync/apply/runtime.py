@@ -22,7 +22,7 @@ _WAKE_SECONDS = 0.1
 
 
 @contextmanager
-def stop_on_signals(stop: threading.Event | None = None) -> Iterator[threading.Event]:
+def stop_on_signals(stop: threading.Event | None = None, *, line_start: str = "") -> Iterator[threading.Event]:
     """SIGINT/SIGTERM set `stop` (a new event if none is given, e.g. the client's `stopping`): no new write
     starts, none is retried, and a write still in flight a moment later is abandoned (api/exchange.py), its
     outcome reported as unknown. Whatever the server does, the run ends within a second or two.
@@ -30,16 +30,20 @@ def stop_on_signals(stop: threading.Event | None = None) -> Iterator[threading.E
     The handler only sets the event: the threads waiting on it do the stopping, and the summary of what was
     written is still printed. A second signal changes nothing, but is acknowledged, so the person knows the
     tool is not stuck.
+
+    `line_start` goes before each such message, in the same write: at a terminal, what erases the status line
+    (cli/status_line.py), so the message is not printed after the progress text on its line.
     """
     event = stop if stop is not None else threading.Event()
 
     def handler(signum: int, frame: FrameType | None) -> None:
         if event.is_set():
-            _say("Already stopping: the changes in flight are abandoned if they do not finish within a second.")
+            _say(f"{line_start}Already stopping: the changes in flight are abandoned if they do not finish within "
+                 "a second.")
             return
         event.set()
-        _say(f"Interrupted ({signal.Signals(signum).name}): no new changes will start; those in flight get a "
-             "second to finish.")
+        _say(f"{line_start}Interrupted ({signal.Signals(signum).name}): no new changes will start; those in "
+             "flight get a second to finish.")
 
     previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
     try:
@@ -70,25 +74,30 @@ def _say(line: str) -> None:
 
 
 class HeldProgress:
-    """Progress lines of the writes, held back until the plan has been shown above them; `show` prints one."""
+    """The writes' progress as one status text, held back until the plan has been shown above it; `show`
+    replaces the status line with it (cli/status_line.py), so each outcome is printed once, in the summary."""
 
     def __init__(self, total: int, show: Callable[[str], None]) -> None:
-        self._total, self._done, self._held, self._show = total, 0, list[str](), show
+        self._total, self._done, self._failed, self._show = total, 0, 0, show
+        self._last = ""
         self._shown = False
         self._lock = threading.Lock()
 
     def report(self, outcome: Outcome) -> None:
         with self._lock:
             self._done += 1
-            line = f"[{self._done}/{self._total}] {outcome.action} {outcome.key}: {'ok' if outcome.ok else 'failed'}"
+            self._failed += not outcome.ok
+            self._last = f"{outcome.action} {outcome.key}"
             if self._shown:
-                self._show(line)
-            else:
-                self._held.append(line)
+                self._show(self._text())
 
     def release(self) -> None:
         with self._lock:
             self._shown = True
-            self._show(f"Applying {self._total} change{'s' if self._total != 1 else ''}...")
-            for line in self._held:
-                self._show(line)
+            self._show(self._text())
+
+    def _text(self) -> str:
+        failed = f", {self._failed} failed" if self._failed else ""
+        last = f" ({self._last})" if self._last else ""
+        return (f"Applying {self._total} change{'s' if self._total != 1 else ''}: {self._done}/{self._total} done"
+                f"{failed}{last}")

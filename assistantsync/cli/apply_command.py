@@ -92,11 +92,12 @@ def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, 
     from assistantsync.engine import apply_checked, plan_desired
     from assistantsync.render.text import render_outcomes_text, render_plan_text
 
-    with build_client(**connection) as client:
+    with build_client(**connection) as client, progress(connection["verbose"]) as status:
         if saved is None:
-            say_fetching(desired)
+            say_fetching(desired, status)
         result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune,
                                                                revision=revision)
+        status.erase()  # before anything else is printed, here and below: nothing of it stays on screen
         made.append(result)
         print_notices(result, client)
         if not result.has_changes and not result.errors:
@@ -112,8 +113,9 @@ def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, 
             emit(render_plan_text(result, color=color), nl=False, color=color)
         if ask:
             _confirm(len(result.pending))
-        gate = HeldProgress(len(result.pending), progress)
-        with stop_on_signals(client.stopping) as stop, ThreadPoolExecutor(max_workers=1) as runner:
+        gate = HeldProgress(len(result.pending), status.show)
+        with stop_on_signals(client.stopping, line_start=status.clear) as stop, \
+                ThreadPoolExecutor(max_workers=1) as runner:
             writing = runner.submit(apply_checked, result, client, saved=plan_file is not None, stop=stop,
                                     on_done=gate.report)
             if overlap:
@@ -122,8 +124,10 @@ def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, 
             try:
                 outcomes = awaited(writing)
             except AlreadyApplied as done:  # applied twice: not an error, and nothing to write
+                status.erase()
                 emit(done.message)
                 return []
+            status.erase()  # the outcomes below are the one line per change
             # Still guarded: a signal now must not lose the summary of what was written.
             emit(render_outcomes_text(outcomes, color=color), nl=False, color=color)
     return outcomes

@@ -12,6 +12,7 @@ import click
 
 from assistantsync.api.connect import build_client
 from assistantsync.api.redaction import known_secrets
+from assistantsync.cli.failure_comment import comment_on_failure
 from assistantsync.cli.options import DEFAULT_PATHS, connection_options, format_option, no_color_option, paths_argument
 from assistantsync.cli.output import emit, emit_json
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from assistantsync.api.client import ResourceClient
+    from assistantsync.cli.status_line import StatusLine
     from assistantsync.files.desired import DesiredResource
     from assistantsync.plan.changes import Plan
 
@@ -28,10 +30,12 @@ def use_color(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-def progress(message: str) -> None:
-    """Progress for long work, on stderr and only for a person at a terminal: never in pipes or CI logs."""
-    if sys.stderr.isatty() and not os.environ.get("CI"):
-        emit(message, err=True)
+def progress(verbose: bool) -> StatusLine:
+    """The status line of long work, on stderr and only for a person at a terminal: never in pipes or CI logs,
+    nor with -v, whose request lines it would break up."""
+    from assistantsync.cli.status_line import StatusLine
+
+    return StatusLine.on_stderr(live=not verbose)
 
 
 def saved_plan(path: Path) -> Plan:
@@ -75,10 +79,10 @@ def revision_given(given: str | None) -> str | None:
         raise AssistantSyncError(str(error)) from error
 
 
-def say_fetching(desired: Sequence[DesiredResource]) -> None:
+def say_fetching(desired: Sequence[DesiredResource], status: StatusLine) -> None:
     from assistantsync.render.kind_words import counted_resources
 
-    progress(f"Fetching live state to compare with {counted_resources(desired)} in files...")
+    status.show(f"Fetching live state to compare with {counted_resources(desired)} in files...")
 
 
 def print_notices(plan: Plan, client: ResourceClient) -> None:
@@ -119,6 +123,7 @@ revision_option = click.option(
 @revision_option
 @no_color_option
 @connection_options
+@comment_on_failure
 def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
          detailed_exitcode: bool, targets: tuple[str, ...], source_revision: str | None, no_color: bool,
          **connection: Any) -> None:
@@ -132,9 +137,10 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
 
     saved = out_file is not None or output_format == "json"
     revision = revision_given(source_revision)
-    with build_client(**connection) as client:
-        say_fetching(desired)
+    with build_client(**connection) as client, progress(connection["verbose"]) as status:
+        say_fetching(desired, status)
         result = plan_desired(desired, client, strict=strict, prune=prune, revision=revision)
+        status.erase()  # gone before anything else is printed
         print_notices(result, client)
     # Made once, for the file and for --format json; a credential a server echoed in a live value is masked.
     as_json = plan_to_json(result, known_secrets(os.environ)) if saved else ""
@@ -154,6 +160,7 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
 @click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @format_option
 @no_color_option
+@comment_on_failure
 def show(plan_file: Path, output_format: str, no_color: bool) -> None:
     """Render a saved plan (plan --out) without credentials or network, e.g. as a pull-request comment."""
     _print_plan(render(saved_plan(plan_file), output_format, no_color), output_format, no_color)
