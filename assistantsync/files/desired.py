@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assistantsync.errors import AssistantSyncError, Location, Problem, ValidationFailed
 from assistantsync.files.documents import DesiredResource, FileResult, read_files
+from assistantsync.files.prompt_secrets import AllowedLines
 from assistantsync.files.sources import find_sources
 from assistantsync.kinds.registry import KINDS
 from assistantsync.safe_text import join_words, shown
@@ -17,11 +18,13 @@ from assistantsync.safe_text import join_words, shown
 __all__ = ["DesiredResource", "load_desired"]
 
 
-def load_desired(paths: Sequence[Path], root: Path | None = None) -> list[DesiredResource]:
+def load_desired(paths: Sequence[Path], root: Path | None = None,
+                 allowed_secrets: AllowedLines = frozenset()) -> list[DesiredResource]:
     """The resources declared under `paths` (assistants and agents), sorted by kind and key; raises
-    ValidationFailed with every problem found, and AssistantSyncError when `paths` declare none."""
+    ValidationFailed with every problem found (credential-shaped text included, less `allowed_secrets`: (file,
+    line) pairs), and AssistantSyncError when `paths` declare none."""
     sources, problems = find_sources(paths, root)
-    files = read_files(sources)
+    files = read_files(sources, allowed_secrets)
     parameter_files = frozenset().union(*(file.parameter_files for file in files))
     kept = [file for file in files if not _is_parameter_schema(file, parameter_files)]
     problems.extend(problem for file in kept for problem in file.problems)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.files.file_format import KEY_PATTERN, slug
+from assistantsync.files.prompt_secrets import AllowedLines, secret_problems
 from assistantsync.files.references import Reading, Resolved, resolve_references
 from assistantsync.files.sources import SourceFile, load_file
 from assistantsync.files.yaml_read import YamlDocument
@@ -78,13 +79,13 @@ class _Entry:
     documents_in_file: int
 
 
-def read_files(sources: Sequence[SourceFile]) -> list[FileResult]:
-    """Every file read and checked on its own, in order."""
+def read_files(sources: Sequence[SourceFile], allowed_secrets: AllowedLines = frozenset()) -> list[FileResult]:
+    """Every file read and checked on its own, in order; `allowed_secrets`: see files/prompt_secrets.py."""
     reading = Reading()
-    return [_read(source, reading) for source in sources]
+    return [_read(source, reading, allowed_secrets) for source in sources]
 
 
-def _read(source: SourceFile, reading: Reading) -> FileResult:
+def _read(source: SourceFile, reading: Reading, allowed_secrets: AllowedLines) -> FileResult:
     """Load, resolve and check the documents of one file; a file that is a parameters_file is judged later."""
     try:
         documents = load_file(source)
@@ -98,6 +99,7 @@ def _read(source: SourceFile, reading: Reading) -> FileResult:
         parameter_files.update(target for reference, target in resolved.files.items()
                                if reference[-1] == "parameters_file")
         assistant = _check(_Entry(source, document, resolved, len(documents)), problems)
+        problems.extend(secret_problems(document, resolved, source, allowed_secrets))
         assistants.append((assistant, document.locate(("key",)), document.locate(("id",))))
     return FileResult(source, assistants, problems, frozenset(parameter_files),
                  has_model=any(_declares_model(document.data) for document in documents))
