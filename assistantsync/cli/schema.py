@@ -28,11 +28,12 @@ def generate(spec_path: Path, out_dir: Path) -> None:
 
 
 @schema.command("path")
-@click.option("--kind", type=click.Choice(["assistant", "agent"]), default="assistant", show_default=True,
-              help="Whose file schema.")
+@click.option("--kind", type=click.Choice(["assistant", "agent", "project"]), default="assistant", show_default=True,
+              help="Whose file schema: a kind's, or the project file's (assistantsync.yaml).")
 def path(kind: str) -> None:
     """Print where the installed file schema of a kind is (for editors)."""
     from assistantsync.kinds.registry import KINDS
+    from assistantsync.project.file_format import PROJECT_SCHEMA
     from assistantsync.schema.validate import schema_path
 
-    emit(str(schema_path(KINDS[kind].schema_file)))
+    emit(str(schema_path(PROJECT_SCHEMA if kind == "project" else KINDS[kind].schema_file)))

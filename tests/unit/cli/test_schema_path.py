@@ -14,6 +14,7 @@ from assistantsync.cli.main import cli
     ([], "assistant.schema.json"),
     (["--kind", "assistant"], "assistant.schema.json"),
     (["--kind", "agent"], "agent.schema.json"),
+    (["--kind", "project"], "project.schema.json"),
 ])
 def test_schema_path_names_the_file_schema_of_each_kind(args: list[str], name: str) -> None:
     result = CliRunner().invoke(cli, ["schema", "path", *args])
@@ -26,4 +27,4 @@ def test_schema_path_names_the_file_schema_of_each_kind(args: list[str], name: s
 def test_schema_path_refuses_an_unknown_kind() -> None:
     result = CliRunner().invoke(cli, ["schema", "path", "--kind", "note"])
     assert result.exit_code == 2  # click's usage error; the entry point maps it to 1 (tests/unit/cli/test_main.py)
-    assert "'note' is not one of 'assistant', 'agent'" in result.output
+    assert "'note' is not one of 'assistant', 'agent', 'project'" in result.output
