@@ -1,5 +1,7 @@
-"""The CI recipes in examples/ci and the repository's pre-commit hook: valid YAML, only real commands and
-flags (checked against the live click command tree), and exit code 2 treated as success where it should be."""
+"""The CI recipes in examples/ci, the composite action (action.yml) and the repository's pre-commit hook: valid
+YAML, only real commands and flags (checked against the live click command tree), exit code 2 treated as
+success where it should be, and the tool installed from git at one pinned revision (it is not on PyPI).
+Running the recipes' steps for real: test_ci_recipe_run.py, test_ci_action_run.py, test_ci_gitlab_run.py."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ import click
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers.ci_steps import AFTER_FAILURE, INSTALL
 from helpers.paths import REPO as REPO_ROOT
+from packaging.requirements import Requirement
 
 from assistantsync.cli.main import cli
 from assistantsync.render.markdown import MARKER
@@ -23,6 +27,8 @@ from assistantsync.render.markdown import MARKER
 REPO = REPO_ROOT
 CI = REPO / "examples" / "ci"
 GITHUB, GITLAB, HOOKS = CI / "github-actions.yml", CI / "gitlab-ci.yml", REPO / ".pre-commit-hooks.yaml"
+ACTION = REPO / "action.yml"
+PINNED = 'python -m pip install "assistantsync @ git+$ASSISTANTSYNC_REPO@$ASSISTANTSYNC_REF"'
 # `assistantsync` where a shell command starts (not `pip install assistantsync`, not the marker's text).
 COMMAND = re.compile(r"(?:^|[;&|(!]|\bthen\b|\bdo\b|\belse\b)[ \t]*assistantsync(?=\s|$)(?P<args>[^;&|>)\n]*)",
                      re.MULTILINE)
@@ -45,11 +51,20 @@ def gitlab_jobs() -> dict[str, dict[str, Any]]:
     return {name: job for name, job in load(GITLAB).items() if isinstance(job, dict) and "script" in job}
 
 
-def shell_snippets() -> Iterator[tuple[str, str]]:
+def github_run_steps() -> Iterator[tuple[str, dict[str, Any]]]:
+    """(where, step) for every `run:` step of the workflow's jobs and of the action."""
     for name, job in github()["jobs"].items():
         for step in job["steps"]:
             if "run" in step:
-                yield f"github {name}: {step.get('name', step['run'][:30])}", step["run"]
+                yield f"github {name}: {step.get('name', step['run'][:30])}", step
+    for step in load(ACTION)["runs"]["steps"]:
+        if "run" in step:
+            yield f"action: {step['name']}", step
+
+
+def shell_snippets() -> Iterator[tuple[str, str]]:
+    for where, step in github_run_steps():
+        yield where, step["run"]
     document = load(GITLAB)
     for name, job in document.items():
         for key in ("before_script", "script", "after_script"):
@@ -156,6 +171,46 @@ def test_github_workflow_shape() -> None:
     assert "--plan plan.json --auto-approve" in str(jobs["apply"]["steps"][-1]["run"])
 
 
+def test_github_steps_get_values_through_env_and_run_after_a_failure_only_when_they_say_so() -> None:
+    for where, step in github_run_steps():
+        assert "${{" not in step["run"], where  # pasted into a script, a value could run as code
+        assert step.get("if") in (None, AFTER_FAILURE), where  # the one condition test_ci_*_run.py simulates
+
+
+def test_every_job_installs_the_tool_from_git_at_the_pinned_revision() -> None:
+    workflow = github()
+    installs = {name: [s["run"] for s in job["steps"] if INSTALL.search(s.get("run", ""))]
+                for name, job in workflow["jobs"].items()}
+    assert installs == {"validate": [PINNED], "plan": [PINNED], "apply": [PINNED]}
+    document = load(GITLAB)
+    assert document["default"]["before_script"] == [PINNED]
+    assert not any("before_script" in job for job in gitlab_jobs().values())
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    for variables in (workflow["env"], document["variables"]):
+        assert variables["ASSISTANTSYNC_REF"] == "FULL_COMMIT_SHA"
+        line = PINNED.replace("$ASSISTANTSYNC_REPO", variables["ASSISTANTSYNC_REPO"]).replace("$ASSISTANTSYNC_REF", sha)
+        requirement = Requirement(shlex.split(line)[-1])
+        assert (requirement.name, requirement.url) == ("assistantsync", f"git+https://github.com/OWNER/assistantsync@{sha}")
+    (install,) = [s["run"] for s in load(ACTION)["runs"]["steps"] if INSTALL.search(s.get("run", ""))]
+    assert install == 'python -m pip install "$GITHUB_ACTION_PATH"'  # the revision in `uses:` is what runs
+
+
+def test_the_plan_runs_even_when_validate_fails_so_its_comment_says_so() -> None:
+    assert "needs" not in github()["jobs"]["plan"] and gitlab_jobs()["plan"]["needs"] == []
+
+
+def test_action_shape() -> None:
+    action = load(ACTION)
+    assert action["runs"]["using"] == "composite"
+    assert set(action["inputs"]) == {"command", "paths", "provider", "base-url", "comment", "plan-file", "args",
+                                     "python-version", "github-token"}
+    assert {name: spec["value"] for name, spec in action["outputs"].items()} == {
+        "exitcode": "${{ steps.run.outputs.exitcode }}", "has-changes": "${{ steps.run.outputs.has-changes }}"}
+    assert all(step["shell"] == "bash" for step in action["runs"]["steps"] if "run" in step)
+    markers = [step["env"]["MARKER"] for step in action["runs"]["steps"] if "MARKER" in step.get("env", {})]
+    assert markers == [MARKER, MARKER]
+
+
 def test_gitlab_pipeline_shape() -> None:
     jobs = gitlab_jobs()
     assert jobs["apply"]["resource_group"]
@@ -169,6 +224,8 @@ def test_pre_commit_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert hook["language"] == "python" and hook["pass_filenames"] is False
     program, *arguments = shlex.split(hook["entry"])
     assert program == "assistantsync" and problems_with([*arguments, *hook["args"]]) == []
+    # pre-commit pip-installs the hook's own repository; the entry is the console script that install makes.
+    assert 'assistantsync = "assistantsync.cli.main:entry"' in (REPO / "pyproject.toml").read_text(encoding="utf-8")
     files = re.compile(hook["files"])
     assert files.search("assistants/prompts/hr.md") and not files.search("src/app.yaml")
     (tmp_path / "assistants").symlink_to(REPO / "examples" / "assistants")
@@ -186,6 +243,6 @@ def test_codeowners_lines_name_owners() -> None:
 
 def test_the_readme_describes_every_recipe() -> None:
     readme = (CI / "README.md").read_text(encoding="utf-8")
-    for path in [*CI.iterdir(), HOOKS]:
+    for path in [*CI.iterdir(), HOOKS, ACTION]:
         if path.name != "README.md":
             assert f"`{path.name}`" in readme, path.name
