@@ -21,17 +21,24 @@ from assistantsync.cli.output import emit
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write <key>.yaml files (and prompts/<key>.md) into.")
 @click.option("--force", is_flag=True, help="Overwrite files of the same kind that already exist in the folder.")
+@click.option("--schema-ref", "schema_ref_text", metavar="REF",
+              help="What each file's first line points editors at: a URL, a path relative to each file, or `none`. "
+                   "Default: a copy of the schema that import keeps in OUT/schemas/.")
 @connection_options
 def import_assistants(ids: tuple[str, ...], kind_name: str, import_all: bool, out_dir: Path, force: bool,
-                      **connection: Any) -> None:
+                      schema_ref_text: str | None, **connection: Any) -> None:
     """Write live assistants as files, ready to commit: adopt them, or back them up.
 
     With --kind agent, live agents (their latest version): an agent's ID is its name, and its file <name>.yaml.
+    Each file's first line points editors at the file schema: by default at OUT/schemas/<kind>.schema.json, a
+    copy import writes (or updates when it differs), so the reference works in every clone.
     """
+    from assistantsync.files.schema_comment import chosen_schema_ref
     from assistantsync.importer.write import fetch_live, importable, problems_left, write_imported
     from assistantsync.kinds.registry import KINDS
 
     kind = KINDS[kind_name]
+    schema_ref = chosen_schema_ref(schema_ref_text, kind.schema_file)  # before any request: a refusal costs none
     what = f"{kind.name} {'names' if kind.key_is_id else 'IDs'}"
     if import_all == bool(ids):
         raise click.UsageError(f"give either --all or {what}, not both" if import_all
@@ -44,13 +51,15 @@ def import_assistants(ids: tuple[str, ...], kind_name: str, import_all: bool, ou
     if not live:
         emit(f"No {kind.plural} to import.", err=True)
         return
-    imported = write_imported(kind, live, out_dir, force=force)
+    imported = write_imported(kind, live, out_dir, force=force, schema_ref=schema_ref)
     for path in imported.paths:
         emit(str(path))
     prompts = sum(1 for path in imported.paths if path.suffix == ".md")
     yaml_files = len(imported.paths) - prompts
     emit(f"Imported {len(live)} {kind.name if len(live) == 1 else kind.plural} into {out_dir} "
          f"({yaml_files} YAML, {prompts} prompt file{'s' if prompts != 1 else ''}).", err=True)
+    if imported.schema_copy is not None:
+        emit(f"Wrote {imported.schema_copy}, the {kind.name} file schema the files point editors at.", err=True)
     for conflict in imported.conflicts:
         emit(f"warning: {conflict}", err=True)
     problems = problems_left(out_dir)

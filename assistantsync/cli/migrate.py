@@ -33,3 +33,5 @@ def migrate(paths: tuple[Path, ...], out_dir: Path, force: bool, output_format: 
     count = len(migration.files)
     emit(f"Migrated {count} assistant{'s' if count != 1 else ''} into {out_dir} "
          f"({len(migration.items)} report item{'s' if len(migration.items) != 1 else ''}).", err=True)
+    if migration.schema_copy is not None:
+        emit(f"Wrote {migration.schema_copy}, the agent file schema the files point editors at.", err=True)

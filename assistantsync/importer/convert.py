@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistantsync.errors import AssistantSyncError
+from assistantsync.files.schema_comment import SchemaRef, schema_comment
 from assistantsync.files.yaml_write import dump_yaml
 from assistantsync.importer.keys import assign_keys
 from assistantsync.json_value import JsonObject
@@ -37,10 +38,10 @@ class ImportedFile:
     text: str
 
 
-def import_files(kind: ResourceKind, resources: Iterable[JsonObject], *, schema_ref: str) -> list[ImportedFile]:
+def import_files(kind: ResourceKind, resources: Iterable[JsonObject], *, schema_ref: SchemaRef) -> list[ImportedFile]:
     """The files for these live resources, in creation order (each YAML file before its prompt file).
 
-    `schema_ref` is the schema path the first comment line points editors at.
+    `schema_ref` is what each file's first comment line points editors at (files/schema_comment.py).
     """
     unique: dict[object, JsonObject] = {}
     for item in resources:  # an id given twice is imported once
@@ -57,7 +58,7 @@ def _created_at(live: JsonObject) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def resource_files(kind: ResourceKind, live: JsonObject, key: str, *, schema_ref: str) -> list[ImportedFile]:
+def resource_files(kind: ResourceKind, live: JsonObject, key: str, *, schema_ref: SchemaRef) -> list[ImportedFile]:
     """The YAML file for one live resource under `key`, and its prompt file when its long text is long."""
     ident = live.get("id")
     if kind.to_document is None:
@@ -76,9 +77,10 @@ def resource_files(kind: ResourceKind, live: JsonObject, key: str, *, schema_ref
         prompt = Path(PROMPTS_DIR, f"{key}.md")
         document = _in_place(document, path, prompt.as_posix())
         files.append(ImportedFile(prompt, text))
-    header = (f"# yaml-language-server: $schema={_comment_text(schema_ref)}\n"
-              f"# Imported from live {kind.name} {_comment_text(ident)} by `assistantsync import`.\n")
-    return [ImportedFile(Path(f"{key}.yaml"), header + dump_yaml(document)), *files]
+    yaml_path = Path(f"{key}.yaml")
+    header = (schema_comment(schema_ref, yaml_path)
+              + f"# Imported from live {kind.name} {_comment_text(ident)} by `assistantsync import`.\n")
+    return [ImportedFile(yaml_path, header + dump_yaml(document)), *files]
 
 
 def _at(document: JsonObject, path: tuple[str, ...]) -> object:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from assistantsync.api.errors import ApiError
 from assistantsync.errors import AssistantSyncError, ValidationFailed
 from assistantsync.files.safe_write import write_text_replacing
-from assistantsync.files.schema_comment import schema_reference
+from assistantsync.files.schema_comment import SchemaCopy, SchemaRef, copy_in_the_way, write_schema_copy
 
 if TYPE_CHECKING:
     from assistantsync.api.client import ResourceClient
@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Imported:
-    """The files written, in order, and the live resources' identity-key conflicts to warn about."""
+    """The files written, in order, the live resources' identity-key conflicts to warn about, and the schema
+    copy when it was written (it was missing or held something else)."""
 
     paths: tuple[Path, ...]
     conflicts: tuple[str, ...]
+    schema_copy: Path | None
 
 
 def fetch_live(client: ResourceClient, ids: Sequence[str] | None) -> list[JsonObject]:
@@ -50,17 +52,21 @@ def importable(kind: ResourceKind, live: Sequence[JsonObject]) -> tuple[list[Jso
     return kept, left
 
 
-def write_imported(kind: ResourceKind, live: Sequence[JsonObject], out_dir: Path, *, force: bool) -> Imported:
-    """Write `live` as files of `kind` in `out_dir`; refused whole, before any write, when a file exists (unless
-    `force`, which still never replaces a file of another kind) or a path is in the way."""
+def write_imported(kind: ResourceKind, live: Sequence[JsonObject], out_dir: Path, *, force: bool,
+                   schema_ref: SchemaRef) -> Imported:
+    """Write `live` as files of `kind` in `out_dir`, and the schema copy `schema_ref` may name (only when it
+    differs: any file of that name is the tool's to update); refused whole, before any write, when a file exists
+    (unless `force`, which still never replaces a file of another kind) or a path is in the way."""
     from assistantsync.importer.convert import import_files
     from assistantsync.importer.keys import claim_conflicts
 
-    files = import_files(kind, live, schema_ref=schema_reference(out_dir, kind.schema_file))
-    _refuse_to_overwrite(kind, out_dir, files, force)
+    files = import_files(kind, live, schema_ref=schema_ref)
+    copy = schema_ref if isinstance(schema_ref, SchemaCopy) else None
+    _refuse_to_overwrite(kind, out_dir, files, force, copy)
     for file in files:
         write_text_replacing(out_dir / file.path, file.text)
-    return Imported(tuple(out_dir / file.path for file in files), tuple(claim_conflicts(kind, live)))
+    return Imported(tuple(out_dir / file.path for file in files), tuple(claim_conflicts(kind, live)),
+                    write_schema_copy(out_dir, copy) if copy else None)
 
 
 def problems_left(out_dir: Path) -> str | None:
@@ -89,9 +95,11 @@ def _fetch(client: ResourceClient, ids: Sequence[str]) -> list[JsonObject]:
     return [result for result in found.values() if not isinstance(result, ApiError)]
 
 
-def _refuse_to_overwrite(kind: ResourceKind, out_dir: Path, files: Sequence[ImportedFile], force: bool) -> None:
+def _refuse_to_overwrite(kind: ResourceKind, out_dir: Path, files: Sequence[ImportedFile], force: bool,
+                         copy: SchemaCopy | None) -> None:
     targets = [out_dir / file.path for file in files]
-    folders = {str(target) for target in targets if target.is_dir()}
+    in_the_way = copy_in_the_way(out_dir, copy) if copy else []
+    folders = {str(target) for target in targets if target.is_dir()} | set(in_the_way)
     not_folders = {str(target.parent) for target in targets if _not_a_folder(target.parent)}
     if folders or not_folders:
         raise AssistantSyncError("these paths are in the way of the files to write: "

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from assistantsync.errors import AssistantSyncError
-from assistantsync.files.schema_comment import schema_reference
+from assistantsync.files.schema_comment import SchemaCopy, copy_in_the_way, schema_comment, write_schema_copy
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.agent.file_format import AGENT_SCHEMA
 from assistantsync.migrate.report import AssistantFile, Conversion, ReportItem
@@ -33,10 +33,12 @@ class MigratedFile:
 
 @dataclass(frozen=True)
 class Migration:
-    """The agent files written, in order of their sources, and every report item, in the same order."""
+    """The agent files written, in order of their sources, every report item, in the same order, and the schema
+    copy when it was written (it was missing or held something else)."""
 
     files: tuple[MigratedFile, ...]
     items: tuple[ReportItem, ...]
+    schema_copy: Path | None
 
 
 def migrate(paths: Sequence[Path], out_dir: Path, *, force: bool) -> Migration:
@@ -48,16 +50,20 @@ def migrate(paths: Sequence[Path], out_dir: Path, *, force: bool) -> Migration:
 
     sources = _assistant_files(paths)
     conversions = convert_all([file for file, _ in sources])
-    schema_ref = schema_reference(out_dir, AGENT_SCHEMA)
+    schema_ref = SchemaCopy(AGENT_SCHEMA)  # as import's: a schema copy in out_dir, referenced relatively
     texts = [(out_dir / f"{conversion.agent['name']}.yaml",
               _text(conversion, _relocated(conversion.agent, folder, out_dir), schema_ref))
              for conversion, (_, folder) in zip(conversions, sources, strict=True)]
+    if in_the_way := copy_in_the_way(out_dir, schema_ref):
+        raise AssistantSyncError(f"these paths are in the way of the schema copy: {', '.join(in_the_way)}; move "
+                                 "them or choose another --out. Nothing was written.")
     _refuse_to_overwrite([path for path, _ in texts], force)
     for path, text in texts:
         write_text_replacing(path, text)
     return Migration(tuple(MigratedFile(c.source, str(c.agent["name"]), path)
                            for c, (path, _) in zip(conversions, texts, strict=True)),
-                     tuple(item for conversion in conversions for item in conversion.items))
+                     tuple(item for conversion in conversions for item in conversion.items),
+                     write_schema_copy(out_dir, schema_ref))
 
 
 def report_document(migration: Migration) -> JsonObject:
@@ -113,11 +119,11 @@ def _reference(written: str, folder: Path, out_dir: Path) -> str:
                                  "drive?); choose an --out on the same drive. Nothing was written.") from None
 
 
-def _text(conversion: Conversion, agent: JsonObject, schema_ref: str) -> str:
+def _text(conversion: Conversion, agent: JsonObject, schema_ref: SchemaCopy) -> str:
     from assistantsync.files.yaml_write import dump_yaml
 
-    return (f"# yaml-language-server: $schema={_comment_text(schema_ref)}\n"
-            f"# Migrated from assistant {_comment_text(conversion.source)} by `assistantsync migrate`.\n"
+    return (schema_comment(schema_ref, Path(f"{agent['name']}.yaml"))
+            + f"# Migrated from assistant {_comment_text(conversion.source)} by `assistantsync migrate`.\n"
             + dump_yaml(agent))
 
 

@@ -18,7 +18,8 @@ from helpers.sandbox_server import ServedSandbox
 from assistantsync.schema.validate import schema_path
 
 V1 = {"api-version": "v1"}
-AGENT_SCHEMA = schema_path("agent.schema.json").as_posix()
+COPY = "schemas/agent.schema.json"  # the schema copy import keeps beside the files, each file pointing at it
+SHIPPED = schema_path("agent.schema.json").read_text(encoding="utf-8")
 HANDBOOK = "".join(f"§ {n}: answer from the handbook, cite the section.\n" for n in range(1, 9))
 FORECAST = {"type": "object", "properties": {"city": {"type": "string"}, "days": {"type": "integer"},
                                              "units": {"type": "string", "enum": ["metric", "imperial"]}},
@@ -83,8 +84,12 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def header(name: str) -> str:
-    return (f"# yaml-language-server: $schema={AGENT_SCHEMA}\n"
+    return (f"# yaml-language-server: $schema={COPY}\n"
             f"# Imported from live agent {name} by `assistantsync import`.\n")
+
+
+def wrote(out: str) -> str:
+    return f"Wrote {Path(out, COPY)}, the agent file schema the files point editors at.\n"
 
 
 TAKES_OVER = "[version 1 has no assistantsync record: made outside the tool; takes over in a new version]"
@@ -98,7 +103,7 @@ def test_import_all_agents_then_plan_adopt_apply_and_plan_no_changes(env: Harnes
     imported = foundry(env, "import", "--kind", "agent", "--all", "--out", "backup")
     written = ["HR-Helper.yaml", "prompts/HR-Helper.md", "weather.yaml", "judge.yaml", "triage.yaml"]
     assert imported == Result(0, "".join(f"{Path('backup', name)}\n" for name in written),
-                              "Imported 4 agents into backup (4 YAML, 1 prompt file).\n")
+                              "Imported 4 agents into backup (4 YAML, 1 prompt file).\n" + wrote("backup"))
     files = snapshot(env.root / "backup")
     assert files == {
         "HR-Helper.yaml": header("HR-Helper") + (
@@ -125,6 +130,7 @@ def test_import_all_agents_then_plan_adopt_apply_and_plan_no_changes(env: Harnes
             "  structured_inputs:\n    case:\n      description: The case to judge\n      required: true\n"
             "  rai_config:\n    rai_policy_name: strict-policy\n"),
         "triage.yaml": header("triage") + MANAGED,
+        COPY: SHIPPED,
     }
     assert foundry(env, "plan", "backup") == Result(0, ADOPTIONS, "")
     applied = foundry(env, "apply", "backup", "--auto-approve")
@@ -141,7 +147,8 @@ def test_both_kinds_import_into_one_folder_and_plan_together(env: Harness) -> No
     helper = env.create_live(name="Helper", model="gpt-4o")
     assert foundry(env, "import", "--all", "--out", "both").code == 0
     assert foundry(env, "import", "--kind", "agent", "--all", "--out", "both").code == 0
-    assert set(snapshot(env.root / "both")) == {"helper.yaml", "support-bot.yaml"}
+    assert set(snapshot(env.root / "both")) == {"helper.yaml", "support-bot.yaml", COPY,
+                                                   "schemas/assistant.schema.json"}
     planned = foundry(env, "plan", "both")  # Foundry serves both kinds: one plan, adopting each
     assert planned.out == (
         f"\n~ adopt helper {helper['id']}  (both/helper.yaml:3:1)  [takes over: adds assistantsync metadata]\n"
@@ -155,7 +162,7 @@ def test_import_by_name_fetches_only_those(env: Harness) -> None:
         portal(env, name, {"definition": {"kind": "prompt", "model": "gpt-4.1"}})
     done = foundry(env, "import", "--kind", "agent", "third", "first", "third", "--out", "picked")
     assert done.code == 0, done.err
-    assert set(snapshot(env.root / "picked")) == {"first.yaml", "third.yaml"}
+    assert set(snapshot(env.root / "picked")) == {"first.yaml", "third.yaml", COPY}
     assert env.sandbox.count("GET", "/agents") == 0
     assert env.sandbox.count("GET", "/agents/{agent_name}") == 2
     missing = foundry(env, "import", "--kind", "agent", "first", "gone", "--out", "other")
@@ -173,7 +180,7 @@ def test_names_differing_only_in_case_are_refused_before_any_write(env: Harness)
                                  "folders. Nothing was written.\n")
     assert not (env.root / "out").exists()
     assert foundry(env, "import", "--kind", "agent", "Bot", "other", "--out", "out").code == 0
-    assert set(snapshot(env.root / "out")) == {"Bot.yaml", "other.yaml"}
+    assert set(snapshot(env.root / "out")) == {"Bot.yaml", "other.yaml", COPY}
 
 
 def test_an_agent_no_file_can_declare_is_left_out_with_a_warning(env: Harness) -> None:
@@ -182,7 +189,7 @@ def test_an_agent_no_file_can_declare_is_left_out_with_a_warning(env: Harness) -
     done = foundry(env, "import", "--kind", "agent", "--all", "--out", "out")
     assert done == Result(0, f"{Path('out', 'prompt-bot.yaml')}\n", (
         "warning: 1 agent left out, of a sort no file can declare (plan leaves them alone): hosted-bot\n"
-        "Imported 1 agent into out (1 YAML, 0 prompt files).\n"))
+        "Imported 1 agent into out (1 YAML, 0 prompt files).\n" + wrote("out")))
 
 
 @pytest.mark.parametrize(("args", "message"), [

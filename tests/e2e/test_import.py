@@ -19,10 +19,7 @@ from helpers.sandbox_server import ServedSandbox
 
 from assistantsync.cli.import_ import import_assistants
 from assistantsync.cli.main import cli, main
-from assistantsync.files.schema_comment import schema_reference
-from assistantsync.kinds.assistant.file_format import ASSISTANT_SCHEMA
 from assistantsync.plan.reserved import IDENTITY_KEY
-from assistantsync.schema.validate import schema_path
 
 HANDBOOK = """\
 # HR assistant
@@ -102,6 +99,9 @@ def env(sandbox_server: ServedSandbox, tmp_path: Path, monkeypatch: pytest.Monke
     return Harness(tmp_path, sandbox_server)
 
 
+COPY = "schemas/assistant.schema.json"  # the schema copy import keeps beside the files
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
             if path.is_file()}
@@ -113,9 +113,10 @@ def test_import_all_then_validate_plan_apply_round_trip(env: Harness) -> None:
     assert imported.code == 0, imported.err
     files = snapshot(env.root / "backup")
     prompts = {"handbook-search", "big-prompt", "windows-prompt"}
-    assert set(files) == {f"{key}.yaml" for key in keys} | {f"prompts/{key}.md" for key in prompts}
-    assert sorted(imported.out.splitlines()) == sorted(str(Path("backup", name)) for name in files)
-    assert imported.err == f"Imported {len(keys)} assistants into backup ({len(keys)} YAML, 3 prompt files).\n"
+    assert set(files) == {f"{key}.yaml" for key in keys} | {f"prompts/{key}.md" for key in prompts} | {COPY}
+    assert sorted(imported.out.splitlines()) == sorted(str(Path("backup", name)) for name in files if name != COPY)
+    assert imported.err == (f"Imported {len(keys)} assistants into backup ({len(keys)} YAML, 3 prompt files).\n"
+                            f"Wrote {Path('backup', COPY)}, the assistant file schema the files point editors at.\n")
     assert not any(API_KEY.encode() in data for data in files.values())
 
     # Exact where exactness matters: prompts byte for byte, the header, a minimal file.
@@ -124,7 +125,7 @@ def test_import_all_then_validate_plan_apply_round_trip(env: Harness) -> None:
     assert files["prompts/windows-prompt.md"] == WINDOWS.encode()
     minimal_key = list(keys)[SEEDS.index(({"model": "gpt-4o-mini"}, None))]
     assert files[f"{minimal_key}.yaml"].decode() == (
-        f"# yaml-language-server: $schema={schema_path('assistant.schema.json').as_posix()}\n"
+        "# yaml-language-server: $schema=schemas/assistant.schema.json\n"
         f"# Imported from live assistant {keys[minimal_key]} by `assistantsync import`.\n"
         f"key: {minimal_key}\nid: {keys[minimal_key]}\nmodel: gpt-4o-mini\n")
     analyst = files["data-analyst.yaml"].decode()
@@ -166,7 +167,9 @@ def test_import_is_deterministic_and_refuses_to_overwrite_without_force(env: Har
     refused = env.import_("--all", "--out", "backup")
     assert refused.code == 1 and refused.out == ""
     listed = [line.strip() for line in refused.err.splitlines() if line.startswith("  ")]
-    assert sorted(listed) == sorted(str(Path("backup", name)) for name in files if name != "twin.yaml")
+    # The schema copy is the tool's to update: never in the way.
+    assert sorted(listed) == sorted(str(Path("backup", name)) for name in files
+                                    if name not in ("twin.yaml", COPY))
     assert "Pass --force to overwrite them" in refused.err and API_KEY not in refused.err
     assert not (env.root / "backup" / "twin.yaml").exists()  # nothing written, not even the missing one
 
@@ -180,7 +183,7 @@ def test_import_by_id_fetches_only_those(env: Harness) -> None:
     # Files come in creation order (ties keep the order the ids were given in); the two creates may
     # or may not fall in the same second, so only the set is fixed here.
     assert sorted(done.out.splitlines()) == [str(Path("picked", "first.yaml")), str(Path("picked", "second.yaml"))]
-    assert set(snapshot(env.root / "picked")) == {"first.yaml", "second.yaml"}
+    assert set(snapshot(env.root / "picked")) == {"first.yaml", "second.yaml", COPY}
     assert env.sandbox.count("GET", "/assistants") == 0  # no list: one GET per id, each once
     assert env.sandbox.count("GET", "/assistants/{assistant_id}") == 2
 
@@ -201,7 +204,7 @@ def test_all_follows_every_page(env: Harness) -> None:
     done = env.import_("--all", "--out", "bulk")
     assert done.code == 0, done.err
     assert env.sandbox.count("GET", "/assistants") == 2
-    assert set(snapshot(env.root / "bulk")) == {"bulk.yaml", *(f"bulk-{n}.yaml" for n in range(2, 102))}
+    assert set(snapshot(env.root / "bulk")) == {"bulk.yaml", *(f"bulk-{n}.yaml" for n in range(2, 102)), COPY}
 
 
 def test_paths_in_the_way_stop_the_import_before_it_writes(env: Harness) -> None:
@@ -220,7 +223,7 @@ def test_two_assistants_claiming_one_key_are_imported_with_a_warning_plan_repeat
     first = env.create_live(name="One", metadata={IDENTITY_KEY: "bot"})
     second = env.create_live(name="Two", metadata={IDENTITY_KEY: "bot"})
     done = env.import_("--all", "--out", "backup")
-    assert done.code == 0 and set(snapshot(env.root / "backup")) == {"bot.yaml", "bot-2.yaml"}
+    assert done.code == 0 and set(snapshot(env.root / "backup")) == {"bot.yaml", "bot-2.yaml", COPY}
     ids = " and ".join(sorted([first["id"], second["id"]]))
     assert f"warning: {ids} both claim key 'bot' in metadata assistantsync_key;" in done.err
     planned = env.cli("plan", "backup")
@@ -238,7 +241,8 @@ def test_force_replaces_a_link_and_never_writes_through_it(env: Harness) -> None
     assert env.import_("--all", "--out", "out", "--force").code == 0
     assert outside.read_text(encoding="utf-8") == "keep me"
     assert not (env.root / "out" / "bot.yaml").is_symlink()
-    assert [p.name for p in (env.root / "out").iterdir()] == ["bot.yaml"]  # no temporary file left
+    assert sorted(p.relative_to(env.root / "out").as_posix() for p in (env.root / "out").rglob("*")) == [
+        "bot.yaml", "schemas", COPY]  # no temporary file left
 
 
 def test_nothing_to_import(env: Harness) -> None:
@@ -274,24 +278,6 @@ def test_usage_errors_exit_1_through_the_entry_point(
     assert not (tmp_path / "x").exists()
 
 
-def test_schema_reference_is_relative_inside_a_checkout_else_the_installed_schema(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    (repo / ".git").mkdir(parents=True)
-    (repo / "schemas").mkdir()
-    (repo / "schemas" / "assistant.schema.json").write_text("{}", encoding="utf-8")
-    assert schema_reference(repo / "assistants", ASSISTANT_SCHEMA) == "../schemas/assistant.schema.json"
-    deep = repo / "deploy" / "prod" / "assistants"
-    assert schema_reference(deep, ASSISTANT_SCHEMA) == "../../../schemas/assistant.schema.json"
-    assert schema_reference(repo, ASSISTANT_SCHEMA) == "schemas/assistant.schema.json"
-    installed = schema_path("assistant.schema.json").as_posix()
-    assert schema_reference(tmp_path / "elsewhere", ASSISTANT_SCHEMA) == installed
-    # A schemas/ folder above the repository root is not the repository's.
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "assistant.schema.json").write_text("{}", encoding="utf-8")
-    (repo / "schemas" / "assistant.schema.json").unlink()
-    assert schema_reference(repo / "assistants", ASSISTANT_SCHEMA) == installed
-
-
 def test_examples_applied_then_imported_plan_as_no_ops_on_the_embedded_sandbox(tmp_path: Path) -> None:
     examples = EXAMPLES_DIR
     connection = ["--provider", "sandbox", "--sandbox-state", str(tmp_path / "state.json")]
@@ -302,7 +288,8 @@ def test_examples_applied_then_imported_plan_as_no_ops_on_the_embedded_sandbox(t
     done = runner.invoke(import_assistants, ["--all", "--out", str(out), *connection], env=CLEAN_ENV)
     assert done.exit_code == 0, done.stderr
     assert set(snapshot(out)) == {"hr-helper.yaml", "invoice-extractor.yaml", "support-analyst.yaml",
-                                  "support-kb.yaml", "support-triage.yaml", "weather.yaml", "prompts/hr-helper.md"}
+                                  "support-kb.yaml", "support-triage.yaml", "weather.yaml", "prompts/hr-helper.md",
+                                  COPY}
     assert snapshot(out)["prompts/hr-helper.md"] == (examples / "prompts" / "hr-helper.md").read_bytes()
     planned = runner.invoke(cli, ["plan", str(out), "--detailed-exitcode", *connection], env=CLEAN_ENV)
     assert (planned.exit_code, planned.stdout) == (0, "No changes. 6 assistants up to date.\n")

@@ -37,12 +37,15 @@ def test_examples_become_valid_agent_files_with_an_exact_report(tmp_path: Path) 
     out = tmp_path / "agents"
     result = _migrate("assistants", "--out", str(out))
     assert (result.exit_code, result.stdout.splitlines()) == (0, REPORT)
-    assert result.stderr == f"Migrated 6 assistants into {out} (6 report items).\n"
-    assert sorted(path.name for path in out.iterdir()) == AGENT_FILES
+    copy = out / "schemas" / "agent.schema.json"
+    assert result.stderr == (f"Migrated 6 assistants into {out} (6 report items).\n"
+                             f"Wrote {copy}, the agent file schema the files point editors at.\n")
+    assert sorted(path.name for path in out.iterdir()) == sorted([*AGENT_FILES, "schemas"])
+    assert copy.read_bytes() == (SCHEMAS / "agent.schema.json").read_bytes()  # the schema each file points at
     schema = json.loads((SCHEMAS / "agent.schema.json").read_text(encoding="utf-8"))
     for name in AGENT_FILES:
         text = (out / name).read_text(encoding="utf-8")
-        assert text.splitlines()[0] == f"# yaml-language-server: $schema={SCHEMAS / 'agent.schema.json'}"
+        assert text.splitlines()[0] == "# yaml-language-server: $schema=schemas/agent.schema.json"
         jsonschema.validate(yaml.safe_load(text), schema)
 
 
@@ -85,7 +88,7 @@ def test_existing_files_are_listed_and_nothing_written_without_force(tmp_path: P
     assert sorted(path.name for path in out.iterdir()) == ["hr-helper.yaml", "weather.yaml"]
     assert (out / "weather.yaml").read_text(encoding="utf-8") == "mine\n"
     forced = _migrate("assistants", "--out", str(out), "--force")
-    assert forced.exit_code == 0 and sorted(path.name for path in out.iterdir()) == AGENT_FILES
+    assert forced.exit_code == 0 and sorted(path.name for path in out.iterdir()) == sorted([*AGENT_FILES, "schemas"])
     assert yaml.safe_load((out / "weather.yaml").read_text(encoding="utf-8"))["name"] == "weather"
 
 

@@ -21,8 +21,9 @@ from assistantsync.cli.main import cli
 CORPUS = TESTS / "data" / "migrate-corpus"
 EXPECTED = CORPUS / "expected"
 OUT = Path("assistants") / "agents"
-SCHEMA_LINE = f"# yaml-language-server: $schema={SCHEMAS / 'agent.schema.json'}"
+SCHEMA_LINE = "# yaml-language-server: $schema=schemas/agent.schema.json"  # the copy migrate keeps in OUT
 CORPUS_SUMMARY = f"Migrated 20 assistants into {OUT} (9 report items).\n"
+WROTE_COPY = f"Wrote {OUT / 'schemas' / 'agent.schema.json'}, the agent file schema the files point editors at.\n"
 
 
 def _cli(*arguments: str) -> Result:
@@ -50,18 +51,19 @@ def examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_the_text_report_is_the_golden_one(corpus: Path) -> None:
     result = _cli("migrate", "assistants", "--out", str(OUT))
-    assert (result.exit_code, result.stdout, result.stderr) == (0, _golden("report.txt"), CORPUS_SUMMARY)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, _golden("report.txt"), CORPUS_SUMMARY + WROTE_COPY)
 
 
 def test_the_json_report_is_the_golden_one(corpus: Path) -> None:
     result = _cli("migrate", "assistants", "--out", str(OUT), "--format", "json")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, _golden("report.json"), CORPUS_SUMMARY)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, _golden("report.json"), CORPUS_SUMMARY + WROTE_COPY)
 
 
 def test_the_agent_files_are_the_golden_ones(corpus: Path) -> None:
     assert _cli("migrate", "assistants", "--out", str(OUT)).exit_code == 0
     golden = sorted(path.name for path in (EXPECTED / "agents").iterdir())
-    assert sorted(path.name for path in OUT.iterdir()) == golden
+    assert sorted(path.name for path in OUT.iterdir()) == sorted([*golden, "schemas"])
+    assert (OUT / "schemas" / "agent.schema.json").read_bytes() == (SCHEMAS / "agent.schema.json").read_bytes()
     for name in golden:
         first, rest = (OUT / name).read_text(encoding="utf-8").split("\n", 1)
         assert (name, first, rest) == (name, SCHEMA_LINE, _golden(f"agents/{name}"))
@@ -81,7 +83,10 @@ def test_references_point_at_the_same_files_from_the_out_folder(corpus: Path, ag
     assert _cli("migrate", "assistants", "--out", str(OUT)).exit_code == 0
     assert reference in (OUT / agent).read_text(encoding="utf-8")
     assert (OUT / reference).resolve() == (corpus / "assistants" / target).resolve()
-    assert sorted(path.suffix for path in OUT.rglob("*")) == [".yaml"] * 20  # nothing copied beside the agents
+    # Nothing copied beside the agents but the schema their first line points at.
+    assert sorted(path.relative_to(OUT).as_posix() for path in OUT.rglob("*") if path.suffix != ".yaml") == [
+        "schemas", "schemas/agent.schema.json"]
+    assert len(list(OUT.glob("*.yaml"))) == 20
 
 
 def _plan_apply_plan(agent_files: list[str], state: Path) -> None:
@@ -110,7 +115,8 @@ def test_corpus_agents_validate_plan_as_creates_and_apply_without_a_perpetual_di
 
 def test_examples_plan_and_apply_beside_their_assistants_without_a_perpetual_diff(examples: Path) -> None:
     migrated = _cli("migrate", "assistants", "--out", str(OUT))
-    assert (migrated.exit_code, migrated.stderr) == (0, f"Migrated 6 assistants into {OUT} (6 report items).\n")
+    assert (migrated.exit_code, migrated.stderr) == (0, f"Migrated 6 assistants into {OUT} (6 report items).\n"
+                                                        + WROTE_COPY)
     validated = _cli("validate", "assistants")
     assert (validated.exit_code, validated.stdout) == (0, "6 assistants and 6 agents valid\n")
     _plan_apply_plan(sorted(str(path) for path in OUT.glob("*.yaml")), examples / "sandbox.json")
@@ -124,8 +130,9 @@ def test_examples_plan_and_apply_beside_their_assistants_without_a_perpetual_dif
 def test_a_second_run_leaves_the_agent_files_beside_the_assistants_alone(corpus: Path) -> None:
     first = _cli("migrate", "assistants", "--out", str(OUT))
     second = _cli("migrate", "assistants", "--out", str(OUT), "--force")
-    assert (second.exit_code, second.stdout, second.stderr) == (0, first.stdout, CORPUS_SUMMARY)
-    assert sorted(path.name for path in OUT.iterdir()) == sorted(path.name for path in (EXPECTED / "agents").iterdir())
+    assert (second.exit_code, second.stdout, second.stderr) == (0, first.stdout, CORPUS_SUMMARY)  # copy untouched
+    assert sorted(path.name for path in OUT.iterdir()) == sorted(
+        [*(path.name for path in (EXPECTED / "agents").iterdir()), "schemas"])
 
 
 REFUSED = ["collision", "inline-vector-stores", "reserved-metadata", "unknown-tool", "unusable-name"]

@@ -11,6 +11,7 @@ import pytest
 
 from assistantsync.errors import AssistantSyncError
 from assistantsync.files.desired import load_desired
+from assistantsync.files.schema_comment import SchemaCopy
 from assistantsync.importer.convert import import_files
 from assistantsync.importer.write import importable, write_imported
 from assistantsync.kinds.agent import AGENT
@@ -129,7 +130,7 @@ MEMBERS: list[tuple[str, dict[str, Any]]] = [
 
 
 def plan_imported(tmp_path: Path, item: dict[str, Any]) -> Change:
-    write_imported(AGENT, [item], tmp_path, force=False)
+    write_imported(AGENT, [item], tmp_path, force=False, schema_ref=SchemaCopy(AGENT.schema_file))
     (desired,) = load_desired([tmp_path])
     change = plan_resource(AGENT, desired, item)
     assert isinstance(change, Change), change
@@ -158,18 +159,22 @@ ASSISTANT_LIVE = {"id": "asst_1", "object": "assistant", "created_at": 1, "name"
 
 
 def test_both_kinds_import_into_one_folder(tmp_path: Path) -> None:
-    write_imported(ASSISTANT, [ASSISTANT_LIVE], tmp_path, force=False)
-    write_imported(AGENT, [live("support-bot")], tmp_path, force=False)
+    write_imported(ASSISTANT, [ASSISTANT_LIVE], tmp_path, force=False, schema_ref=SchemaCopy(ASSISTANT.schema_file))
+    write_imported(AGENT, [live("support-bot")], tmp_path, force=False, schema_ref=SchemaCopy(AGENT.schema_file))
+    # Each kind's schema copy sits beside the files, and the loader reads YAML files only.
+    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == ["agent.schema.json", "assistant.schema.json"]
     assert [(d.kind, d.key) for d in load_desired([tmp_path])] == [("agent", "support-bot"), ("assistant", "helper")]
 
 
 def test_force_replaces_files_of_its_kind_only(tmp_path: Path) -> None:
-    write_imported(AGENT, [live("helper", definition={"instructions": "Old."})], tmp_path, force=False)
-    write_imported(AGENT, [live("helper")], tmp_path, force=True)
+    write_imported(AGENT, [live("helper", definition={"instructions": "Old."})], tmp_path, force=False,
+                   schema_ref=SchemaCopy(AGENT.schema_file))
+    write_imported(AGENT, [live("helper")], tmp_path, force=True, schema_ref=SchemaCopy(AGENT.schema_file))
     assert "instructions" not in (tmp_path / "helper.yaml").read_text(encoding="utf-8")
     kept = (tmp_path / "helper.yaml").read_bytes()
     with pytest.raises(AssistantSyncError) as refused:
-        write_imported(ASSISTANT, [ASSISTANT_LIVE], tmp_path, force=True)
+        write_imported(ASSISTANT, [ASSISTANT_LIVE], tmp_path, force=True,
+                       schema_ref=SchemaCopy(ASSISTANT.schema_file))
     assert refused.value.message == (
         f"--force replaces only assistant files, and 1 of the files to write would replace another kind; nothing "
         f"was written. Import the assistants into another --out:\n  {tmp_path / 'helper.yaml'} holds an agent")
