@@ -3,7 +3,8 @@ allows one false positive.
 
 Each shape is a precise regex (fixed prefix, character class, minimum length, boundaries), so that prose
 ("task-based", "AKIA" inside a word) and short ids do not trip it. A shape's needles are plain substrings one
-of which any match holds: text without them skips the regex, so a long prompt costs a few C-speed `in` tests.
+of which any match holds: text without them skips the regex (the Azure one, which starts with no literal,
+would otherwise try every position).
 What a hit reports is the shape's human name, never any of the text it matched.
 """
 
@@ -32,21 +33,30 @@ class SecretShape:
 
 
 _B64URL = "[A-Za-z0-9_-]"
+
+
+def _word_start(prefix: str) -> str:
+    """`prefix` at a word start. The boundary is checked after the literal, not before it as `\\b` would be:
+    a pattern that starts with a literal lets `re` skip to each occurrence of it instead of trying every
+    position, which matters for `sk-`, common in prose ("task-based")."""
+    return f"{prefix}(?<!\\w{prefix})"
+
+
 SHAPES: tuple[SecretShape, ...] = (
     SecretShape("an OpenAI project, service account or admin API key",
-                r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}", ("sk-",)),
+                _word_start("sk-") + "(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}", ("sk-",)),
     # Legacy keys: `sk-` and 48 letters and digits; no hyphen, so a hyphenated word never reads as one.
-    SecretShape("an OpenAI API key", r"\bsk-[A-Za-z0-9]{32,}", ("sk-",)),
-    SecretShape("a GitHub personal access token", r"\bghp_[A-Za-z0-9]{36,}\b", ("ghp_",)),
-    SecretShape("a GitHub OAuth access token", r"\bgho_[A-Za-z0-9]{36,}\b", ("gho_",)),
-    SecretShape("a GitHub user-to-server token", r"\bghu_[A-Za-z0-9]{36,}\b", ("ghu_",)),
-    SecretShape("a GitHub server-to-server token", r"\bghs_[A-Za-z0-9]{36,}\b", ("ghs_",)),
-    SecretShape("a GitHub refresh token", r"\bghr_[A-Za-z0-9]{36,}\b", ("ghr_",)),
+    SecretShape("an OpenAI API key", _word_start("sk-") + "[A-Za-z0-9]{32,}", ("sk-",)),
+    SecretShape("a GitHub personal access token", _word_start("ghp_") + r"[A-Za-z0-9]{36,}\b", ("ghp_",)),
+    SecretShape("a GitHub OAuth access token", _word_start("gho_") + r"[A-Za-z0-9]{36,}\b", ("gho_",)),
+    SecretShape("a GitHub user-to-server token", _word_start("ghu_") + r"[A-Za-z0-9]{36,}\b", ("ghu_",)),
+    SecretShape("a GitHub server-to-server token", _word_start("ghs_") + r"[A-Za-z0-9]{36,}\b", ("ghs_",)),
+    SecretShape("a GitHub refresh token", _word_start("ghr_") + r"[A-Za-z0-9]{36,}\b", ("ghr_",)),
     SecretShape("a GitHub fine-grained personal access token",
-                r"\bgithub_pat_[A-Za-z0-9]{22,}_[A-Za-z0-9]{40,}\b", ("github_pat_",)),
-    SecretShape("an AWS access key id", r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", ("AKIA", "ASIA")),
+                _word_start("github_pat_") + r"[A-Za-z0-9]{22,}_[A-Za-z0-9]{40,}\b", ("github_pat_",)),
+    SecretShape("an AWS access key id", _word_start("A[KS]IA") + r"[A-Z0-9]{16}\b", ("AKIA", "ASIA")),
     # xoxb-123-456-AbC...: numeric parts, then a long last part.
-    SecretShape("a Slack token", r"\bxox[abprs]-(?:[0-9]+-)+[A-Za-z0-9]{8,}", ("xox",)),
+    SecretShape("a Slack token", _word_start("xox[abprs]-") + "(?:[0-9]+-)+[A-Za-z0-9]{8,}", ("xox",)),
     # The header alone may be prose ("never paste -----BEGIN PRIVATE KEY-----"): a key block has a body.
     SecretShape("a PEM private key", r"-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----[^-]{0,200}?[A-Za-z0-9+/]{32}",
                 ("PRIVATE KEY-----",)),
@@ -54,7 +64,8 @@ SHAPES: tuple[SecretShape, ...] = (
                 r"\b(?:DefaultEndpointsProtocol|AccountName)=[^;\s]*;(?:[A-Za-z]+=[^;\s]*;){0,4}"
                 r"AccountKey=[A-Za-z0-9+/]{40,}", ("AccountKey=",)),
     # Header and payload are JSON objects (`{"` in base64url is `eyJ`; a payload may start `{ "`: `ey`).
-    SecretShape("a JSON Web Token (JWT)", rf"\beyJ{_B64URL}{{10,}}\.ey{_B64URL}{{10,}}\.{_B64URL}{{16,}}", ("eyJ",)),
+    SecretShape("a JSON Web Token (JWT)",
+                _word_start("eyJ") + rf"{_B64URL}{{10,}}\.ey{_B64URL}{{10,}}\.{_B64URL}{{16,}}", ("eyJ",)),
 )
 
 
