@@ -12,6 +12,7 @@ import click
 
 from assistantsync.api.connect import build_client
 from assistantsync.api.redaction import known_secrets
+from assistantsync.cli.failure_comment import comment_on_failure
 from assistantsync.cli.options import DEFAULT_PATHS, connection_options, format_option, no_color_option, paths_argument
 from assistantsync.cli.output import emit, emit_json
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
@@ -122,6 +123,7 @@ revision_option = click.option(
 @revision_option
 @no_color_option
 @connection_options
+@comment_on_failure
 def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
          detailed_exitcode: bool, targets: tuple[str, ...], source_revision: str | None, no_color: bool,
          **connection: Any) -> None:
@@ -158,6 +160,7 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
 @click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @format_option
 @no_color_option
+@comment_on_failure
 def show(plan_file: Path, output_format: str, no_color: bool) -> None:
     """Render a saved plan (plan --out) without credentials or network, e.g. as a pull-request comment."""
     _print_plan(render(saved_plan(plan_file), output_format, no_color), output_format, no_color)

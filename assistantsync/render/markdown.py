@@ -118,8 +118,16 @@ def _section(change: Change, labelled: bool) -> Section:
 
 
 def _heading(plan: Plan) -> str:
+    """The outcome: any error makes the plan failed (its changes still listed below), never `no changes`."""
+    if plan.errors:
+        return failed_heading(len(plan.errors))
     parts = [tally_phrase(word, count, thousands) for word, count in tallies(plan.changes) if count]
     return f"### assistantsync plan: {', '.join(parts) or 'no changes'}\n\n"
+
+
+def failed_heading(errors: int) -> str:
+    """The heading of a plan that failed, partly or whole (markdown_failure.py)."""
+    return f"### assistantsync plan: failed: {errors:,} error{'s' if errors != 1 else ''}\n\n"
 
 
 def _errors(plan: Plan, limit: int) -> str:

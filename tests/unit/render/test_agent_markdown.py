@@ -100,7 +100,7 @@ def test_a_mixed_plan_counts_each_kind_and_names_each_by_its_kind() -> None:
     rendered = render_plan_markdown(MIXED)
     head = rendered[: rendered.index("<details>")]
     assert head == (
-        f"{MARKER}\n### assistantsync plan: 1 to create, 2 to update, 1 new version, 2 to delete\n\n"
+        f"{MARKER}\n### assistantsync plan: failed: 2 errors\n\n"  # its tallies: the table's
         "**❌ 1 assistant and 1 agent could not be planned; this plan cannot be applied:**\n"
         "- agent `bad-bot`: `no such model @octocat`\n"
         "- `broken`: `y`\n\n"

@@ -164,7 +164,7 @@ def test_long_callout_lists_are_capped(max_chars: int) -> None:
     head = rendered.split("<details>")[0]
     assert re.search(r"^- … and [\d,]+ more \(see the plan's text or JSON output\)$", head, re.MULTILINE)
     assert head.count("… and") >= 3 and "**Deletes 1,500 assistants:**" in head
-    assert head.startswith(f"{MARKER}\n### assistantsync plan: 1,500 to update, 1,500 to delete\n")
+    assert head.startswith(f"{MARKER}\n### assistantsync plan: failed: 1,500 errors\n")
 
 
 def test_a_saved_plan_renders_the_same() -> None:
