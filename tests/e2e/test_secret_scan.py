@@ -147,15 +147,24 @@ def test_plan_with_the_sandbox_provider_stops_before_opening_it(repository: Path
     assert (repository / "state").exists()
 
 
+def test_apply_stops_before_any_request(repository: Path, sandbox_server: ServedSandbox) -> None:
+    code, printed = run("apply", "--provider", "openai", "--base-url", sandbox_server.base_url, "--max-retries", "0",
+                        "--auto-approve", "assistants")
+    assert (code, problem_lines(printed)) == (1, ASSISTANT_LINES)
+    assert sandbox_server.stats()["requests"] == {}
+
+
 def test_the_allow_comment_lets_its_own_line_through_only(repository: Path) -> None:
-    allowed = f"model: gpt-4o\nmetadata:\n  token: {_secret(SLACK)}  # assistantsync: allow-secret\n"
+    allowed = (f"model: gpt-4o\nmetadata:\n  token: {_secret(SLACK)}  # assistantsync: allow-secret\n"
+               f"instructions: |  # assistantsync: allow-secret\n  Sign with {_secret(AWS)}\n")
     write(repository / "assistants/hr.yaml", allowed)
     assert run("validate", "assistants") == (0, "1 assistant valid\n")
     write(repository / "assistants/hr.yaml", "# assistantsync: allow-secret\n" + allowed.replace("  # assistantsync: "
                                                                                                   "allow-secret", ""))
     code, printed = run("validate", "assistants")
-    assert (code, problem_lines(printed)) == (1, [f"assistants/hr.yaml:4:3: metadata.token: policy: looks like a "
-                                                  f"Slack token{ADVICE}"])
+    assert (code, problem_lines(printed)) == (1, [
+        f"assistants/hr.yaml:4:3: metadata.token: policy: looks like a Slack token{ADVICE}",
+        f"assistants/hr.yaml:5:1: instructions: policy: looks like an AWS access key id{ADVICE}"])
 
 
 def test_listed_lines_of_prompt_files_are_allowed(repository: Path) -> None:
