@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import ParamSpec
 
-from assistantsync.cli.output import emit
+from assistantsync.cli.output import emit, masked
 from assistantsync.errors import AssistantSyncError
 
 P = ParamSpec("P")
@@ -35,7 +36,10 @@ def comment_on_failure(command: Callable[P, None]) -> Callable[P, None]:
             if kwargs.get("output_format") == "markdown":
                 from assistantsync.render.markdown_failure import failure_of, render_failure_markdown
 
-                emit(render_failure_markdown(failure_of(error)), nl=False)  # masked and log-safe, as every line
+                failure = failure_of(error)
+                # Masked before the renderer cuts a long line, so no cut can leave part of a credential unmasked.
+                failure = replace(failure, lines=tuple(masked(line) for line in failure.lines))
+                emit(render_failure_markdown(failure), nl=False)
             raise
 
     return run
