@@ -217,7 +217,8 @@ def test_fault_matrix_of_each_kind(sandbox_server: ServedSandbox, tmp_path: Path
         again = cell.env.cli(*cell.operation.command, "--force")
         assert again.code == 0, again
         settled = cell.env.plan("imported", "--detailed-exitcode")
-        assert sorted(p.name for p in (tmp_path / "imported").iterdir()) == ["alpha.yaml", "beta.yaml", "steady.yaml"]
+        assert sorted(p.name for p in (tmp_path / "imported").iterdir()) == ["alpha.yaml", "beta.yaml", "schemas",
+                                                                            "steady.yaml"]  # schemas: import's copy
     else:
         again = cell.env.apply("--auto-approve", "--prune")
         assert again.code == 0, again
