@@ -48,16 +48,24 @@ class Checkout:
         self.env = github_env(self.root, self.sha, sandbox.base_url)
         self.env["PATH"] = fake_gh_on_path(tmp_path / "bin", Path(self.env["FAKE_GH_STATE"]), SEEDED)
 
-    def run(self, job: str, secret: str, install: str = ":", event: str = "pull_request") -> tuple[list[StepRun], str]:
-        """The job's steps and its step summary."""
+    def run(self, job: str, secret: str, install: str = ":", event: str = "pull_request",
+            **variables: str) -> tuple[list[StepRun], str]:
+        """The job's steps and its step summary; `variables` replace the job's own."""
         context = github_context(secret)
         summary = self.root.parent / "summary.md"
         summary.write_text("", encoding="utf-8")
         job_env = {k: evaluate(str(v), context) for k, v in {**WORKFLOW["env"], **WORKFLOW["jobs"][job]["env"]}.items()}
-        env = {**self.env, **job_env, "GITHUB_EVENT_NAME": event, "GITHUB_STEP_SUMMARY": str(summary)}
+        env = {**self.env, **job_env, **variables, "GITHUB_EVENT_NAME": event, "GITHUB_STEP_SUMMARY": str(summary)}
         runs = github_steps(WORKFLOW["jobs"][job]["steps"], env, context, self.root, install)
         assert_no_secrets(*(r.printed for r in runs), env=env)
         return runs, summary.read_text(encoding="utf-8")
+
+    def reviewed(self, plan: Path, head: str) -> None:
+        """Make `plan` the one reviewed on pull request 7 (head commit `head`), merged as the checkout's commit."""
+        state = self.gh()
+        state |= {"commit_pulls": {self.sha: [{"number": 7}]}, "pulls": {"7": {"head": {"sha": head}}},
+                  "runs": {head: [{"databaseId": 5}]}, "artifacts": {"5": {"assistantsync-plan": str(plan)}}}
+        Path(self.env["FAKE_GH_STATE"]).write_text(json.dumps(state), encoding="utf-8")
 
     def gh(self) -> dict[str, Any]:
         state: dict[str, Any] = json.loads(Path(self.env["FAKE_GH_STATE"]).read_text(encoding="utf-8"))
@@ -146,3 +154,35 @@ def test_the_apply_job_applies_what_the_pull_request_planned(tmp_path: Path, san
     assert "No reviewed plan found (pull request: none)" in runs[1].printed
     assert summary.startswith(MARKER) and "create" in summary.split("\n")[1]
     assert sorted(item["assistant"]["name"] for item in sandbox_server.state()["assistants"]) == ["Support", "Weather"]
+
+
+APPLY_STEPS = ("Install assistantsync", "Fetch the plan reviewed on the pull request", "Plan",
+               "Compare with the reviewed plan", "Apply")
+REVIEWED = [
+    # (case, files merged after the review, REQUIRE_REVIEWED_PLAN, Compare's exit, Apply's exit, Compare says)
+    ("fresh", VALID, "false", 0, 0, "The plan matches the reviewed plan."),
+    ("stale", {**VALID, "support.yaml": VALID["support.yaml"] + "temperature: 0.2\n"}, "false", 0, 0,
+     "::warning::The plan differs from the one reviewed on the pull request"),
+    ("stale, review required", {**VALID, "support.yaml": VALID["support.yaml"] + "temperature: 0.2\n"}, "true",
+     1, None, "::warning::The plan differs from the one reviewed on the pull request"),
+]
+
+
+@pytest.mark.parametrize(("case", "merged", "require", "compare_exit", "apply_exit", "says"), REVIEWED,
+                         ids=[c[0] for c in REVIEWED])
+def test_the_apply_job_compares_with_the_plan_reviewed_on_the_pull_request(
+        tmp_path: Path, sandbox_server: ServedSandbox, case: str, merged: dict[str, str], require: str,
+        compare_exit: int, apply_exit: int | None, says: str) -> None:
+    checkout = Checkout(tmp_path, sandbox_server, VALID)
+    secret = checkout.env["OPENAI_API_KEY"]
+    checkout.run("plan", secret)
+    artifact = tmp_path / "artifact" / "plan.json"
+    artifact.parent.mkdir()
+    (checkout.root / "plan.json").rename(artifact)
+    head, checkout.sha = checkout.sha, commit_files(checkout.root, merged)
+    checkout.env["GITHUB_SHA"] = checkout.sha
+    checkout.reviewed(artifact, head)
+    runs, _ = checkout.run("apply", secret, event="push", REQUIRE_REVIEWED_PLAN=require)
+    assert codes(runs) == list(zip(APPLY_STEPS, [0, 0, 0, compare_exit, apply_exit], strict=True)), runs
+    assert "Reviewed plan: pull request #7, run 5." in runs[1].printed and says in runs[3].printed
+    assert len(sandbox_server.state()["assistants"]) == (0 if apply_exit is None else 2)
