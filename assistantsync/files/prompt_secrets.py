@@ -22,7 +22,8 @@ from assistantsync.files.yaml_read import YamlDocument
 from assistantsync.json_value import JsonObject, JsonPath, format_path
 from assistantsync.kinds.agent.file_format import AGENT_KIND
 
-AllowedLines = Set[tuple[str, int]]  # (file, line): a file as problems show it, or any path to it
+# (file, line): the file as problems show it or any other path to it (a relative one from the current folder).
+AllowedLines = Set[tuple[str, int]]
 
 
 def secret_problems(document: YamlDocument, resolved: Resolved, source: SourceFile,
@@ -41,8 +42,7 @@ def secret_problems(document: YamlDocument, resolved: Resolved, source: SourceFi
     for path, file in _prompt_files(document, resolved, source):
         text = _member(resolved.data, path)
         if isinstance(text, str):
-            field = format_path((*path[:-1], "instructions"))
-            problems.extend(Problem(_position(file, text, hit.start), field, secret_message(hit))
+            problems.extend(Problem(_position(file, text, hit.start), format_path(path), secret_message(hit))
                             for hit in find_secrets(text))
     return [problem for problem in problems if not _listed(problem.location, allowed)]
 
