@@ -38,7 +38,7 @@ REFUSED = "The files are valid, but the API refused these credentials; nothing w
 REFUSED_FIX = "check the key or token and what it may access, then run again."
 API = "The API answered with an error; nothing was planned."
 API_FIX = "do what the error says, then run again (a 429 or a 5xx may pass on its own)."
-OTHER = "The plan could not be made; nothing was planned."
+OTHER = "No plan could be shown: the run stopped at the error below."
 OTHER_FIX = "do what the error says, then run again."
 
 

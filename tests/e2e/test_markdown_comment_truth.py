@@ -128,8 +128,8 @@ def test_show_of_an_unusable_saved_plan_is_a_failed_comment(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["show", "--format", "markdown", str(saved)], env=CLEAN_ENV,
                                 catch_exceptions=False)
     assert result.exit_code == 1
-    assert result.stdout.startswith(f"{HEAD}failed: 1 error\n\n**❌ The plan could not be made; nothing was "
-                                    f"planned.**\n\n- `{saved}: ")
+    assert result.stdout.startswith(f"{HEAD}failed: 1 error\n\n**❌ No plan could be shown: the run stopped at "
+                                    f"the error below.**\n\n- `{saved}: ")
     assert result.stderr.startswith(f"Error: {saved}: ")
 
 
