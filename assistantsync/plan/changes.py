@@ -14,6 +14,7 @@ from assistantsync.files.desired import DesiredResource
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.change_values import ACTIONS, Action, Change, FieldChange, Plan
+from assistantsync.plan.file_order import fields_in_file_order, in_file_order
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claimed_key, match_resources, name_twins
 from assistantsync.plan.record import canonical_json, decode_record, digest, encode_record
@@ -82,14 +83,17 @@ def _create(kind: ResourceKind, desired: DesiredResource, managed: JsonObject, w
                                             revision)}
     # A create shows what the file declares, as it will be sent (no canonical defaults filled in).
     fields = tuple(FieldChange(f, None, managed[f], write_only=f in kind.write_only)
-                   for f in kind.fields if f in desired.fields)
+                   for f in fields_in_file_order(desired.fields, kind.fields) if f in desired.fields)
     return Change(desired.key, None, "create", str(desired.source), fields, None, body, kind.name)
 
 
-def _field_changes(kind: ResourceKind, wanted: Mapping[str, Any], live: JsonObject) -> list[FieldChange]:
+def _field_changes(kind: ResourceKind, wanted: Mapping[str, Any], live: JsonObject,
+                   declared: Mapping[str, Any]) -> list[FieldChange]:
+    """The fields that change, in the file's order (`declared`'s), each live value shown in the order of the
+    file's (plan/file_order.py)."""
     record = decode_record(kind, live_metadata(kind, live).get(STATE_KEY))
     changes = []
-    for name in (f for f in kind.fields if f in wanted):
+    for name in (f for f in fields_in_file_order(declared, kind.fields) if f in wanted):
         want = wanted[name]
         if name in kind.write_only:
             if record is None or record.get(name) != digest(want):
@@ -101,7 +105,8 @@ def _field_changes(kind: ResourceKind, wanted: Mapping[str, Any], live: JsonObje
         if paths is not None:
             readings = {digest(have), *(digest(r) for r in kind.resolved_readings(name, live_value))}
             drift = record is not None and name in record and record[name] not in readings
-            changes.append(FieldChange(name, have, want, drift, details=paths if paths != ("",) else ()))
+            changes.append(FieldChange(name, in_file_order(have, want), want, drift,
+                                       details=paths if paths != ("",) else ()))
     return changes
 
 
@@ -118,7 +123,7 @@ def plan_resource(
     if refused is not None:
         return refused
     live_id = str(live["id"])
-    changes = _field_changes(kind, wanted, live)
+    changes = _field_changes(kind, wanted, live, desired.fields)
     adopting = claimed_key(kind, live) != desired.key
     action: Action = "adopt" if adopting else ("update" if changes else "no-op")
     body = None

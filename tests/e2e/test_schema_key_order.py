@@ -56,8 +56,8 @@ def test_a_reordered_schema_is_planned_sent_in_file_order_and_then_settled(tmp_p
     assert "Plan: 0 to create, 1 to update, 0 to delete." in out
     plan = json.loads(run("plan", "--format", "json")[1])
     assert [(f["path"], f["details"]) for c in plan["changes"] for f in c["fields"]] == [
-        ("tools", ["[0].function.parameters.properties: keys reordered: a, b -> b, a"]),
-        ("response_format", [".json_schema.schema.properties: keys reordered: a, b -> b, a"])]
+        ("response_format", [".json_schema.schema.properties: keys reordered: a, b -> b, a"]),
+        ("tools", ["[0].function.parameters.properties: keys reordered: a, b -> b, a"])]
 
     assert run("plan", "--out", "plan.json")[0] == 0  # a saved plan's values hold no order marks: shown from
     shown = CliRunner().invoke(cli, ["show", "plan.json"], env=CLEAN_ENV)  # the plan's own description

@@ -88,7 +88,7 @@ def test_create_from_empty_then_plan_has_no_changes(env: Harness) -> None:
         "alpha": [("model", None, "gpt-4o", False), ("name", None, "Alpha", False),
                   ("temperature", None, 0.2, False)],
         "beta": [("model", None, "gpt-4o", False), ("name", None, "Beta", False),
-                 ("metadata", None, {"team": "hr"}, False), ("temperature", None, 0.2, False)],
+                 ("temperature", None, 0.2, False), ("metadata", None, {"team": "hr"}, False)],
         "gamma": [("model", None, "gpt-4o-mini", False), ("instructions", None, "Be brief.\nBe kind.\n", False)],
     }
 
