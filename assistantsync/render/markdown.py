@@ -11,6 +11,7 @@ see markdown_fit for how the sections share the budget.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from assistantsync.plan.changes import Change, FieldChange, Plan
 from assistantsync.render.kind_words import (
@@ -27,7 +28,7 @@ from assistantsync.render.kind_words import (
 )
 from assistantsync.render.markdown_fit import Block, Section, code_span, fit_sections
 from assistantsync.render.markdown_text import capped, code, html_name, html_text, short, thousands
-from assistantsync.render.text import SYMBOLS
+from assistantsync.render.text import SYMBOLS, declared_value
 from assistantsync.render.value_diff import value_diff, whitespace_only
 from assistantsync.render.values import declared_lines, scalar
 from assistantsync.safe_text import shown
@@ -60,7 +61,7 @@ def _deleted(change: Change, labelled: bool) -> str:
     return f"{code(change.key)} ({code(change.id or '')})"
 
 
-def _field_block(field: FieldChange) -> Block:
+def _field_block(field: FieldChange, declared: Any = None) -> Block:
     notes = [DRIFT_NOTE] if field.drift else []
     notes += ["whitespace-only change"] if whitespace_only(field.before, field.after) else []
     if field.write_only:
@@ -68,7 +69,7 @@ def _field_block(field: FieldChange) -> Block:
         lines = [f"+ {scalar(field.after)}"]
     else:
         # A saved plan's values hold no key order marks: a reorder there shows as the plan described it.
-        lines = value_diff(field.before, field.after) or [f"~ {detail}" for detail in field.details]
+        lines = value_diff(field.before, field.after, declared) or [f"~ {detail}" for detail in field.details]
     label = f"**{code_span(field.path)}**" + "".join(f" — {note}" for note in notes)
     return Block(label, tuple(_diff_line(line) for line in lines))
 
@@ -114,7 +115,8 @@ def _section(change: Change, labelled: bool) -> Section:
         lines = declared_lines([(f.path, f.after) for f in change.fields])
         block = Block("", tuple(_diff_line(f"+ {line}" if line else "+") for line in lines))
         return Section(change.key, head, (block,) if lines else (), ("",) if lines else (), label)
-    return Section(change.key, head, tuple(_field_block(f) for f in change.fields), tuple(names), label)
+    blocks = tuple(_field_block(f, declared_value(change, f)) for f in change.fields)
+    return Section(change.key, head, blocks, tuple(names), label)
 
 
 def _heading(plan: Plan) -> str:

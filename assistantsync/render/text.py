@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from assistantsync.apply.execute import Outcome
 from assistantsync.plan.changes import Change, FieldChange, Plan
@@ -24,8 +25,9 @@ from assistantsync.safe_text import shown, shown_lines
 
 SYMBOLS = {"create": "+", "update": "~", "adopt": "~", "delete": "-", "no-op": " "}
 GROUPS = ("create", "update", "adopt", "delete")
-def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
-    """How one field's change reads: `before -> after`, a line diff, or an item-by-item diff."""
+def field_lines(change: FieldChange, style: Style = plain, declared: Any = None) -> list[str]:
+    """How one field's change reads: `before -> after`, a line diff, or an item-by-item diff. `declared`: the
+    field's value as the file wrote it (its change's body holds it), whose keys alone show as context."""
     name = shown(change.path)  # a saved plan file can hold any path
     note = "  (whitespace only)" if whitespace_only(change.before, change.after) else ""
     if change.drift:
@@ -38,10 +40,15 @@ def field_lines(change: FieldChange, style: Style = plain) -> list[str]:
     if is_multiline(before) or is_multiline(after) or any(isinstance(v, (dict, list)) for v in (before, after)):
         # Content is escaped before styling: a file's text must never drive the reviewer's terminal.
         # A saved plan's values hold no key order marks: a reorder there shows as the plan described it.
-        lines = shown_lines(value_diff(before, after) or [f"~ {detail}" for detail in change.details])
+        lines = shown_lines(value_diff(before, after, declared) or [f"~ {detail}" for detail in change.details])
         return [head, *("    " + line for line in style_diff(lines, style))]
     body = shown(f"{scalar(before)} -> {scalar(after)}")
     return [f"{head} {body}"] if not change.drift else [head, f"    {body}"]
+
+
+def declared_value(change: Change, field: FieldChange) -> Any:
+    """What the file wrote for a changed field, as its change's body sends it (None when it sends none)."""
+    return (change.body or {}).get(field.path)
 
 
 def _created_lines(change: Change, style: Style) -> list[str]:
@@ -91,7 +98,7 @@ def render_plan_text(plan: Plan, color: bool = False) -> str:
             out.append("")
             out.append(style("heading", change_heading(change)))
             body = _created_lines(change, style) if action == "create" else [
-                line for f in change.fields for line in field_lines(f, style)]
+                line for f in change.fields for line in field_lines(f, style, declared_value(change, f))]
             out.extend("    " + line for line in body)
     if out:
         out.append("")

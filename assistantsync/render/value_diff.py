@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from assistantsync.render.declared_context import without_unset_context
 from assistantsync.render.values import is_multiline as is_multiline
 from assistantsync.render.values import pretty as pretty
 from assistantsync.render.values import scalar as scalar
@@ -80,8 +81,10 @@ def unified_lines(before: str, after: str, context: int = 3) -> list[str]:
     return lines
 
 
-def _nested(before: Any, after: Any, context: int = 3, prefix: str = NESTED) -> list[str]:
-    """The YAML-like lines of two values as a diff under an item's label; skipped lines show as `…`."""
+def _nested(before: Any, after: Any, context: int = 3, prefix: str = NESTED, declared: Any = None) -> list[str]:
+    """The YAML-like lines of two values as a diff under an item's label; skipped lines show as `…`, and so do
+    unchanged keys the file (`declared`, when known) does not set: they come last, after the file's."""
+    before, after, unset = without_unset_context(before, after, declared)
     old_text, new_text = "\n".join(yaml_lines(before)) + "\n", "\n".join(yaml_lines(after)) + "\n"
     old, new, groups = _groups(old_text, new_text, context)
     lines: list[str] = []
@@ -91,7 +94,7 @@ def _nested(before: Any, after: Any, context: int = 3, prefix: str = NESTED) -> 
             lines.append(" " + prefix + "…")
         lines.extend(_group_lines(old, new, group, prefix))
         end = group[-1][2]
-    if lines and end < len(old):
+    if lines and (end < len(old) or unset) and lines[-1] != " " + prefix + "…":
         lines.append(" " + prefix + "…")
     return lines
 
@@ -107,28 +110,31 @@ def _item_label(item: Any) -> str:
     return kind
 
 
-def item_diff(before: Any, after: Any) -> list[str]:
+def item_diff(before: Any, after: Any, declared: Any = None) -> list[str]:
     """Per-item lines for lists of typed items and per-key lines for maps: never two whole JSON blobs.
 
     `+ label` / `- label` add or remove an item (an added item's content follows, signed); `~ label`
-    heads the line diff of a changed item's YAML-like lines; other values diff as YAML-like lines.
+    heads the line diff of a changed item's YAML-like lines; other values diff as YAML-like lines. Keys come in
+    `after`'s order, then `before`'s others; `declared`, the file's value as written, keeps unchanged keys it
+    does not set out of the context lines.
     """
     if isinstance(before, list) and isinstance(after, list):
-        return _list_diff(before, after)
+        return _list_diff(before, after, declared)
     if isinstance(before, dict) and isinstance(after, dict):
-        return _map_diff(before, after)
-    return _nested(before, after, context=1_000_000, prefix=" ")
+        return _map_diff(before, after, declared if isinstance(declared, dict) else {})
+    return _nested(before, after, context=1_000_000, prefix=" ", declared=declared)
 
 
 def _added(sign: str, label: str, value: Any) -> list[str]:
     return [f"{sign} {label}", *(f"{sign}{NESTED}{line}" for line in yaml_lines(value))]
 
 
-def _list_diff(before: list[Any], after: list[Any]) -> list[str]:
+def _list_diff(before: list[Any], after: list[Any], declared: Any) -> list[str]:
     labels_before, labels_after = [_item_label(t) for t in before], [_item_label(t) for t in after]
     if len(set(labels_before)) < len(before) or len(set(labels_after)) < len(after):
-        return _nested(before, after)  # items without a unique label
+        return _nested(before, after, declared=declared)  # items without a unique label
     old, new = dict(zip(labels_before, before, strict=True)), dict(zip(labels_after, after, strict=True))
+    written = {_item_label(item): item for item in declared} if isinstance(declared, list) else {}
     lines: list[str] = []
     for label in dict.fromkeys(labels_after + labels_before):
         if label not in old:
@@ -136,7 +142,7 @@ def _list_diff(before: list[Any], after: list[Any]) -> list[str]:
         elif label not in new:
             lines.append(f"- {label}")
         elif old[label] != new[label]:
-            lines.extend([f"~ {label}", *_nested(old[label], new[label])])
+            lines.extend([f"~ {label}", *_nested(old[label], new[label], declared=written.get(label))])
     if not lines and before != after:
         lines.append(f"~ order: {', '.join(labels_before)} -> {', '.join(labels_after)}")
     return lines
@@ -147,14 +153,14 @@ def _short(value: Any) -> str | None:
     return text if len(text) <= _SHORT and "\n" not in text else None
 
 
-def _map_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+def _map_diff(before: dict[str, Any], after: dict[str, Any], declared: dict[str, Any]) -> list[str]:
     lines: list[str] = []
-    for key in sorted(set(before) | set(after)):
+    for key in dict.fromkeys([*after, *before]):
         old, new = before.get(key), after.get(key)
         if key in before and key in after and old == new:
             continue
         if key in before and key in after and _short(old) is None and _short(new) is None:
-            lines.extend([f"~ {key}", *_nested(old, new)])
+            lines.extend([f"~ {key}", *_nested(old, new, declared=declared.get(key))])
             continue
         for sign, present, value in (("-", key in before, old), ("+", key in after, new)):
             if present and _short(value) is not None:
@@ -164,11 +170,12 @@ def _map_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return lines
 
 
-def value_diff(before: Any, after: Any) -> list[str]:
-    """One field's change as diff lines: long text line by line, structures item by item, else `-`/`+`."""
+def value_diff(before: Any, after: Any, declared: Any = None) -> list[str]:
+    """One field's change as diff lines: long text line by line, structures item by item, else `-`/`+`.
+    `declared`: the field's value as the file wrote it, when known (see item_diff)."""
     texts = all(value is None or isinstance(value, str) for value in (before, after))
     if texts and (is_multiline(before) or is_multiline(after)):
         return unified_lines(before or "", after or "")
     if any(isinstance(value, (dict, list)) or is_multiline(value) for value in (before, after)):
-        return item_diff(before, after)
+        return item_diff(before, after, declared)
     return [f"- {scalar(before)}", f"+ {scalar(after)}"]

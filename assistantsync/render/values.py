@@ -10,10 +10,10 @@ from assistantsync.files.yaml_write import dump_yaml
 
 
 def pretty(value: Any) -> str:
-    """Stable, readable text for a value: strings as they are, everything else as indented JSON."""
+    """Readable text for a value: strings as they are, everything else as indented JSON, keys in their order."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 def scalar(value: Any) -> str:
@@ -25,9 +25,10 @@ def is_multiline(value: Any) -> bool:
 
 
 def yaml_lines(value: Any) -> list[str]:
-    """A value as YAML-like lines (keys sorted, multi-line strings as blocks); a scalar as JSON."""
+    """A value as YAML-like lines (keys in the value's order, the file's in a plan: plan/file_order.py;
+    multi-line strings as blocks); a scalar as JSON."""
     if isinstance(value, (dict, list)) and value:
-        return dump_yaml(value, sort_keys=True).splitlines()
+        return dump_yaml(value).splitlines()
     if is_multiline(value):
         return str(value).splitlines()
     return [scalar(value)]

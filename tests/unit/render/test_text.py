@@ -32,7 +32,7 @@ def test_snapshot_color(name: str) -> None:
 
 def test_creates_read_as_yaml_not_json() -> None:
     rendered = render_plan_text(PLANS["create"])
-    assert "    tools:\n      - file_search:\n          max_num_results: 8\n        type: file_search\n" in rendered
+    assert "    tools:\n      - type: file_search\n        file_search:\n          max_num_results: 8\n" in rendered
     assert "    instructions: |\n      You are an HR bot," in rendered
     assert "{" not in rendered and '"' not in rendered
 
@@ -43,7 +43,8 @@ def test_a_value_written_once_and_used_twice_is_shown_twice_not_as_a_yaml_alias(
     tools = [{"type": "function", "function": {"name": name, "parameters": shared}} for name in ("a", "b")]
     rendered = render_plan_text(Plan((change("bot", "create", field("tools", None, tools)),)))
     assert "&id" not in rendered and "*id" not in rendered
-    assert rendered.count("          parameters:\n            properties:\n              q:\n") == 2
+    shared_lines = "          parameters:\n            type: object\n            properties:\n              q:\n"
+    assert rendered.count(shared_lines) == 2
 
 
 def test_changes_inside_a_tool_are_coloured() -> None:

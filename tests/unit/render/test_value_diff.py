@@ -15,8 +15,8 @@ LABELS: list[tuple[str, list[Any], list[Any], list[str]]] = [
     ("a named item by its type and the name of the map its type keys",
      [{"type": "function", "function": {"name": "f", "strict": False}}],
      [{"type": "function", "function": {"name": "f", "strict": True}}],
-     ["~ function f", "     function:", "       name: f", "-      strict: false", "+      strict: true",
-      "     type: function"]),
+     ["~ function f", "     type: function", "     function:", "       name: f", "-      strict: false",
+      "+      strict: true"]),
     ("any kind's named items", [{"type": "openapi", "openapi": {"name": "weather"}}], [], ["- openapi weather"]),
     ("a map under another key names nothing", [{"type": "file_search", "other": {"name": "x"}}], [], ["- file_search"]),
     ("a map without a name: the type alone", [{"type": "file_search", "file_search": {"max_num_results": 3}}], [],
@@ -35,5 +35,5 @@ def test_list_items_are_labelled_by_type_and_nested_name(
 
 def test_items_sharing_a_label_diff_as_lines() -> None:
     before = [{"type": "function", "function": {"name": "f"}}, {"type": "function", "function": {"name": "f"}}]
-    assert item_diff(before, before[:1]) == ["     - function:", "         name: f", "       type: function",
-                                             "-    - function:", "-        name: f", "-      type: function"]
+    assert item_diff(before, before[:1]) == ["     - type: function", "       function:", "         name: f",
+                                             "-    - type: function", "-      function:", "-        name: f"]
