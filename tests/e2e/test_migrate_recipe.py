@@ -85,11 +85,15 @@ def project(tmp_path: Path, sandbox_server: ServedSandbox, monkeypatch: pytest.M
 
 def test_the_whole_move_from_live_assistants_to_agents(project: ServedSandbox) -> None:
     imported = _step(project, "import")
-    assert (imported.code, imported.err) == (0, "Imported 6 assistants into assistants (6 YAML, 1 prompt file).\n")
+    assert (imported.code, imported.err) == (0, "Imported 6 assistants into assistants (6 YAML, 1 prompt file).\n"
+                                             f"Wrote {Path('assistants/schemas/assistant.schema.json')}, the "
+                                             "assistant file schema the files point editors at.\n")
 
     migrated = _step(project, "migrate")
     assert (migrated.code, migrated.out.splitlines()) == (0, REPORT)
-    assert migrated.err == "Migrated 6 assistants into assistants/agents (13 report items).\n"
+    assert migrated.err == ("Migrated 6 assistants into assistants/agents (13 report items).\n"
+                            f"Wrote {Path('assistants/agents/schemas/agent.schema.json')}, the agent file schema "
+                            "the files point editors at.\n")
     assert _step(project, "validate") == Result(0, "6 assistants and 6 agents valid\n", "")
 
     # The pull request: one create per agent; each assistant made outside the tool is adopted (given the tool's
