@@ -12,19 +12,23 @@ from assistantsync.errors import AssistantSyncError, Location, Problem, Validati
 from assistantsync.files.documents import DesiredResource, FileResult, read_files
 from assistantsync.files.prompt_secrets import AllowedLines
 from assistantsync.files.sources import find_sources
+from assistantsync.json_value import format_path
 from assistantsync.kinds.registry import KINDS
+from assistantsync.project.values import Environment
 from assistantsync.safe_text import join_words, shown
 
-__all__ = ["DesiredResource", "load_desired"]
+__all__ = ["DesiredResource", "load_desired", "unused_variables"]
 
 
-def load_desired(paths: Sequence[Path], root: Path | None = None,
-                 allowed_secrets: AllowedLines = frozenset()) -> list[DesiredResource]:
+def load_desired(paths: Sequence[Path], root: Path | None = None, allowed_secrets: AllowedLines = frozenset(),
+                 environment: Environment | None = None) -> list[DesiredResource]:
     """The resources declared under `paths` (assistants and agents), sorted by kind and key; raises
     ValidationFailed with every problem found (credential-shaped text included, less `allowed_secrets`: (file,
-    line) pairs), and AssistantSyncError when `paths` declare none."""
+    line) pairs), and AssistantSyncError when `paths` declare none. With an `environment`, its variables and
+    overrides are resolved first (files/overrides.py), and an override for no declared key is a problem; without
+    one, files load exactly as written. unused_variables() gives the warnings about the environment."""
     sources, problems = find_sources(paths, root)
-    files = read_files(sources, allowed_secrets)
+    files = read_files(sources, allowed_secrets, environment)
     parameter_files = frozenset().union(*(file.parameter_files for file in files))
     kept = [file for file in files if not _is_parameter_schema(file, parameter_files)]
     problems.extend(problem for file in kept for problem in file.problems)
@@ -34,6 +38,8 @@ def load_desired(paths: Sequence[Path], root: Path | None = None,
     problems.extend(_clashes("key", "defined", keyed))
     problems.extend(_clashes("name", "defined", [(a.key, a.source) for a, _, _ in declared if a.key and _named(a)]))
     problems.extend(_clashes("id", "pinned", [(a.id, at) for a, _, at in declared if a.id]))
+    if environment is not None:
+        problems.extend(_unknown_overrides(environment, {a.key for a, _, _ in declared}))
     if problems:  # file names, keys and values quoted in messages may hold anything: print them escaped
         raise ValidationFailed([Problem(Location(shown(p.location.path), p.location.line, p.location.column),
                                         shown(p.field), shown(p.message)) for p in problems])
@@ -64,3 +70,28 @@ def _clashes(name: str, verb: str, places: list[tuple[str, Location]]) -> list[P
     return [Problem(location, name, f"{name} '{value}' is also {verb} at "
                                     + ", ".join(str(other) for other in locations if other != location))
             for value, locations in by_value.items() if len(locations) > 1 for location in locations]
+
+
+def _unknown_overrides(environment: Environment, keys: set[str]) -> list[Problem]:
+    """One problem per override whose key no document has: a typo there would silently change nothing."""
+    import difflib  # only for a project with a mistake
+
+    problems = []
+    for key in environment.overrides:
+        if key not in keys:
+            close = difflib.get_close_matches(key, sorted(keys), n=1, cutoff=0.75)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(environment.override_locations.get(key, environment.location),
+                                    format_path(("environments", environment.name, "overrides", key)),
+                                    f"no assistant or agent has the key '{key}'{guess}"))
+    return problems
+
+
+def unused_variables(environment: Environment, resources: Sequence[DesiredResource]) -> list[Problem]:
+    """A warning at each variable of `environment` that no resource's value (prompt files that opt in included)
+    used: a variable left over, or one a file meant to use under another name."""
+    used = {name for resource in resources for names in resource.var_fields.values() for name in names}
+    return [Problem(environment.var_locations.get(name, environment.location),
+                    format_path(("environments", environment.name, "vars", name)),
+                    f"variable '{name}' of environment '{environment.name}' is used by no file")
+            for name in environment.vars if name not in used]

@@ -11,13 +11,15 @@ from pathlib import Path
 
 from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.files.file_format import KEY_PATTERN, slug
+from assistantsync.files.overrides import fields_from_vars, in_environment
 from assistantsync.files.prompt_secrets import AllowedLines, secret_problems
 from assistantsync.files.references import Reading, Resolved, resolve_references
 from assistantsync.files.sources import SourceFile, load_file
 from assistantsync.files.yaml_read import YamlDocument
-from assistantsync.json_value import JsonObject, format_path
+from assistantsync.json_value import JsonObject, JsonPath, format_path
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.kinds.registry import DEFAULT_KIND, KINDS
+from assistantsync.project.values import Environment
 from assistantsync.schema.validate import validate_instance
 
 FILE_ONLY_FIELDS = ("key", "id")  # the file format's own fields; never sent to the API
@@ -34,6 +36,8 @@ class DesiredResource:
     fields: JsonObject  # in the kind's view (ResourceKind.document_fields)
     field_sources: Mapping[str, Location] = field(default_factory=dict, compare=False)
     kind: str = DEFAULT_KIND.name
+    # Field -> the environment's variables its value came from (files/overrides.py), for messages about it.
+    var_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 class FieldSources(Mapping[str, Location]):
@@ -77,15 +81,20 @@ class _Entry:
     document: YamlDocument
     resolved: Resolved
     documents_in_file: int
+    var_uses: Mapping[JsonPath, tuple[str, ...]]  # where the environment's variables were used in the document
+    var_notes: Mapping[str, str]  # a field's path -> what a problem about its value adds: the variables it holds
 
 
-def read_files(sources: Sequence[SourceFile], allowed_secrets: AllowedLines = frozenset()) -> list[FileResult]:
-    """Every file read and checked on its own, in order; `allowed_secrets`: see files/prompt_secrets.py."""
+def read_files(sources: Sequence[SourceFile], allowed_secrets: AllowedLines = frozenset(),
+               environment: Environment | None = None) -> list[FileResult]:
+    """Every file read and checked on its own, in order; `allowed_secrets`: see files/prompt_secrets.py. With an
+    `environment`, each document is resolved for it first (files/overrides.py); without, files are as written."""
     reading = Reading()
-    return [_read(source, reading, allowed_secrets) for source in sources]
+    return [_read(source, reading, allowed_secrets, environment) for source in sources]
 
 
-def _read(source: SourceFile, reading: Reading, allowed_secrets: AllowedLines) -> FileResult:
+def _read(source: SourceFile, reading: Reading, allowed_secrets: AllowedLines,
+          environment: Environment | None) -> FileResult:
     """Load, resolve and check the documents of one file; a file that is a parameters_file is judged later."""
     try:
         documents = load_file(source)
@@ -94,12 +103,20 @@ def _read(source: SourceFile, reading: Reading, allowed_secrets: AllowedLines) -
     problems: list[Problem] = []
     assistants = []
     parameter_files: set[Path] = set()
-    for document in documents:
-        resolved = resolve_references(document, source, reading)
+    for written in documents:
+        document, uses = written, {}
+        if environment is not None:
+            resolving = in_environment(written, source.path.stem if len(documents) == 1 else "", environment)
+            document, uses = resolving.document, dict(resolving.uses)
+            problems.extend(resolving.problems)
+        resolved = resolve_references(document, source, reading, environment)
         parameter_files.update(target for reference, target in resolved.files.items()
                                if reference[-1] == "parameters_file")
-        assistant = _check(_Entry(source, document, resolved, len(documents)), problems)
-        problems.extend(secret_problems(document, resolved, source, allowed_secrets))
+        uses.update(resolved.var_uses)
+        notes = _var_notes(uses, environment)
+        assistant = _check(_Entry(source, document, resolved, len(documents), uses, notes), problems)
+        problems.extend(Problem(p.location, p.field, p.message + notes.get(p.field, ""))
+                        for p in secret_problems(document, resolved, source, allowed_secrets, frozenset(uses)))
         assistants.append((assistant, document.locate(("key",)), document.locate(("id",))))
     return FileResult(source, assistants, problems, frozenset(parameter_files),
                  has_model=any(_declares_model(document.data) for document in documents))
@@ -128,8 +145,8 @@ def _check(entry: _Entry, problems: list[Problem]) -> DesiredResource:
     if isinstance(kind, str):
         problems.append(Problem(document.locate(("kind",)), "kind", kind))
         return DesiredResource("", None, document.start, {})
-    problems.extend(Problem(document.locate(issue.path), format_path(issue.path), issue.message)
-                    for issue in validate_instance(kind.schema_file, data))
+    problems.extend(Problem(document.locate(issue.path), field, issue.message + entry.var_notes.get(field, ""))
+                    for issue in validate_instance(kind.schema_file, data) for field in [format_path(issue.path)])
     problems.extend(entry.resolved.problems)
     if kind.key_is_id:  # its name is its key: the schema checks it, and `key`/`id` are no fields of its format
         name = data.get("name")
@@ -138,10 +155,20 @@ def _check(entry: _Entry, problems: list[Problem]) -> DesiredResource:
         key, pinned = _key(entry, problems), data.get("id")
     resolved = kind.document_fields(entry.resolved.data)
     fields = {name: value for name, value in resolved.items() if name not in FILE_ONLY_FIELDS or kind.key_is_id}
+    # Field sources stay in the YAML file (plans read its lines), a field an override sets at the document start.
+    in_file = YamlDocument(data, document.start, document.positions)
     sources = FieldSources(document.start.path, ((name, at.line, at.column) for name in fields
-                                                 for at in [_located(document, kind, name)]))
+                                                 for at in [_located(in_file, kind, name)]))
+    var_fields = fields_from_vars(entry.var_uses, {name: kind.document_path(name) for name in (*fields, "key", "id")})
     return DesiredResource(key, pinned if isinstance(pinned, str) else None, document.start, fields, sources,
-                           kind.name)
+                           kind.name, var_fields)
+
+
+def _var_notes(uses: Mapping[JsonPath, tuple[str, ...]], environment: Environment | None) -> dict[str, str]:
+    """What a problem about a value holding variables adds, by the value's path: the value is written in the
+    project file, not where the problem is located."""
+    return {format_path(path): "".join(f" (from vars.{name} of environment '{environment.name}')" for name in names)
+            for path, names in uses.items()} if environment is not None else {}
 
 
 def _located(document: YamlDocument, kind: ResourceKind, field: str) -> Location:

@@ -12,6 +12,15 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KEY_PATTERN = r"^[a-z0-9._-]{1,64}$(?!\n)"
 NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$(?!\n)"  # function and json_schema names: a rule the spec gives in prose only
 KEY_MAX_CHARS = 64
+# `instructions_file`: a path, or an object that opts the prompt's text in to the environment's variables
+# (files/references.py). Both kinds' schemas take it as it is here.
+PROMPT_FILE_SCHEMA = {"anyOf": [
+    {"type": "string", "minLength": 1},
+    {"type": "object", "required": ["path"], "additionalProperties": False, "properties": {
+        "path": {"description": "Path of the text file, relative to this file.", "type": "string", "minLength": 1},
+        "vars": {"description": "Substitute the environment's ${{ vars.NAME }} in the file's text (write $${{ "
+                                "for a literal ${{); without it the text is sent as written.", "type": "boolean"}}},
+]}
 # Letters that NFKD does not split into a base letter and an accent.
 _SPELLED_OUT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
                               "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH"})

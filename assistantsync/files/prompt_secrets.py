@@ -11,11 +11,11 @@ would be sent too.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Set
+from collections.abc import Collection, Iterator, Set
 from pathlib import Path
 
 from assistantsync.errors import Location, Problem
-from assistantsync.files.references import Resolved
+from assistantsync.files.references import Resolved, prompt_reference
 from assistantsync.files.secret_scan import allowed_by_comment, find_secrets, secret_message
 from assistantsync.files.sources import SourceFile, UnreadableFile, read_text
 from assistantsync.files.yaml_read import YamlDocument
@@ -27,8 +27,10 @@ AllowedLines = Set[tuple[str, int]]
 
 
 def secret_problems(document: YamlDocument, resolved: Resolved, source: SourceFile,
-                    allowed: AllowedLines = frozenset()) -> list[Problem]:
-    """One problem per credential-shaped string in the document's prompt texts, less the allowed ones."""
+                    allowed: AllowedLines = frozenset(), from_vars: Collection[JsonPath] = ()) -> list[Problem]:
+    """One problem per credential-shaped string in the document's prompt texts, less the allowed ones. A value
+    at a path in `from_vars` holds an environment's variables: the YAML line does not show it, so its comment
+    cannot allow it; nor can a line of the YAML file allow a value written elsewhere (an override)."""
     problems: list[Problem] = []
     lines: list[str] | None = None  # the YAML file's lines, read again only when something is found
     for path, value in _inline_texts(document.data):
@@ -36,8 +38,8 @@ def secret_problems(document: YamlDocument, resolved: Resolved, source: SourceFi
             at = document.locate(path)
             if lines is None:
                 lines = _lines(source.path)
-            line = lines[at.line - 1] if 0 < at.line <= len(lines) else ""
-            if not allowed_by_comment(line, value):
+            line = lines[at.line - 1] if 0 < at.line <= len(lines) and at.path == document.start.path else ""
+            if path in from_vars or not allowed_by_comment(line, value):
                 problems.append(Problem(at, format_path(path), secret_message(hit)))
     for path, file in _prompt_files(document, resolved, source):
         text = _member(resolved.data, path)
@@ -84,9 +86,9 @@ def _prompt_files(document: YamlDocument, resolved: Resolved, source: SourceFile
     """The path of each read `instructions_file`'s text in the resolved data, and the file as the user names it."""
     _, at = _prompt_part(document.data)
     reference = (*at, "instructions_file")
-    written = _member(document.data, reference)
-    if isinstance(written, str) and reference in resolved.files:
-        yield (*at, "instructions"), os.path.normpath(source.path.parent / written)
+    written = prompt_reference(_member(document.data, reference))
+    if written is not None and reference in resolved.files:
+        yield (*at, "instructions"), os.path.normpath(source.path.parent / written[0])
 
 
 def _member(data: JsonObject, path: JsonPath) -> object:

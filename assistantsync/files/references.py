@@ -1,5 +1,9 @@
 """File references in assistant and agent documents: `instructions_file` and a function tool's `parameters_file`.
 
+`instructions_file` is a path, or `{path: ..., vars: true}` to have the selected environment's variables
+substituted in the prompt's text (files/environment_vars.py); a prompt file that does not opt in is sent as
+written, so a prompt may hold `${{` for reasons of its own. Parameter files are never substituted.
+
 A reference is resolved against its YAML file's folder and must stay inside the root (see config),
 judged on real paths, so a pull request cannot make CI read arbitrary files into an assistant.
 Problems about a reference are located at its key in the YAML document.
@@ -11,15 +15,17 @@ import json
 import math
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistantsync.errors import Problem, ValidationFailed
+from assistantsync.files.environment_vars import expand_prompt
 from assistantsync.files.sources import YAML_SUFFIXES, SourceFile, UnreadableFile, read_text
 from assistantsync.files.yaml_read import MAX_DEPTH, YamlDocument, load_yaml
 from assistantsync.json_value import JsonObject, JsonPath, depth_exceeds, format_path
 from assistantsync.kinds.agent.file_format import AGENT_KIND
+from assistantsync.project.values import Environment
 
 INSTRUCTIONS_MAX_CHARS = 256_000  # the API's maxLength for `instructions`, checked again once the file is read
 # What the references of one YAML file may read in all, repeats included: a 100 KB file naming one 1 MiB
@@ -35,6 +41,7 @@ class Resolved:
     data: JsonObject
     problems: tuple[Problem, ...]
     files: Mapping[JsonPath, Path]  # where each reference inside the root points (a real path)
+    var_uses: Mapping[JsonPath, tuple[str, ...]] = field(default_factory=dict)  # the variables a prompt used
 
 
 class Reading:
@@ -68,9 +75,11 @@ class Reading:
         return None
 
 
-def resolve_references(document: YamlDocument, source: SourceFile, reading: Reading | None = None) -> Resolved:
-    """Replace `instructions_file` by `instructions` and `parameters_file` by `parameters`, in place of the key."""
-    resolver = _Resolver(document, source, reading or Reading())
+def resolve_references(document: YamlDocument, source: SourceFile, reading: Reading | None = None,
+                       environment: Environment | None = None) -> Resolved:
+    """Replace `instructions_file` by `instructions` and `parameters_file` by `parameters`, in place of the key;
+    with an `environment`, a prompt file that opts in has its variables substituted."""
+    resolver = _Resolver(document, source, reading or Reading(), environment)
     data = dict(document.data)
     definition = data.get("definition")
     if data.get("kind") == AGENT_KIND:  # an agent's references sit in its definition only (the schema refuses others)
@@ -78,15 +87,29 @@ def resolve_references(document: YamlDocument, source: SourceFile, reading: Read
             data["definition"] = _resolved_part(resolver, definition, ("definition",))
     else:
         data = _resolved_part(resolver, data, ())
-    return Resolved(data, tuple(resolver.problems), resolver.files)
+    return Resolved(data, tuple(resolver.problems), resolver.files, resolver.var_uses)
+
+
+def prompt_reference(written: object) -> tuple[str, bool] | None:
+    """The path an `instructions_file` names and whether its text opts in to variables; None for a malformed
+    one, which the schema reports (an object with other members than `path` and `vars`, say)."""
+    if isinstance(written, str):
+        return written, False
+    if isinstance(written, dict) and isinstance(written.get("path"), str) and set(written) <= {"path", "vars"}:
+        opted = written.get("vars", False)
+        return (written["path"], opted) if isinstance(opted, bool) else None
+    return None
 
 
 def _resolved_part(resolver: _Resolver, data: JsonObject, at: JsonPath) -> JsonObject:
     """`data` (found at `at` in the document) with its instructions_file and its tools' parameters_file read."""
     data = dict(data)
-    reference = data.get("instructions_file")
-    if isinstance(reference, str):
-        text = resolver.read((*at, "instructions_file"), reference, _check_instructions)
+    reference = prompt_reference(data.get("instructions_file"))
+    if reference is not None:
+        path, opted = reference
+        text = resolver.read((*at, "instructions_file"), path, _check_instructions)
+        if opted and isinstance(text, str) and resolver.environment is not None:
+            text = resolver.substituted(text, (*at, "instructions"), path, resolver.environment)
         data = _renamed(data, "instructions_file", "instructions", text)
     tools = data.get("tools")
     if isinstance(tools, list):
@@ -95,10 +118,25 @@ def _resolved_part(resolver: _Resolver, data: JsonObject, at: JsonPath) -> JsonO
 
 
 class _Resolver:
-    def __init__(self, document: YamlDocument, source: SourceFile, reading: Reading) -> None:
-        self.document, self.source, self.reading = document, source, reading
+    def __init__(self, document: YamlDocument, source: SourceFile, reading: Reading,
+                 environment: Environment | None) -> None:
+        self.document, self.source, self.reading, self.environment = document, source, reading, environment
         self.problems: list[Problem] = []
         self.files: dict[JsonPath, Path] = {}
+        self.var_uses: dict[JsonPath, tuple[str, ...]] = {}
+
+    def substituted(self, text: str, at: JsonPath, reference: str, environment: Environment) -> str:
+        """A prompt's text with its variables substituted; each problem located in the prompt file itself."""
+        file = os.path.normpath(self.source.path.parent / reference)  # as the user names it
+        value, used, problems = expand_prompt(text, environment, file, format_path(at))
+        self.problems.extend(problems)
+        if used:
+            self.var_uses[at] = used
+        if len(value) > INSTRUCTIONS_MAX_CHARS:
+            self.problems.append(Problem(self.document.locate((*at[:-1], "instructions_file")), format_path(at),
+                                         f"holds {len(value)} characters once its variables are substituted; "
+                                         f"instructions may hold at most {INSTRUCTIONS_MAX_CHARS}"))
+        return value
 
     def resolve_tool(self, at: JsonPath, tool: object) -> object:
         """A function tool with its parameters_file read: nested in `function` (an assistant's) or flat (an agent's)."""

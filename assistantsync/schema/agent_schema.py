@@ -12,6 +12,7 @@ import copy
 from typing import Any
 
 from assistantsync.errors import AssistantSyncError
+from assistantsync.files.file_format import PROMPT_FILE_SCHEMA
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.agent.file_format import (
     AGENT_KIND,
@@ -41,7 +42,8 @@ _DEFINITION_NOTES = {
     "kind": "The definition kind; only prompt agents are supported.",
     "model": "Model deployment name.",
     "instructions": "System instructions; or put them in a file and use instructions_file.",
-    "instructions_file": "Path of a text file holding the instructions, relative to this file.",
+    "instructions_file": "Path of a text file holding the instructions, relative to this file; or {path, vars: "
+                         "true} to substitute the environment's variables in its text.",
 }
 
 
@@ -127,7 +129,7 @@ def _file_format(fields: JsonObject) -> JsonObject:
     for key, value in at(definition, "properties").items():
         properties[key] = value
         if key == "instructions":
-            properties["instructions_file"] = {"type": "string", "minLength": 1}
+            properties["instructions_file"] = copy.deepcopy(PROMPT_FILE_SCHEMA)
     for key, note in _DEFINITION_NOTES.items():
         properties[key] = {"description": note, **properties[key]}
     definition["properties"] = properties

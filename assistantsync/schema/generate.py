@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from assistantsync.errors import AssistantSyncError
-from assistantsync.files.file_format import DIALECT, KEY_PATTERN, NAME_PATTERN
+from assistantsync.files.file_format import DIALECT, KEY_PATTERN, NAME_PATTERN, PROMPT_FILE_SCHEMA
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.assistant.file_format import (
     ASSISTANT_SCHEMA,
@@ -44,7 +44,8 @@ _FIELD_NOTES = {
     "name": "Display name.",
     "description": "Short description for people.",
     "instructions": "System instructions; or put them in a file and use instructions_file.",
-    "instructions_file": "Path of a text file holding the instructions, relative to this file.",
+    "instructions_file": "Path of a text file holding the instructions, relative to this file; or {path, vars: "
+                         "true} to substitute the environment's variables in its text.",
     "tools": "Tools the assistant may use, each with its type.",
     "tool_resources": "Files and vector stores (by id) the tools use.",
     "metadata": f"Up to {USER_METADATA_MAX_PAIRS} string pairs; "
@@ -195,7 +196,8 @@ def _file_format(create: JsonObject) -> JsonObject:
             function["dependentSchemas"] = {"parameters_file": {"not": {"required": ["parameters"]}}}
     properties: JsonObject = {"key": {"type": "string", "pattern": KEY_PATTERN},
                               "id": {"type": "string", "pattern": ID_PATTERN}}
-    properties.update(_with_file_field(api["properties"], "instructions", _FIELD_NOTES["instructions_file"]))
+    properties.update(_with_file_field(api["properties"], "instructions", _FIELD_NOTES["instructions_file"],
+                                       PROMPT_FILE_SCHEMA))
     for name, note in _FIELD_NOTES.items():
         if isinstance(properties.get(name), dict):
             properties[name] = {"description": note, **properties[name]}
@@ -205,11 +207,14 @@ def _file_format(create: JsonObject) -> JsonObject:
     return body
 
 
-def _with_file_field(properties: JsonObject, name: str, note: str) -> JsonObject:
-    """properties with `<name>_file` (a path, exclusive with name) right after name."""
+def _with_file_field(properties: JsonObject, name: str, note: str,
+                     reference: JsonObject | None = None) -> JsonObject:
+    """properties with `<name>_file` (a path unless `reference` says otherwise, exclusive with name) right
+    after name."""
     out: JsonObject = {}
     for key, value in properties.items():
         out[key] = value
         if key == name:
-            out[f"{name}_file"] = {"description": note, "type": "string", "minLength": 1}
+            out[f"{name}_file"] = {"description": note,
+                                   **copy.deepcopy(reference or {"type": "string", "minLength": 1})}
     return out
