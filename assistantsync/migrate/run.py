@@ -101,8 +101,11 @@ def _relocated(agent: JsonObject, folder: Path, out_dir: Path) -> JsonObject:
     """The agent with `instructions_file` and each tool's `parameters_file` pointing, from `out_dir`, at the
     files they named from `folder` (the files are referenced, not copied). New dicts: the input is shared."""
     definition = dict(agent["definition"])
-    if isinstance(definition.get("instructions_file"), str):
-        definition["instructions_file"] = _reference(definition["instructions_file"], folder, out_dir)
+    prompt = definition.get("instructions_file")
+    if isinstance(prompt, str):
+        definition["instructions_file"] = _reference(prompt, folder, out_dir)
+    elif isinstance(prompt, dict) and isinstance(prompt.get("path"), str):  # {path, vars: true}: vars kept
+        definition["instructions_file"] = {**prompt, "path": _reference(prompt["path"], folder, out_dir)}
     if isinstance(definition.get("tools"), list):
         definition["tools"] = [{**tool, "parameters_file": _reference(tool["parameters_file"], folder, out_dir)}
                                if isinstance(tool, dict) and isinstance(tool.get("parameters_file"), str) else tool
