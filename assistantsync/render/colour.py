@@ -49,6 +49,10 @@ def _highlight_pair(removed: str, added: str, style: Style) -> tuple[str, str]:
     return "".join(out_old), "".join(out_new)
 
 
+def _alike(removed: str, added: str) -> bool:
+    return difflib.SequenceMatcher(a=removed, b=added, autojunk=False).ratio() >= 0.6
+
+
 def style_diff(lines: list[str], style: Style) -> list[str]:
     """Colour diff lines; changed words inside paired -/+ lines stand out."""
     if style is plain:  # every branch below would return each line as it is
@@ -68,13 +72,17 @@ def style_diff(lines: list[str], style: Style) -> list[str]:
             while index + 1 < len(lines) and lines[index + 1].startswith("+"):
                 index += 1
                 added.append(lines[index])
-            if len(removed) == len(added):
-                pairs = [_highlight_pair(r[1:], a[1:], style) for r, a in zip(removed, added, strict=True)]
-                out.extend(style("remove", "-") + old for old, _ in pairs)
-                out.extend(style("add", "+") + new for _, new in pairs)
-            else:
-                out.extend(style("remove", r) for r in removed)
-                out.extend(style("add", a) for a in added)
+            # Runs of unequal length pair their leading lines only when they are alike (a map key whose value
+            # changed, followed by a key added after it): highlighting words of unrelated lines is noise.
+            paired = min(len(removed), len(added))
+            if len(removed) != len(added):
+                paired = next((n for n in range(paired) if not _alike(removed[n][1:], added[n][1:])), paired)
+            leading = zip(removed[:paired], added[:paired], strict=True)
+            pairs = [_highlight_pair(r[1:], a[1:], style) for r, a in leading]
+            out.extend(style("remove", "-") + old for old, _ in pairs)
+            out.extend(style("remove", r) for r in removed[paired:])
+            out.extend(style("add", "+") + new for _, new in pairs)
+            out.extend(style("add", a) for a in added[paired:])
         elif line.startswith("+"):
             out.append(style("add", line))
         else:
