@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from helpers.tree import write
 
+from assistantsync.errors import Location
 from assistantsync.files.desired import load_desired
 from assistantsync.files.sources import MAX_FILE_BYTES
 from assistantsync.policy.checks import allowed_secrets, check_policy
+from assistantsync.policy.schema_rule import PolicySchema, SchemaFile, read_schema
 from assistantsync.project.loading import load_project
 
 HOUSE = {
@@ -151,3 +153,10 @@ def test_an_environment_schema_adds_to_the_top_level_one(repo: Path) -> None:
 def test_allowed_secrets_are_taken_from_the_project_folder(repo: Path) -> None:
     write(repo / "assistantsync.yaml", PROJECT + "  allow_secrets: [{file: prompts/a.md, line: 3}]\n")
     assert allowed_secrets(load_project(Path("assistantsync.yaml"))) == frozenset({("prompts/a.md", 3)})
+
+
+def test_the_example_projects_schema_is_usable() -> None:
+    example = Path(__file__).resolve().parents[3] / "examples/project/policy/assistant.policy.json"
+    read = read_schema(SchemaFile(example, "policy/assistant.policy.json", Location("assistantsync.yaml"), "policy"))
+    assert isinstance(read, PolicySchema)
+    assert type(read.validator).__name__ == "Draft202012Validator"
