@@ -41,8 +41,10 @@ def planned_kinds(desired: Sequence[DesiredResource], client: ResourceClient, pr
 
 
 def plan_desired(desired: Sequence[DesiredResource], client: ResourceClient, *, strict: bool,
-                 prune: bool, revision: str | None = None) -> Plan:
-    """Fetch everything live of each kind planned (one paginated list each) and diff it with the validated files."""
+                 prune: bool, revision: str | None = None, environment: str | None = None) -> Plan:
+    """Fetch everything live of each kind planned (one paginated list each) and diff it with the validated files.
+    With an `environment`, the plan sees only that environment's resources (and adopts those managed without one):
+    two environments share one account without touching each other's (plan/identity.py)."""
     if prune and not desired:
         # An empty or mistyped folder would otherwise plan deleting every resource the tool manages.
         raise AssistantSyncError("refusing to --prune with no files loaded: it would delete every managed "
@@ -50,9 +52,9 @@ def plan_desired(desired: Sequence[DesiredResource], client: ResourceClient, *, 
                                  "the PATHs given")
     clients = [client.for_kind(kind) for kind in planned_kinds(desired, client, prune)]  # refused before any request
     plans = [_plan_kind([want for want in desired if want.kind == each.kind.name], each, strict=strict, prune=prune,
-                        revision=revision) for each in clients]
+                        revision=revision, environment=environment) for each in clients]
     return dataclasses.replace(merged(plans, strict=strict, prune=prune), target=client.settings.target,
-                               provider=client.settings.provider)
+                               provider=client.settings.provider, environment=environment)
 
 
 def notices(plan: Plan, client: ResourceClient) -> list[str]:
@@ -62,8 +64,8 @@ def notices(plan: Plan, client: ResourceClient) -> list[str]:
 
 
 def _plan_kind(desired: Sequence[DesiredResource], client: ResourceClient, *, strict: bool, prune: bool,
-               revision: str | None) -> Plan:
-    builder = PlanBuilder(client.kind, desired, strict=strict, prune=prune, revision=revision)
+               revision: str | None, environment: str | None) -> Plan:
+    builder = PlanBuilder(client.kind, desired, strict=strict, prune=prune, revision=revision, environment=environment)
     # Each page is diffed by a worker while the next one is in flight, so the diffs cost no wall time but
     # the last page's. The worker only fills a store that `finish` falls back from: its errors are its own.
     with ThreadPoolExecutor(max_workers=1) as worker, \
@@ -73,11 +75,22 @@ def _plan_kind(desired: Sequence[DesiredResource], client: ResourceClient, *, st
 
 
 def merged(plans: Sequence[Plan], *, strict: bool, prune: bool) -> Plan:
-    """One plan of several kinds' plans: changes in kind order, errors and warnings sorted."""
+    """One plan of several kinds' plans (of one environment): changes in kind order, errors and warnings sorted."""
     return Plan(tuple(change for plan in plans for change in plan.changes),
                 tuple(sorted(note for plan in plans for note in plan.errors)), strict, prune,
                 warnings=tuple(sorted(note for plan in plans for note in plan.warnings)),
-                revision=next((plan.revision for plan in plans if plan.revision), None))
+                revision=next((plan.revision for plan in plans if plan.revision), None),
+                environment=next((plan.environment for plan in plans if plan.environment), None))
+
+
+def require_environment(plan: Plan, environment: str | None) -> None:
+    """Refuse to apply a saved plan in another environment than it was made in: its identities are that
+    environment's (apply checks them against plan.environment, whatever is chosen now)."""
+    if plan.environment != environment:
+        made = f"environment {plan.environment}" if plan.environment else "no environment"
+        chosen = f"environment {environment}" if environment else "no environment"
+        raise AssistantSyncError(f"the saved plan was made in {made}, and this apply names {chosen}: apply it in "
+                                 f"the environment it was made in, or plan again; nothing was applied")
 
 
 def of_kind(plan: Plan, kind: ResourceKind) -> Plan:

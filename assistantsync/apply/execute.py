@@ -35,10 +35,10 @@ def stale_reasons(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) ->
     """Why a saved plan no longer matches the live state (empty: still fresh). Pure.
 
     `live` holds at least every resource the plan touches; when it is the whole list, an identity key
-    claimed since the plan was made is found too.
+    claimed since the plan was made (in the plan's environment) is found too.
     """
     by_id = {str(item["id"]): item for item in live}
-    claims = claims_by_key(kind, live)
+    claims = claims_by_key(kind, live, plan.environment)
     # A duplicate the plan itself deletes (--prune) is no rival to the copy it keeps and updates.
     deleted = {change.id for change in plan.pending if change.action == "delete"}
     reasons = []
@@ -167,10 +167,11 @@ def apply_plan(
     halt = stop or threading.Event()
     kind = client.kind
     creates = {c.key for c in plan.pending if c.action == "create"}
-    taken = claimants_by_key(kind, client.list_all(), creates) if creates else {}
+    environment = plan.environment  # whose identities the creates give out, and whose claims take a key
+    taken = claimants_by_key(kind, client.list_all(), creates, environment) if creates else {}
 
     def find_existing(key: str) -> JsonObject | None:
-        return next(iter(claimants_by_key(kind, client.list_all(), {key}).get(key, [])), None)
+        return next(iter(claimants_by_key(kind, client.list_all(), {key}, environment).get(key, [])), None)
 
     def report(outcome: Outcome) -> Outcome:
         if on_done is not None:
@@ -181,7 +182,7 @@ def apply_plan(
         if halt.is_set():
             return report(Outcome(change.key, change.action, change.id, False, NOT_APPLIED, not_applied=True)), None
         if change.key in taken and change.action == "create":
-            return report(already_there(kind, change, taken[change.key][0])), None
+            return report(already_there(kind, change, taken[change.key][0], environment)), None
         outcome, created = _execute(change, client, find_existing, halt)
         return (outcome if created is not None else report(outcome)), created  # a create reports once settled
 
@@ -192,6 +193,6 @@ def apply_plan(
         written = list(zip(writes, pool.map(run, writes), strict=True))
         outcomes.extend(outcome for _, (outcome, created) in written if created is None)
         made = [(change, created) for change, (_, created) in written if created is not None]
-        outcomes.extend(map(report, settle_creates(made, client, pool)))
+        outcomes.extend(map(report, settle_creates(made, client, pool, environment)))
         outcomes.extend(outcome for outcome, _ in pool.map(run, deletes))
     return sorted((dataclasses.replace(o, kind=kind.name) for o in outcomes), key=lambda o: (o.key, o.id or ""))

@@ -29,20 +29,24 @@ if TYPE_CHECKING:
 METADATA_CONFLICT = "metadata changed in the dashboard since the plan; not written: run plan again"
 
 
-def claimants_by_key(kind: ResourceKind, live: Iterable[JsonObject], keys: set[str]) -> dict[str, list[JsonObject]]:
-    """For each of `keys` claimed live, its claimants, the one to keep first (identity.oldest_first)."""
+def claimants_by_key(kind: ResourceKind, live: Iterable[JsonObject], keys: set[str],
+                     environment: str | None = None) -> dict[str, list[JsonObject]]:
+    """For each of `keys` claimed live in `environment`, its claimants, the one to keep first
+    (identity.oldest_first)."""
     found: dict[str, list[JsonObject]] = {}
     for item in live:
-        # Creating an agent whose name is taken makes a new version of it: one made in a portal is taken too.
-        key = str(item.get("id")) if kind.key_is_id else claimed_key(kind, item)
+        # Creating an agent whose name is taken makes a new version of it: one made in a portal (or by another
+        # environment) is taken too.
+        key = str(item.get("id")) if kind.key_is_id else claimed_key(kind, item, environment)
         if key in keys:
             found.setdefault(key, []).append(item)
     return {key: oldest_first(items) for key, items in found.items()}
 
 
-def already_there(kind: ResourceKind, change: Change, existing: JsonObject) -> Outcome:
+def already_there(kind: ResourceKind, change: Change, existing: JsonObject,
+                  environment: str | None = None) -> Outcome:
     """A create whose key turned live after the plan: it is never created a second time."""
-    if claimed_key(kind, existing) != change.key:  # taken by its name (claimants_by_key), not by the tool
+    if claimed_key(kind, existing, environment) != change.key:  # taken by its name (claimants_by_key), not by the tool
         return Outcome(change.key, change.action, str(existing["id"]), False,
                        f"{existing['id']} was made since the plan, not by assistantsync; not created over it: "
                        "run plan again")
@@ -66,13 +70,13 @@ def rival_first(claimants: list[JsonObject], ours: str) -> JsonObject | None:
     return claimants[0]
 
 
-def settle_creates(made: list[tuple[Change, JsonObject]], client: ResourceClient, pool: ThreadPoolExecutor
-                   ) -> list[Outcome]:
+def settle_creates(made: list[tuple[Change, JsonObject]], client: ResourceClient, pool: ThreadPoolExecutor,
+                   environment: str | None = None) -> list[Outcome]:
     """The outcomes of the creates confirmed by their own response, after one more list of their keys."""
     if not made:
         return []
     try:
-        now = claimants_by_key(client.kind, client.list_all(), {change.key for change, _ in made})
+        now = claimants_by_key(client.kind, client.list_all(), {change.key for change, _ in made}, environment)
     except AssistantSyncError as error:  # created all the same; a twin, if any, is the next plan's to report
         return [Outcome(change.key, change.action, str(ours["id"]), True,
                         f"created; the check for a concurrent create of the same key failed ({error.message}): "

@@ -32,7 +32,7 @@ def already_applied(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) 
     """Whether every pending change of `kind` is already live as the plan would make it: each create and update
     carries the record its body would write, each delete is gone. (The record digests every managed field.)"""
     by_id = {str(item["id"]): item for item in live}
-    claims = claims_by_key(kind, live)
+    claims = claims_by_key(kind, live, plan.environment)
     return all(_landed(kind, change, by_id, claims) for change in plan.pending if change.kind == kind.name)
 
 

@@ -1,4 +1,5 @@
-"""The key of each imported resource: the live `assistantsync_key` if it is a usable key, else a slug of its
+"""The key of each imported resource: the live `assistantsync_key`'s key (without the environment it names, if
+any: plan/identity_value.py) if it is a usable key, else a slug of its
 display name, else of the id; made unique with `-2`, `-3`, ... in creation order, keys the tool already
 manages taking precedence. A kind whose id is its key (an agent's name) keeps the id as it is, case included.
 And what to say when live resources claim one key between them.
@@ -13,7 +14,8 @@ from assistantsync.errors import AssistantSyncError
 from assistantsync.files.file_format import KEY_MAX_CHARS, KEY_PATTERN, slug
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
-from assistantsync.plan.identity import claimed_key, claims_by_key
+from assistantsync.plan.identity import claim
+from assistantsync.plan.identity_value import identity
 from assistantsync.plan.reserved import IDENTITY_KEY
 from assistantsync.safe_text import join_words
 
@@ -24,7 +26,7 @@ def assign_keys(kind: ResourceKind, resources: Sequence[JsonObject]) -> list[str
         return id_keys(kind, resources)
     claimed: dict[int, str] = {}
     for index, live in enumerate(resources):
-        key = claimed_key(kind, live)
+        key = _claimed(kind, live)
         if key is not None and key not in claimed.values() and _usable_key(key):
             claimed[index] = key
     taken = set(claimed.values())
@@ -33,7 +35,7 @@ def assign_keys(kind: ResourceKind, resources: Sequence[JsonObject]) -> list[str
         key = claimed.get(index)
         if key is None:
             name = live.get(kind.display_name_field) if kind.display_name_field else None
-            candidates = (claimed_key(kind, live), name, live.get("id"))
+            candidates = (_claimed(kind, live), name, live.get("id"))
             key = _unique(next((s for s in map(slug, candidates) if s), kind.name), taken)
             taken.add(key)
         keys.append(key)
@@ -42,14 +44,24 @@ def assign_keys(kind: ResourceKind, resources: Sequence[JsonObject]) -> list[str
 
 def claim_conflicts(kind: ResourceKind, resources: Iterable[JsonObject]) -> list[str]:
     """What to fix when live resources share one identity key: plan refuses them all until only one claims it."""
+    claims: dict[str, list[JsonObject]] = {}
+    for live in resources:
+        claimed = claim(kind, live)  # one environment's key: another environment's copy is no conflict
+        if claimed is not None:
+            claims.setdefault(identity(*claimed), []).append(live)
     conflicts = []
-    for key, found in sorted(claims_by_key(kind, resources).items()):
+    for key, found in sorted(claims.items()):
         ids = sorted({str(live.get("id")) for live in found})
         if len(ids) > 1:
             who = f"{join_words(ids, 'and')} {'both' if len(ids) == 2 else 'all'}"
             conflicts.append(f"{who} claim key '{key}' in {kind.metadata_field} {IDENTITY_KEY}; the files give them "
                              f"different keys, but plan refuses them until you clear {IDENTITY_KEY} on all but one")
     return conflicts
+
+
+def _claimed(kind: ResourceKind, live: JsonObject) -> str | None:
+    found = claim(kind, live)
+    return found[0] if found is not None else None
 
 
 def id_keys(kind: ResourceKind, resources: Sequence[JsonObject]) -> list[str]:

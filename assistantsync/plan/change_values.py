@@ -52,6 +52,7 @@ class Plan:
     warnings: tuple[tuple[str, str], ...] = ()  # (key, message): worth a look, never blocking (name twins)
     revision: str | None = None  # the git commit the plan's records name (kinds that record one)
     provider: str | None = None  # the --provider the plan was made with: apply --plan connects with it again
+    environment: str | None = None  # the environment whose resources it plans (None: those managed without one)
 
     @property
     def pending(self) -> tuple[Change, ...]:

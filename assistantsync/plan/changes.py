@@ -14,9 +14,11 @@ from assistantsync.files.desired import DesiredResource
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.change_values import ACTIONS, Action, Change, FieldChange, Plan
+from assistantsync.plan.environment_notes import environment_notes
 from assistantsync.plan.file_order import fields_in_file_order, in_file_order
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claimed_key, match_resources, name_twins
+from assistantsync.plan.identity_value import identity
 from assistantsync.plan.record import canonical_json, decode_record, digest, encode_record
 from assistantsync.plan.reserved import (
     IDENTITY_KEY,
@@ -64,9 +66,9 @@ def _managed(kind: ResourceKind, desired: DesiredResource, strict: bool) -> Json
 
 
 def metadata_body(kind: ResourceKind, key: str, user: Any, wanted: Mapping[str, Any],
-                  revision: str | None = None) -> JsonObject:
+                  revision: str | None = None, environment: str | None = None) -> JsonObject:
     record = encode_record(kind, {f: digest(v) for f, v in wanted.items()}, revision)
-    return {**(user if isinstance(user, dict) else {}), IDENTITY_KEY: key, STATE_KEY: record}
+    return {**(user if isinstance(user, dict) else {}), IDENTITY_KEY: identity(key, environment), STATE_KEY: record}
 
 
 def sent_fields(kind: ResourceKind, managed: JsonObject, declared: Mapping[str, Any]) -> JsonObject:
@@ -76,11 +78,11 @@ def sent_fields(kind: ResourceKind, managed: JsonObject, declared: Mapping[str, 
 
 
 def _create(kind: ResourceKind, desired: DesiredResource, managed: JsonObject, wanted: Mapping[str, Any],
-            revision: str | None) -> Change:
+            revision: str | None, environment: str | None) -> Change:
     metadata = kind.metadata_field
     sent = sent_fields(kind, managed, desired.fields)
     body = {**sent, metadata: metadata_body(kind, desired.key, user_metadata(managed.get(metadata)), wanted,
-                                            revision)}
+                                            revision, environment)}
     # A create shows what the file declares, as it will be sent (no canonical defaults filled in).
     fields = tuple(FieldChange(f, None, managed[f], write_only=f in kind.write_only)
                    for f in fields_in_file_order(desired.fields, kind.fields) if f in desired.fields)
@@ -112,19 +114,20 @@ def _field_changes(kind: ResourceKind, wanted: Mapping[str, Any], live: JsonObje
 
 def plan_resource(
     kind: ResourceKind, desired: DesiredResource, live: JsonObject | None, strict: bool = False,
-    revision: str | None = None,
+    revision: str | None = None, environment: str | None = None,
 ) -> Change | str:
-    """The change for one file and its live match, or the reason it cannot be planned."""
+    """The change for one file and its live match, or the reason it cannot be planned; a live resource that does
+    not carry the file's key in `environment` is adopted (given it)."""
     managed = _managed(kind, desired, strict)
     wanted = {f: canonical(kind, f, v) for f, v in managed.items()}
     if live is None:
-        return _create(kind, desired, managed, wanted, revision)
+        return _create(kind, desired, managed, wanted, revision, environment)
     refused = kind.unmanageable(live)
     if refused is not None:
         return refused
     live_id = str(live["id"])
     changes = _field_changes(kind, wanted, live, desired.fields)
-    adopting = claimed_key(kind, live) != desired.key
+    adopting = claimed_key(kind, live, environment) != desired.key
     action: Action = "adopt" if adopting else ("update" if changes else "no-op")
     body = None
     if action != "no-op":
@@ -137,7 +140,7 @@ def plan_resource(
         body = (sent_fields(kind, managed, desired.fields) if kind.whole_versions
                 else {c.path: managed[c.path] for c in changes})
         body.pop(metadata, None)
-        body[metadata] = metadata_body(kind, desired.key, managed.get(metadata, user), wanted, revision)
+        body[metadata] = metadata_body(kind, desired.key, managed.get(metadata, user), wanted, revision, environment)
     return Change(desired.key, live_id, action, str(desired.source), tuple(changes), fingerprint(kind, live), body,
                   kind.name, live_version(kind, live))
 
@@ -150,10 +153,12 @@ def live_version(kind: ResourceKind, live: JsonObject) -> str | None:
 
 def make_plan(
     kind: ResourceKind, desired: Sequence[DesiredResource], live: Sequence[JsonObject], *, strict: bool = False,
-    prune: bool = False, revision: str | None = None,
+    prune: bool = False, revision: str | None = None, environment: str | None = None,
 ) -> Plan:
-    """Match files to live resources of `kind` and compute every change, sorted by key."""
-    return PlanBuilder(kind, desired, strict=strict, prune=prune, revision=revision).finish(live)
+    """Match files to live resources of `kind` and compute every change, sorted by key; with an `environment`,
+    only against the live resources of that environment (identity.py)."""
+    return PlanBuilder(kind, desired, strict=strict, prune=prune, revision=revision,
+                       environment=environment).finish(live)
 
 
 class PlanBuilder:
@@ -168,9 +173,9 @@ class PlanBuilder:
     """
 
     def __init__(self, kind: ResourceKind, desired: Sequence[DesiredResource], *, strict: bool = False,
-                 prune: bool = False, revision: str | None = None) -> None:
+                 prune: bool = False, revision: str | None = None, environment: str | None = None) -> None:
         self._kind, self._desired, self._strict, self._prune = kind, desired, strict, prune
-        self._revision = revision
+        self._revision, self._environment = revision, environment
         self._pinned = {want.id: want for want in desired if want.id}
         self._claimable = {want.key: want for want in desired if not want.id}
         self._early: dict[tuple[int, int], Change | str] = {}  # (id(desired), id(live)) -> its result
@@ -178,18 +183,20 @@ class PlanBuilder:
     def add_page(self, page: Sequence[JsonObject]) -> None:
         kind = self._kind
         for item in page:
-            key = claimed_key(kind, item)
+            key = claimed_key(kind, item, self._environment)
             for want in (self._pinned.get(str(item.get("id"))), self._claimable.get(key) if key else None):
                 if want is not None and (id(want), id(item)) not in self._early:
                     self._early[(id(want), id(item))] = plan_resource(kind, want, item, self._strict,
-                                                                      self._revision)
+                                                                      self._revision, self._environment)
 
     def finish(self, live: Sequence[JsonObject]) -> Plan:
         kind = self._kind
-        matching = match_resources(kind, self._desired, live)
+        environment = self._environment
+        matching = match_resources(kind, self._desired, live, environment)
         changes: list[Change] = []
         errors = list(matching.errors)
-        warnings = list(name_twins(kind, matching, live))
+        warnings = [*name_twins(kind, matching, live, environment),
+                    *environment_notes(kind, matching, live, environment)]
         duplicated = {dup.key: dup for dup in matching.duplicates}
         for match in matching.matches:
             dup = duplicated.get(match.desired.key)
@@ -202,14 +209,14 @@ class PlanBuilder:
                                       kind=kind.name, version=live_version(kind, copy)) for copy in dup.others)
             result = self._early.get((id(match.desired), id(match.live))) if match.live is not None else None
             if result is None:
-                result = plan_resource(kind, match.desired, match.live, self._strict, self._revision)
+                result = plan_resource(kind, match.desired, match.live, self._strict, self._revision, environment)
             if isinstance(result, Change):
                 changes.append(result)
             else:
                 errors.append((match.desired.key, result))
         if self._prune:
             for orphan in matching.orphans:
-                key = claimed_key(kind, orphan) or ""
+                key = claimed_key(kind, orphan, environment) or ""
                 # A delete names its version too: the stale check says which version it started from.
                 changes.append(Change(key, str(orphan["id"]), "delete", None, (), fingerprint(kind, orphan),
                                       kind=kind.name, version=live_version(kind, orphan)))
@@ -217,4 +224,4 @@ class PlanBuilder:
         label = kind.label_prefix
         return Plan(tuple(changes), tuple(sorted((label + key, message) for key, message in errors)), self._strict,
                     self._prune, warnings=tuple(sorted((label + key, message) for key, message in warnings)),
-                    revision=self._revision if kind.records_revision else None)
+                    revision=self._revision if kind.records_revision else None, environment=environment)

@@ -1,7 +1,9 @@
 """Which live resource each file describes: stateless matching by pinned id, then identity key.
 
 Identity is the file's `key` (never its path), stored in the resource's reserved metadata, so
-renaming or moving a file never creates a duplicate and there is no state file to lose.
+renaming or moving a file never creates a duplicate and there is no state file to lose. A run in an
+environment sees only the resources claiming its keys in that environment (plan/identity_value.py), and
+those managed before environments were used, which it adopts in the open; another environment's are not its own.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from assistantsync.files.desired import DesiredResource
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
+from assistantsync.plan.identity_value import parse
 from assistantsync.plan.reserved import IDENTITY_KEY, live_metadata
 from assistantsync.safe_text import join_words
 
@@ -33,19 +36,35 @@ class Matching:
     duplicates: tuple[Duplicates, ...] = ()  # per matched file, the other live resources claiming its key
 
 
-def claimed_key(kind: ResourceKind, live: JsonObject) -> str | None:
-    """The identity key a live resource carries in its metadata, if any."""
+def claim(kind: ResourceKind, live: JsonObject) -> tuple[str, str | None] | None:
+    """The identity a live resource carries in its metadata, if any: (key, environment or None)."""
     value = live_metadata(kind, live).get(IDENTITY_KEY)
-    if kind.key_is_id and value != live.get("id"):
+    if not isinstance(value, str) or not value:
+        return None
+    key, environment = parse(value)
+    if kind.key_is_id and key != live.get("id"):
         return None  # a name's key is the name: a copied or edited claim makes no agent another's
-    return value if isinstance(value, str) and value else None
+    return key, environment
 
 
-def claims_by_key(kind: ResourceKind, live: Iterable[JsonObject]) -> dict[str, list[JsonObject]]:
-    """The live resources carrying each identity key, in the order given."""
+def claimed_key(kind: ResourceKind, live: JsonObject, environment: str | None = None) -> str | None:
+    """The identity key a live resource carries in its metadata for `environment` (None: for none), if any."""
+    found = claim(kind, live)
+    return found[0] if found is not None and found[1] == environment else None
+
+
+def foreign_environment(kind: ResourceKind, live: JsonObject, environment: str | None) -> str | None:
+    """The other environment that manages a live resource, if one does (never None's, nor `environment`'s)."""
+    found = claim(kind, live)
+    return found[1] if found is not None and found[1] not in (None, environment) else None
+
+
+def claims_by_key(kind: ResourceKind, live: Iterable[JsonObject],
+                  environment: str | None = None) -> dict[str, list[JsonObject]]:
+    """The live resources carrying each identity key in `environment`, in the order given."""
     claims: defaultdict[str, list[JsonObject]] = defaultdict(list)
     for item in live:
-        key = claimed_key(kind, item)
+        key = claimed_key(kind, item, environment)
         if key is not None:
             claims[key].append(item)
     return claims
@@ -91,12 +110,21 @@ class Duplicates:
 
 def _match_one(
     kind: ResourceKind, want: DesiredResource, claims: dict[str, list[JsonObject]], by_id: dict[str, JsonObject],
-    pinned_ids: set[str], desired_keys: set[str],
+    pinned_ids: set[str], desired_keys: set[str], environment: str | None = None,
+    unscoped: dict[str, list[JsonObject]] | None = None,
 ) -> tuple[Match, Duplicates | None] | str:
-    """The match for one file and the other copies claiming its key, or the reason it cannot be planned."""
+    """The match for one file and the other copies claiming its key, or the reason it cannot be planned.
+    `unscoped`: the claims made without an environment, a run in one falls back to (to adopt them)."""
     if kind.key_is_id:  # the key is the server's id: one live object at most has it, managed or not
-        return Match(want, by_id.get(want.key)), None
+        found = by_id.get(want.key)
+        owner = foreign_environment(kind, found, environment) if found is not None else None
+        if owner is not None:
+            return (f"{kind.name} '{want.key}' belongs to environment {owner}; {kind.name} names are unique in a "
+                    f"project: give it another name per environment, e.g. `name: {want.key}-${{{{ vars.env }}}}`")
+        return Match(want, found), None
     claimants = oldest_first(claims.get(want.key, []))
+    if not claimants and not want.id and unscoped:  # managed before environments: adopted, never pruned
+        claimants = [c for c in oldest_first(unscoped.get(want.key, [])) if c["id"] not in pinned_ids][:1]
     pinned = next((c for c in claimants if want.id and c["id"] == want.id), None)
     claimant = pinned or (claimants[0] if claimants else None)
     duplicates = None
@@ -112,7 +140,10 @@ def _match_one(
     if found is None:
         return (f"pinned id {want.id} does not exist (or these credentials cannot see it); "
                 f"remove `id:` from the file to create a new {kind.name}")
-    other = claimed_key(kind, found)
+    owner = foreign_environment(kind, found, environment)
+    if owner is not None:
+        return f"pinned id {want.id} belongs to environment {owner}; remove `id:` from the file to make its own"
+    other = claimed_key(kind, found, environment)
     if other is not None and other != want.key and other in desired_keys:
         return f"pinned id {want.id} carries key '{other}', which another file uses"
     if claimant is not None and claimant["id"] != want.id:
@@ -121,11 +152,14 @@ def _match_one(
     return Match(want, found), duplicates
 
 
-def match_resources(kind: ResourceKind, desired: Sequence[DesiredResource], live: Sequence[JsonObject]) -> Matching:
+def match_resources(kind: ResourceKind, desired: Sequence[DesiredResource], live: Sequence[JsonObject],
+                    environment: str | None = None) -> Matching:
     """Pair files with live resources; every ambiguity is an error for that key, never a guess. Several live
-    resources claiming a file's key are matched by the oldest (or the pinned one), the rest listed as duplicates."""
+    resources claiming a file's key are matched by the oldest (or the pinned one), the rest listed as duplicates.
+    Only `environment`'s claims count, and in an environment those made without one when it has none."""
     by_id = {str(item["id"]): item for item in live}
-    claims = claims_by_key(kind, live)
+    claims = claims_by_key(kind, live, environment)
+    unscoped = claims_by_key(kind, live) if environment is not None else None
     pinned_ids = {d.id for d in desired if d.id}
     desired_keys = {d.key for d in desired}
 
@@ -133,7 +167,7 @@ def match_resources(kind: ResourceKind, desired: Sequence[DesiredResource], live
     errors: list[tuple[str, str]] = []
     duplicates: list[Duplicates] = []
     for want in desired:
-        result = _match_one(kind, want, claims, by_id, pinned_ids, desired_keys)
+        result = _match_one(kind, want, claims, by_id, pinned_ids, desired_keys, environment, unscoped)
         if isinstance(result, str):
             errors.append((want.key, result))
             continue
@@ -142,20 +176,22 @@ def match_resources(kind: ResourceKind, desired: Sequence[DesiredResource], live
             duplicates.append(result[1])
 
     def is_orphan(item: JsonObject) -> bool:
-        key = claimed_key(kind, item)
+        key = claimed_key(kind, item, environment)
         return key is not None and key not in desired_keys and item["id"] not in pinned_ids
 
-    orphans = tuple(sorted(filter(is_orphan, live), key=lambda i: (claimed_key(kind, i) or "", str(i["id"]))))
+    orphans = tuple(sorted(filter(is_orphan, live),
+                           key=lambda i: (claimed_key(kind, i, environment) or "", str(i["id"]))))
     return Matching(tuple(matches), tuple(sorted(errors)), orphans, tuple(duplicates))
 
 
-def name_twins(kind: ResourceKind, matching: Matching, live: Sequence[JsonObject]) -> tuple[tuple[str, str], ...]:
+def name_twins(kind: ResourceKind, matching: Matching, live: Sequence[JsonObject],
+               environment: str | None = None) -> tuple[tuple[str, str], ...]:
     """(key, warning) for each file to be created whose display name a live resource no file describes already has.
 
     That is the likeliest duplicate in the making: one made in a dashboard, or one whose key was renamed in
     its file or stripped from its metadata. A warning, not an error: two resources may share a display name
     on purpose. Pinning the id (`id:` in the file) adopts the existing one instead. None for a kind without
-    a display name.
+    a display name. Another environment's resources are no twins: each environment has its own copy by design.
     """
     field = kind.display_name_field
     if field is None or all(match.live is not None for match in matching.matches):
@@ -164,7 +200,8 @@ def name_twins(kind: ResourceKind, matching: Matching, live: Sequence[JsonObject
     by_name: defaultdict[str, list[JsonObject]] = defaultdict(list)
     for item in live:
         name = item.get(field)
-        if isinstance(name, str) and name and id(item) not in described:
+        if isinstance(name, str) and name and id(item) not in described and \
+                foreign_environment(kind, item, environment) is None:
             by_name[name].append(item)
     warnings = []
     for match in matching.matches:
@@ -179,7 +216,7 @@ def name_twins(kind: ResourceKind, matching: Matching, live: Sequence[JsonObject
 
 
 def _twin(kind: ResourceKind, item: JsonObject) -> str:
-    key = claimed_key(kind, item)
-    if key is None:
+    found = claim(kind, item)
+    if found is None:
         return f"{item['id']} has that name and is not managed by assistantsync"
-    return f"{item['id']} has that name and the key '{key}', which no file uses any more"
+    return f"{item['id']} has that name and the key '{found[0]}', which no file uses any more"

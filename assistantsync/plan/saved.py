@@ -3,7 +3,9 @@
 Versioned with `format_version` and sealed with a `digest` of its contents; documented in the README. It holds
 the fields of its resources (each change names its kind: none means an assistant, as in plans from before
 agents) and digests only, never credentials: the secrets given are masked in every string before the digest
-is taken. What a plan would send is checked against what it shows in plan/saved_check.py.
+is taken. What a plan would send is checked against what it shows in plan/saved_check.py. A plan made in an
+environment names it (`"environment": "prod"`); one made without names none, exactly as before environments, so
+format_version stays 2: an absent `environment` is a plan of the resources managed without one.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def plan_to_document(plan: Plan, secrets: Iterable[str] = ()) -> JsonObject:
         "options": {"strict": plan.strict, "prune": plan.prune,
                     **({"revision": plan.revision} if plan.revision else {})},
         "target": {"base_url": plan.target, **({"provider": plan.provider} if plan.provider else {})},
+        **({"environment": plan.environment} if plan.environment is not None else {}),
         "summary": plan.summary(),
         "errors": [{"key": key, "message": message} for key, message in plan.errors],
         "warnings": [{"key": key, "message": message} for key, message in plan.warnings],
@@ -108,7 +111,7 @@ def plan_from_json(text: str, source: str) -> Plan:
                     _typed(options.get("prune"), bool, "options.prune"),
                     _typed(targeted.get("base_url"), (str, type(None)), "target.base_url"),
                     _notes(document, "warnings"), _revision(options.get("revision")),
-                    _provider(targeted.get("provider")))
+                    _provider(targeted.get("provider")), _environment(document.get("environment")))
         sealed = _typed(document.get("digest"), str, "digest")
     except ValueError as error:
         raise _not_a_plan(source, str(error)) from error
@@ -125,6 +128,17 @@ def _provider(value: Any) -> str | None:
         return None
     if not isinstance(value, str) or value not in PROVIDERS:
         raise ValueError(f"target.provider {str(value)[:40]!r} is not a provider this assistantsync knows")
+    return value
+
+
+def _environment(value: Any) -> str | None:
+    """The environment a plan was made in: a name a project may define, or none (made without one)."""
+    import re
+
+    from assistantsync.project.file_format import ENVIRONMENT_PATTERN
+
+    if value is not None and not (isinstance(value, str) and re.fullmatch(ENVIRONMENT_PATTERN, value)):
+        raise ValueError(f"environment {str(value)[:40]!r} is not an environment name")
     return value
 
 

@@ -3,7 +3,9 @@
 `show` and `apply --plan` refuse a plan whose request bodies are not the ones plan builds from the fields it
 shows (plan/changes.py), or that lacks a target, an id or a fingerprint where plan always writes one. Apply,
 with the live objects in hand, also refuses an update or delete of an object that does not carry the tool's
-identity key for that change, and an adopt of one managed under another key. Every problem is listed at once.
+identity key for that change, and an adopt of one managed under another key. Every identity is the plan's
+environment's (`key@env`, plan/identity_value.py): a plan cannot write to another environment's resources, nor
+give out their identities. Every problem is listed at once.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from assistantsync.kinds.kind import ResourceKind
 from assistantsync.kinds.registry import KINDS
 from assistantsync.plan.changes import Change, Plan, live_version, metadata_body, sent_fields
 from assistantsync.plan.fingerprint import moved
-from assistantsync.plan.identity import claimed_key
+from assistantsync.plan.identity import claim, claimed_key
+from assistantsync.plan.identity_value import SEPARATOR, identity
 from assistantsync.plan.record import canonical_json, decode_record, digest
 from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY, canonical, live_metadata, user_metadata
 from assistantsync.plan.saved_versions import hidden_fields, version_record
@@ -56,7 +59,7 @@ def forged_problems(plan: Plan, kinds: Mapping[str, ResourceKind] = KINDS) -> li
         if kind is None:
             problems.append(f"{_label(change)}: kind {change.kind!r} is not one assistantsync manages")
             continue
-        found = _change_problems(kind, plan.strict, change, plan.revision)
+        found = _change_problems(kind, plan.strict, change, plan.revision, plan.environment)
         if found and MASK in _exact([[f.after for f in change.fields], change.body]):
             found.append(MASKED)
         problems.extend(f"{_label(change)}: {problem}" for problem in found)
@@ -68,9 +71,12 @@ def forged_problems(plan: Plan, kinds: Mapping[str, ResourceKind] = KINDS) -> li
     return problems
 
 
-def _change_problems(kind: ResourceKind, strict: bool, change: Change, revision: str | None) -> list[str]:
+def _change_problems(kind: ResourceKind, strict: bool, change: Change, revision: str | None,
+                     environment: str | None) -> list[str]:
     shown = {f.path: f.after for f in change.fields}
     problems = [f"{name} is not one of the {kind.name} fields" for name in shown if name not in kind.fields]
+    if SEPARATOR in change.key:  # it would give out an identity that reads as another environment's
+        problems.append(f"its key holds '{SEPARATOR}', which no file's key does")
     if len(shown) < len(change.fields):
         problems.append("a field is listed twice")
     problems.extend(f"{f.path} is{'' if f.write_only else ' not'} marked write-only" for f in change.fields
@@ -92,21 +98,21 @@ def _change_problems(kind: ResourceKind, strict: bool, change: Change, revision:
     if change.body is None:
         return [*problems, "no body"]
     if change.action == "create":
-        return problems + _create_problems(kind, strict, change, change.body, shown, revision)
-    return problems + _update_problems(kind, change, change.body, shown, revision)
+        return problems + _create_problems(kind, strict, change, change.body, shown, revision, environment)
+    return problems + _update_problems(kind, change, change.body, shown, revision, environment)
 
 
 def _create_problems(kind: ResourceKind, strict: bool, change: Change, body: JsonObject,
-                     shown: JsonObject, revision: str | None) -> list[str]:
+                     shown: JsonObject, revision: str | None, environment: str | None) -> list[str]:
     """A create's body, rebuilt whole as plan builds it: the file's fields (with --strict, the defaults of the
     others) exactly as shown, and the metadata map with its key and the record of those values."""
     metadata = kind.metadata_field
     managed = {**(kind.defaults if strict or kind.whole_versions else {}), **shown}
     wanted = {name: canonical(kind, name, value) for name, value in managed.items()}
-    want = metadata_body(kind, change.key, user_metadata(managed.get(metadata)), wanted, revision)
+    want = metadata_body(kind, change.key, user_metadata(managed.get(metadata)), wanted, revision, environment)
     sent = sent_fields(kind, managed, shown)
     problems = _fields_problems(kind, body, {n: v for n, v in sent.items() if n != metadata}, lambda n, v: v)
-    got, found = _metadata_map(kind, change, body)
+    got, found = _metadata_map(kind, change, body, environment)
     if got is not None:
         if _exact(user_metadata(got)) != _exact(user_metadata(want)):
             found.append(f"body sends other {metadata} than its fields show")
@@ -116,7 +122,7 @@ def _create_problems(kind: ResourceKind, strict: bool, change: Change, body: Jso
 
 
 def _update_problems(kind: ResourceKind, change: Change, body: JsonObject, shown: JsonObject,
-                     revision: str | None) -> list[str]:
+                     revision: str | None, environment: str | None) -> list[str]:
     """An update's or adopt's body: the shown fields, each in a form with the same canonical value (plan sends
     the file's form and shows the canonical one), and the metadata map with its key and a record holding the
     shown values. The record's other digests, and the user's map when the file does not manage it, are the live
@@ -131,14 +137,15 @@ def _update_problems(kind: ResourceKind, change: Change, body: JsonObject, shown
             **body} if kind.whole_versions else body
     problems = _fields_problems(kind, made, {n: v for n, v in wanted.items() if n != metadata},
                                 lambda name, value: canonical(kind, name, value), kind.whole_versions)
-    got, found = _metadata_map(kind, change, body)
+    got, found = _metadata_map(kind, change, body, environment)
     if got is not None:
         if metadata in shown and _exact(canonical(kind, metadata, got)) != _exact(wanted[metadata]):
             found.append(f"body sends other {metadata} than its fields show")
         record = decode_record(kind, got.get(STATE_KEY))
         if record is None or any(record.get(name) != digest(value) for name, value in wanted.items()):
             found.append(f"body's {STATE_KEY} does not record the values its fields show")
-        elif kind.whole_versions and got.get(STATE_KEY) != version_record(kind, change.key, body, revision):
+        elif kind.whole_versions and got.get(STATE_KEY) != version_record(kind, change.key, body, revision,
+                                                                                environment):
             found.append(f"body's {STATE_KEY} does not record the version its body makes")
     return problems + found
 
@@ -156,13 +163,16 @@ def _fields_problems(kind: ResourceKind, body: JsonObject, expected: JsonObject,
     return problems
 
 
-def _metadata_map(kind: ResourceKind, change: Change, body: JsonObject) -> tuple[JsonObject | None, list[str]]:
-    """The body's metadata map (None when it is none) and what is wrong with the identity it gives out."""
+def _metadata_map(kind: ResourceKind, change: Change, body: JsonObject,
+                  environment: str | None) -> tuple[JsonObject | None, list[str]]:
+    """The body's metadata map (None when it is none) and what is wrong with the identity it gives out: the
+    change's key in the plan's environment, nothing else."""
     got = body.get(kind.metadata_field)
     if not isinstance(got, dict):
         return None, [f"body's {kind.metadata_field} is not a map carrying its key"]
-    if got.get(IDENTITY_KEY) != change.key:
-        return got, [f"body's {IDENTITY_KEY} is {got.get(IDENTITY_KEY)!r}, not its key"]
+    if SEPARATOR in change.key or got.get(IDENTITY_KEY) != identity(change.key, environment):
+        where = "" if environment is None else f" in environment {environment}"
+        return got, [f"body's {IDENTITY_KEY} is {got.get(IDENTITY_KEY)!r}, not its key{where}"]
     return got, []
 
 
@@ -178,14 +188,16 @@ def live_problems(kind: ResourceKind, plan: Plan, live: Sequence[JsonObject]) ->
         now = by_id.get(change.id or "")
         if change.action == "create" or now is None or _new_version(kind, change, now):
             continue
-        carried = claimed_key(kind, now)
-        if change.action == "adopt" and carried not in (None, change.key):
+        found = claim(kind, now)  # an adopt takes one carrying no key, or its key from before environments
+        carried = None if found is None else identity(found[0], found[1])
+        if change.action == "adopt" and found is not None and found not in ((change.key, None),
+                                                                            (change.key, plan.environment)):
             problems.append(f"{_label(change)}: it is managed as '{carried}'; a saved plan only adopts "
                             f"{kind.plural} that carry no key: apply from the files to take it over")
-        elif change.action != "adopt" and carried != change.key:
+        elif change.action != "adopt" and claimed_key(kind, now, plan.environment) != change.key:
             what = "no key" if carried is None else f"the key '{carried}'"
             problems.append(f"{_label(change)}: it carries {what}; a saved plan only {change.action}s the "
-                            f"{kind.name} carrying the key '{change.key}'")
+                            f"{kind.name} carrying the key '{identity(change.key, plan.environment)}'")
         elif change.action != "delete" and kind.whole_versions and hidden_fields(kind, change, now):
             problems.append(f"{_label(change)}: body makes {', '.join(hidden_fields(kind, change, now))} other "
                             "than the live version, and its fields show no change to them")

@@ -21,10 +21,11 @@ def _made(kind: ResourceKind, body: JsonObject, name: str) -> Any:
     return canonical(kind, name, body[name] if name in body else kind.defaults.get(name))
 
 
-def version_record(kind: ResourceKind, key: str, body: JsonObject, revision: str | None) -> str:
+def version_record(kind: ResourceKind, key: str, body: JsonObject, revision: str | None,
+                   environment: str | None = None) -> str:
     """The record plan writes for the version made from `body`: what it sends, the defaults of the rest."""
     wanted = {name: _made(kind, body, name) for name in kind.fields if name in body or name in kind.defaults}
-    return str(metadata_body(kind, key, wanted.get(kind.metadata_field), wanted, revision)[STATE_KEY])
+    return str(metadata_body(kind, key, wanted.get(kind.metadata_field), wanted, revision, environment)[STATE_KEY])
 
 
 def hidden_fields(kind: ResourceKind, change: Change, now: JsonObject) -> list[str]:
