@@ -14,15 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from assistantsync.errors import Location, Problem
-from assistantsync.files.environment_vars import Lookup, Refusal, environment_lookup, substitute
+from assistantsync.files.environment_vars import Refusal, environment_lookup, substitute
 from assistantsync.files.yaml_read import YamlDocument
 from assistantsync.json_value import JsonObject, JsonPath, format_path
 from assistantsync.kinds.agent.file_format import AGENT_KIND
 from assistantsync.project.values import Environment
 
 _IDENTITY = ("key", "id", "kind")  # and an agent's `name`, its key
-_NOT_IN_OVERRIDES: Lookup = lambda name: Refusal(  # noqa: E731  # a lookup is a function of the name
-    f"variables are not substituted in overrides (vars.{name}): write the value itself")
+
+
+def _not_in_overrides(name: str) -> Refusal:
+    return Refusal(f"variables are not substituted in overrides (vars.{name}): write the value itself")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def in_environment(document: YamlDocument, stem: str, environment: Environment) 
                              tuple(problems))
     at = environment.override_locations.get(key, Location(""))
     in_project = ("environments", environment.name, "overrides", key)
-    written = substitute(override, _NOT_IN_OVERRIDES)
+    written = substitute(override, _not_in_overrides)
     problems.extend(Problem(at, format_path((*in_project, *path)), message) for path, message in written.problems)
     identity = (*_IDENTITY, "name") if data.get("kind") == AGENT_KIND else _IDENTITY
     problems.extend(Problem(at, format_path((*in_project, name)), f"an override cannot change `{name}`: it "
