@@ -122,14 +122,19 @@ def _section(change: Change, labelled: bool) -> Section:
 def _heading(plan: Plan) -> str:
     """The outcome: any error makes the plan failed (its changes still listed below), never `no changes`."""
     if plan.errors:
-        return failed_heading(len(plan.errors))
+        return failed_heading(len(plan.errors), plan.environment)
     parts = [tally_phrase(word, count, thousands) for word, count in tallies(plan.changes) if count]
-    return f"### assistantsync plan: {', '.join(parts) or 'no changes'}\n\n"
+    return f"### {_title(plan.environment)}: {', '.join(parts) or 'no changes'}\n\n"
 
 
-def failed_heading(errors: int) -> str:
+def _title(environment: str | None) -> str:
+    """`assistantsync plan`, and ` · prod` for a plan made in an environment (its name is a plain word)."""
+    return f"assistantsync plan · {environment}" if environment else "assistantsync plan"
+
+
+def failed_heading(errors: int, environment: str | None = None) -> str:
     """The heading of a plan that failed, partly or whole (markdown_failure.py)."""
-    return f"### assistantsync plan: failed: {errors:,} error{'s' if errors != 1 else ''}\n\n"
+    return f"### {_title(environment)}: failed: {errors:,} error{'s' if errors != 1 else ''}\n\n"
 
 
 def _errors(plan: Plan, limit: int) -> str:
@@ -202,7 +207,7 @@ def render_plan_markdown(plan: Plan, *, max_chars: int = DEFAULT_MAX_CHARS,
         raise ValueError(f"plan_file_hint must be at most {MAX_HINT_CHARS} characters")
     if not plan.has_changes and not plan.errors:
         unchanged = counted((c.kind for c in plan.changes), thousands)
-        return f"{MARKER}\n**assistantsync plan:** no changes ({unchanged} up to date).\n"
+        return f"{MARKER}\n**{_title(plan.environment)}:** no changes ({unchanged} up to date).\n"
     share = max_chars // 10  # for each list in the header: errors, warnings, deletions, drift
     head = f"{MARKER}\n{_heading(plan)}{_errors(plan, share)}{_warnings(plan, share)}{_table(plan)}"
     kinds = {c.kind for c in plan.pending}

@@ -77,7 +77,8 @@ def summary_line(plan: Plan) -> str:
     """`Plan: 1 to create, 2 to update, 1 new version, 0 to delete.`: an update count per kind's update word for
     the kinds in the plan (`to update` alone for assistants); adopt only when there is one."""
     parts = [tally_phrase(word, count) for word, count in tallies(plan.changes) if word != "adopt" or count]
-    return f"Plan: {', '.join(parts)}."
+    where = f" (environment {plan.environment})" if plan.environment else ""
+    return f"Plan{where}: {', '.join(parts)}."
 
 
 def render_plan_text(plan: Plan, color: bool = False) -> str:
@@ -106,7 +107,8 @@ def render_plan_text(plan: Plan, color: bool = False) -> str:
         failed = counted(labelled_kind(key).name for key, _ in plan.errors)
         out.append(f"Plan failed: {failed} could not be planned; nothing will be applied until the errors are fixed.")
     elif not plan.has_changes:
-        out.append(f"No changes. {counted(c.kind for c in plan.changes)} up to date.")
+        where = f" in environment {plan.environment}" if plan.environment else ""
+        out.append(f"No changes{where}. {counted(c.kind for c in plan.changes)} up to date.")
     else:
         out.append(summary_line(plan))
     return "\n".join(out) + "\n"
