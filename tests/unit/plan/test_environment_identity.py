@@ -14,8 +14,10 @@ from assistantsync.json_value import JsonObject
 from assistantsync.kinds.agent import AGENT
 from assistantsync.kinds.assistant import ASSISTANT
 from assistantsync.kinds.kind import ResourceKind
-from assistantsync.plan.changes import Plan, make_plan
+from assistantsync.plan.changes import Action, Change, Plan, make_plan
+from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.reserved import IDENTITY_KEY
+from assistantsync.plan.saved_check import live_problems
 
 ENV_NOTE = "assistant bot of environment dev exists (asst_dev); environment prod makes its own"
 ADOPTED = ("assistant asst_old was managed without an environment (key 'bot'); adopted by environment prod: "
@@ -146,3 +148,27 @@ def test_an_agent_created_in_an_environment_plans_clean_there_and_is_another_env
     live = applied(created.changes[0].body or {}, "bot")
     assert outline(make_plan(AGENT, [BOT], [live], environment="dev")) == ([("bot", "bot", "no-op")], [], [])
     assert outline(make_plan(AGENT, [BOT], [live], environment="prod")) == ([], [("agent bot", OWNED)], [])
+
+
+# (case, the live object a saved prod plan's change of `bot` writes to, the problem live_problems finds, if any)
+SAVED: list[tuple[str, Action, JsonObject, list[str]]] = [
+    ("an update of its own environment's resource", "update", asst("asst_1", "bot@prod"), []),
+    ("an update of another environment's", "update", asst("asst_1", "bot@dev"),
+     ["bot (asst_1): it carries the key 'bot@dev'; a saved plan only updates the assistant carrying the key "
+      "'bot@prod'"]),
+    ("an update of one managed without an environment", "update", asst("asst_1", "bot"),
+     ["bot (asst_1): it carries the key 'bot'; a saved plan only updates the assistant carrying the key "
+      "'bot@prod'"]),
+    ("an adopt of one managed without an environment", "adopt", asst("asst_1", "bot"), []),
+    ("an adopt of another environment's", "adopt", asst("asst_1", "bot@dev"),
+     ["bot (asst_1): it is managed as 'bot@dev'; a saved plan only adopts assistants that carry no key: apply from "
+      "the files to take it over"]),
+]
+
+
+@pytest.mark.parametrize(("action", "now", "problems"), [c[1:] for c in SAVED], ids=[c[0] for c in SAVED])
+def test_a_saved_plan_writes_only_to_its_environments_resources(action: Action, now: JsonObject,
+                                                                problems: list[str]) -> None:
+    body = {"model": "gpt-4o", "metadata": {IDENTITY_KEY: "bot@prod"}}
+    change = Change("bot", "asst_1", action, "bot.yaml", fingerprint=fingerprint(ASSISTANT, now), body=body)
+    assert live_problems(ASSISTANT, Plan((change,), environment="prod"), [now]) == problems
