@@ -34,10 +34,12 @@ def build_client(
     verbose: bool,
     max_response_mib: int = DEFAULT_MAX_RESPONSE_MIB,
     env: Mapping[str, str] = os.environ,
+    api_key_env: str | None = None,
 ) -> ResourceClient:
     """A client for the chosen provider; raises MissingCredentials (naming the variables) before any request.
 
     `verbose` logs each request and response to stderr, credentials masked.
+    `api_key_env`: the variable holding the provider's key instead of its own (a project environment's).
     """
     settings, transport = resolve_connection(
         provider,
@@ -50,6 +52,7 @@ def build_client(
         parallelism=parallelism,
         sandbox_state=sandbox_state,
         max_response_mib=max_response_mib,
+        key_variable=api_key_env,
     )
     remember_secrets(settings.secrets)  # for the traceback of a crash (cli.main), which no client scrubs
     from assistantsync.api.client import ResourceClient  # httpx: only once the options are known to be usable

@@ -27,6 +27,9 @@ PORTKEY_ROUTES = {  # how the gateway learns which provider to call: exactly one
 }
 AZURE_AI_SCOPE = "https://ai.azure.com/.default"
 AzureToken = Callable[[str], "str | None"]  # scope -> token; None when azure-identity is not installed
+# The variable holding each provider's own credential, which a project environment's `api_key_env` replaces.
+KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "portkey": "PORTKEY_API_KEY", "azure-openai": "AZURE_OPENAI_API_KEY",
+                 "azure-foundry": "AZURE_AI_TOKEN"}
 
 
 @dataclass
@@ -37,14 +40,19 @@ class Env:
     variables: Mapping[str, str]
     azure_token: AzureToken
     missing: list[str] = field(default_factory=list)
+    key_variable: str | None = None  # an environment's api_key_env: read the provider's key from it instead
+
+    def named(self, name: str) -> str:
+        """The variable actually read for `name`: the key_variable in place of the provider's key variable."""
+        return self.key_variable if self.key_variable and name == KEY_VARIABLES.get(self.provider) else name
 
     def get(self, name: str) -> str | None:
-        return self.variables.get(name, "").strip() or None
+        return self.variables.get(self.named(name), "").strip() or None
 
     def require(self, name: str, alternative: str = "") -> str:
         value = self.get(name)
         if value is None:
-            self.missing.append(name + alternative)
+            self.missing.append(self.named(name) + alternative)
         return value or ""
 
     def check(self) -> None:
@@ -116,7 +124,8 @@ def azure_foundry_auth(env: Env, base_url: str | None, api_version: str | None) 
     env.check()  # first: azure-identity may try several ways to sign in, some over the network
     token = env.get("AZURE_AI_TOKEN") or env.azure_token(AZURE_AI_SCOPE)
     if not token:
-        env.missing.append("AZURE_AI_TOKEN (or install assistantsync[azure] to sign in with DefaultAzureCredential)")
+        env.missing.append(f"{env.named('AZURE_AI_TOKEN')} (or install assistantsync[azure] to sign in with "
+                           "DefaultAzureCredential)")
         env.check()
     base = base_url or (endpoint or "").rstrip("/")
     headers = {"Authorization": f"Bearer {token}"}

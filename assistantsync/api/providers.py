@@ -113,24 +113,27 @@ def resolve_connection(
     sandbox_state: Path = sandbox.DEFAULT_STATE_PATH,
     azure_token: AzureToken = azure_identity_token,
     max_response_mib: int = DEFAULT_MAX_RESPONSE_MIB,
+    key_variable: str | None = None,
 ) -> tuple[ConnectionSettings, httpx.BaseTransport | None]:
     """Settings for `provider` plus the transport to inject (the embedded sandbox's, else None).
 
     `base_url` (--base-url) replaces the provider's base as is; `api_version` (--api-version) is sent as
-    the `api-version` query on every request, whatever the provider.
+    the `api-version` query on every request, whatever the provider; `key_variable` (a project environment's
+    api_key_env) names the variable to read the provider's key from instead of its own.
     """
     spec = PROVIDERS.get(provider)
     if spec is None:
         raise ConnectionConfigError(f"unknown provider {provider!r}; choose {join_words(sorted(PROVIDERS), 'or')}")
     override = _checked_base_url(base_url, "--base-url") if base_url else None
-    auth = spec.auth(Env(provider, env, azure_token), override, api_version)
+    view = Env(provider, env, azure_token, key_variable=key_variable)
+    auth = spec.auth(view, override, api_version)
     extra = parse_headers(extra_headers)
     replaced = {name.lower() for name in extra}  # a --header replaces the provider's header of that name
     headers = {name: value for name, value in auth.headers.items() if name.lower() not in replaced}
     headers.update(extra)
     params = {**auth.params, **({"api-version": api_version} if api_version else {})}
     extra_secrets = tuple(value for name, value in extra.items() if is_sensitive_header(name))
-    hint_vars = [*auth.credential_vars, *(["the --header values"] if extra_secrets else [])]
+    hint_vars = [*map(view.named, auth.credential_vars), *(["the --header values"] if extra_secrets else [])]
     checked_base_url = _checked_base_url(auth.base_url, f"the base URL of --provider {provider}")
     url_password = urlsplit(checked_base_url).password  # https://user:password@host/v1: scrubbed like a key
     settings = ConnectionSettings(
