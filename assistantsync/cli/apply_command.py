@@ -16,6 +16,7 @@ from assistantsync.cli.options import DEFAULT_PATHS, connection_options, no_colo
 from assistantsync.cli.output import emit
 from assistantsync.cli.plan_apply import (
     print_notices,
+    print_warnings,
     progress,
     revision_given,
     revision_option,
@@ -25,11 +26,16 @@ from assistantsync.cli.plan_apply import (
     targeted_files,
     use_color,
 )
+from assistantsync.cli.project_options import chosen, environment_name, project_options, with_environment
 from assistantsync.errors import EXIT_ERROR, AlreadyApplied, AssistantSyncError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from assistantsync.apply.outcome import Outcome
+    from assistantsync.files.desired import DesiredResource
     from assistantsync.plan.changes import Plan
+    from assistantsync.project.values import Environment
 
 
 @click.command(short_help="Make live assistants and agents match the files or a saved plan.")
@@ -44,15 +50,16 @@ if TYPE_CHECKING:
 @target_option
 @revision_option
 @no_color_option
+@project_options
 @connection_options
 def apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
           out_file: Path | None, targets: tuple[str, ...], source_revision: str | None, no_color: bool,
-          **connection: Any) -> None:
+          project_file: str | None, env_name: str | None, **connection: Any) -> None:
     """Make the live assistants and agents match the files (or a saved plan)."""
     made: list[Plan] = []  # the plan, once there is one: the outcome file names its errors
     try:
         outcomes = _apply(paths, plan_file, auto_approve, strict, prune, targets, source_revision, no_color, made,
-                          connection)
+                          (project_file, env_name), connection)
     except AssistantSyncError as error:
         _write_outcome(out_file, made, [], error.message)
         raise
@@ -73,9 +80,9 @@ def _write_outcome(out_file: Path | None, made: list[Plan], outcomes: list[Outco
 
 def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, strict: bool, prune: bool,
            targets: tuple[str, ...], source_revision: str | None, no_color: bool, made: list[Plan],
-           connection: dict[str, Any]) -> list[Outcome]:
+           project_env: tuple[str | None, str | None], connection: dict[str, Any]) -> list[Outcome]:
     """apply's run: the outcomes of its writes ([] when nothing was to change)."""
-    from assistantsync.files.desired import load_desired
+    from assistantsync.project.checked_files import checked_files
 
     if plan_file is not None and (paths or strict or prune or source_revision or targets):
         raise click.UsageError("--plan applies a saved plan as it is: give no PATH, --strict, --prune, --target or "
@@ -83,9 +90,16 @@ def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, 
     revision = revision_given(source_revision) if plan_file is None else None
     color = use_color(no_color)
     saved = None if plan_file is None else saved_plan(plan_file)
+    desired: Sequence[DesiredResource] = ()
     if saved is not None:
-        connection = _connection_of(saved, connection)
-    desired = targeted_files(load_desired(paths or DEFAULT_PATHS), targets, prune) if saved is None else ()
+        environment = _saved_environment(saved, *project_env)
+        connection = with_environment(environment, _connection_of(saved, connection), {"provider", "base_url"})
+    else:
+        project, (environment,) = chosen(*project_env, every=False)
+        files = checked_files(paths or DEFAULT_PATHS, project, environment)  # policy too: before any request
+        print_warnings(files.warnings)
+        desired = targeted_files(files.desired, targets, prune)
+        connection = with_environment(environment, connection)
     from concurrent.futures import ThreadPoolExecutor
 
     from assistantsync.apply.runtime import HeldProgress, awaited, stop_on_signals
@@ -96,7 +110,8 @@ def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, 
         if saved is None:
             say_fetching(desired, status)
         result = saved if saved is not None else plan_desired(desired, client, strict=strict, prune=prune,
-                                                               revision=revision)
+                                                               revision=revision,
+                                                               environment=environment_name(environment))
         status.erase()  # before anything else is printed, here and below: nothing of it stays on screen
         made.append(result)
         print_notices(result, client)
@@ -149,6 +164,18 @@ def _connection_of(saved: Plan, connection: dict[str, Any]) -> dict[str, Any]:
     if "base_url" not in given and saved.target and saved.target != EMBEDDED:  # the embedded one is no URL
         chosen["base_url"] = saved.target
     return chosen
+
+
+def _saved_environment(saved: Plan, project_file: str | None, env_name: str | None) -> Environment | None:
+    """The environment a saved plan was made in, from the project file (for its credentials variable); an --env
+    naming another is refused. A plan made in no environment needs no project file."""
+    from assistantsync.project.selection import chosen_name, saved_environment
+
+    saved_environment(saved.environment, chosen_name(env_name, os.environ))
+    if saved.environment is None:
+        return None
+    _, (environment,) = chosen(project_file, saved.environment, every=False)
+    return environment
 
 
 def _confirm(count: int) -> None:

@@ -11,6 +11,7 @@ import click
 from assistantsync.api.connect import build_client
 from assistantsync.cli.options import connection_options
 from assistantsync.cli.output import emit
+from assistantsync.cli.project_options import chosen, project_options, with_environment
 
 
 @click.command("import", short_help="Write live assistants or agents as files, ready to commit.")
@@ -24,9 +25,11 @@ from assistantsync.cli.output import emit
 @click.option("--schema-ref", "schema_ref_text", metavar="REF",
               help="What each file's first line points editors at: a URL, a path relative to each file, or `none`. "
                    "Default: a copy of the schema that import keeps in OUT/schemas/.")
+@project_options
 @connection_options
 def import_assistants(ids: tuple[str, ...], kind_name: str, import_all: bool, out_dir: Path, force: bool,
-                      schema_ref_text: str | None, **connection: Any) -> None:
+                      schema_ref_text: str | None, project_file: str | None, env_name: str | None,
+                      **connection: Any) -> None:
     """Write live assistants as files, ready to commit: adopt them, or back them up.
 
     With --kind agent, live agents (their latest version): an agent's ID is its name, and its file <name>.yaml.
@@ -43,6 +46,8 @@ def import_assistants(ids: tuple[str, ...], kind_name: str, import_all: bool, ou
     if import_all == bool(ids):
         raise click.UsageError(f"give either --all or {what}, not both" if import_all
                                else f"nothing to import: give --all or one or more {what}")
+    _, (environment,) = chosen(project_file, env_name, every=False)  # its provider, base URL and credentials
+    connection = with_environment(environment, connection)
     with build_client(**connection) as client:
         live, left_out = importable(kind, fetch_live(client.for_kind(kind), None if import_all else ids))
     if left_out:

@@ -15,6 +15,7 @@ from assistantsync.api.redaction import known_secrets
 from assistantsync.cli.failure_comment import comment_on_failure
 from assistantsync.cli.options import DEFAULT_PATHS, connection_options, format_option, no_color_option, paths_argument
 from assistantsync.cli.output import emit, emit_json
+from assistantsync.cli.project_options import chosen, environment_name, project_options, with_environment
 from assistantsync.errors import EXIT_CHANGES, EXIT_ERROR, AssistantSyncError
 
 if TYPE_CHECKING:
@@ -22,8 +23,10 @@ if TYPE_CHECKING:
 
     from assistantsync.api.client import ResourceClient
     from assistantsync.cli.status_line import StatusLine
+    from assistantsync.errors import Problem
     from assistantsync.files.desired import DesiredResource
     from assistantsync.plan.changes import Plan
+    from assistantsync.policy.report import PolicyReport
 
 
 def use_color(no_color: bool) -> bool:
@@ -49,15 +52,17 @@ def saved_plan(path: Path) -> Plan:
     return plan
 
 
-def render(plan: Plan, output_format: str, no_color: bool) -> str:
+def render(plan: Plan, output_format: str, no_color: bool, policy: PolicyReport | None = None) -> str:
+    """The plan in `output_format`; the Markdown plan ends in the policy section when a policy was checked."""
     from assistantsync.plan.saved import plan_to_json
     from assistantsync.render.markdown import render_plan_markdown
+    from assistantsync.render.markdown_policy import render_policy_plan_markdown
     from assistantsync.render.text import render_plan_text
 
     if output_format == "json":
         return plan_to_json(plan, known_secrets(os.environ))
     if output_format == "markdown":
-        return render_plan_markdown(plan)
+        return render_plan_markdown(plan) if policy is None else render_policy_plan_markdown(plan, policy)
     return render_plan_text(plan, color=use_color(no_color))
 
 
@@ -83,6 +88,11 @@ def say_fetching(desired: Sequence[DesiredResource], status: StatusLine) -> None
     from assistantsync.render.kind_words import counted_resources
 
     status.show(f"Fetching live state to compare with {counted_resources(desired)} in files...")
+
+
+def print_warnings(warnings: Sequence[Problem]) -> None:
+    for warning in warnings:
+        emit(f"warning: {warning}", err=True)
 
 
 def print_notices(plan: Plan, client: ResourceClient) -> None:
@@ -122,16 +132,21 @@ revision_option = click.option(
 @target_option
 @revision_option
 @no_color_option
+@project_options
 @connection_options
 @comment_on_failure
 def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | None, output_format: str,
          detailed_exitcode: bool, targets: tuple[str, ...], source_revision: str | None, no_color: bool,
-         **connection: Any) -> None:
+         project_file: str | None, env_name: str | None, **connection: Any) -> None:
     """Show what apply would change, without changing anything."""
-    from assistantsync.files.desired import load_desired
+    from assistantsync.project.checked_files import checked_files
 
-    desired = load_desired(paths or DEFAULT_PATHS)  # before credentials: a fork's PR still sees its file errors
-    desired = targeted_files(desired, targets, prune)
+    project, (environment,) = chosen(project_file, env_name, every=False)
+    # Before credentials: a fork's PR still sees its file errors and policy violations.
+    files = checked_files(paths or DEFAULT_PATHS, project, environment)
+    print_warnings(files.warnings)
+    desired = targeted_files(files.desired, targets, prune)
+    connection = with_environment(environment, connection)
     from assistantsync.engine import plan_desired
     from assistantsync.plan.saved import plan_to_json
 
@@ -139,7 +154,8 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
     revision = revision_given(source_revision)
     with build_client(**connection) as client, progress(connection["verbose"]) as status:
         say_fetching(desired, status)
-        result = plan_desired(desired, client, strict=strict, prune=prune, revision=revision)
+        result = plan_desired(desired, client, strict=strict, prune=prune, revision=revision,
+                              environment=environment_name(environment))
         status.erase()  # gone before anything else is printed
         print_notices(result, client)
     # Made once, for the file and for --format json; a credential a server echoed in a live value is masked.
@@ -148,8 +164,8 @@ def plan(paths: tuple[Path, ...], strict: bool, prune: bool, out_file: Path | No
         from assistantsync.files.safe_write import write_text_replacing
 
         write_text_replacing(out_file, as_json)  # a symlink committed at that path is replaced, not followed
-    _print_plan(as_json if output_format == "json" else render(result, output_format, no_color), output_format,
-                no_color)
+    shown = as_json if output_format == "json" else render(result, output_format, no_color, files.policy)
+    _print_plan(shown, output_format, no_color)
     if result.errors:
         sys.exit(EXIT_ERROR)
     if detailed_exitcode and result.has_changes:

@@ -8,6 +8,7 @@ import click
 
 from assistantsync.cli.options import DEFAULT_PATHS, paths_argument
 from assistantsync.cli.output import emit, emit_json, emit_workflow_command
+from assistantsync.cli.project_options import chosen, project_options
 from assistantsync.errors import EXIT_ERROR, ValidationFailed
 
 
@@ -16,25 +17,33 @@ from assistantsync.errors import EXIT_ERROR, ValidationFailed
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text",
               show_default=True,
               help="text for a terminal; github: each problem as a GitHub Actions error annotation on stdout; json: "
-                   "a list of {file, line, column, field, message} on stdout.")
-def validate(paths: tuple[Path, ...], output_format: str) -> None:
-    """Check assistant and agent files offline (YAML, schema, file references); never touches the network."""
-    from assistantsync.files.desired import load_desired
+                   "a list of {file, line, column, field, message} on stdout (and environment, with a project "
+                   "file's environments).")
+@project_options
+def validate(paths: tuple[Path, ...], output_format: str, project_file: str | None, env_name: str | None) -> None:
+    """Check assistant and agent files offline (YAML, schema, file references); never touches the network.
+
+    With a project file, also its policy; where it defines environments, in each of them (or the one --env
+    names), each problem naming the environment it occurs in.
+    """
+    from assistantsync.project.environment_problems import validated_environments
     from assistantsync.render.kind_words import counted_resources
     from assistantsync.render.problems import github_annotations, problems_json
 
-    try:
-        desired = load_desired(paths or DEFAULT_PATHS)
-    except ValidationFailed as failed:
+    project, environments = chosen(project_file, env_name, every=True)
+    result = validated_environments(paths or DEFAULT_PATHS, project, environments)
+    for warning in result.warnings:
+        emit(f"warning: {warning}", err=True)
+    if result.problems:
         if output_format == "text":
-            raise  # the CLI prints its problems on stderr, one per line
+            raise ValidationFailed(result.shown_problems())  # the CLI prints them on stderr, one per line
         if output_format == "json":
-            emit_json(problems_json(failed.problems))
+            emit_json(problems_json(result.problems, result.environments))
         else:
-            for properties, message in github_annotations(failed.problems):
+            for properties, message in github_annotations(result.shown_problems()):
                 emit_workflow_command("error", properties, message)
-        raise click.exceptions.Exit(EXIT_ERROR) from failed
+        raise click.exceptions.Exit(EXIT_ERROR)
     if output_format == "json":
         emit_json(problems_json([]))
     else:
-        emit(f"{counted_resources(desired)} valid")
+        emit(f"{counted_resources(result.desired)} valid{result.where()}")

@@ -33,9 +33,14 @@ def _with_field(problem: Problem) -> str:
     return f"{problem.field}: {problem.message}" if problem.field else problem.message
 
 
-def problems_json(problems: Sequence[Problem]) -> str:
+def problems_json(problems: Sequence[Problem], environments: Sequence[str | None] = ()) -> str:
     """A JSON list of {file, line, column, field, message}; line and column are null when unknown, and field is
-    null for a problem with the whole file."""
-    return json.dumps([{"file": p.location.path, "line": p.location.line or None,
-                        "column": p.location.column or None, "field": p.field or None, "message": p.message}
-                       for p in problems], indent=2, ensure_ascii=False) + "\n"
+    null for a problem with the whole file. With `environments` (in step with `problems`), each entry also names
+    the project environment it occurs in (`environment`, null for none)."""
+    entries: list[dict[str, object]] = [
+        {"file": p.location.path, "line": p.location.line or None, "column": p.location.column or None,
+         "field": p.field or None, "message": p.message} for p in problems]
+    if any(environments):
+        for entry, name in zip(entries, environments, strict=True):
+            entry["environment"] = name
+    return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
