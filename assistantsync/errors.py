@@ -66,6 +66,10 @@ class ValidationFailed(AssistantSyncError):
         super().__init__("\n".join(lines))
 
 
+class PolicyViolated(ValidationFailed):
+    """The files are valid, but break the project file's policy: each violation is a problem, shown alike."""
+
+
 class ConnectionConfigError(AssistantSyncError):
     """A connection option or variable is unusable; the message says which, never its secret value."""
 

@@ -38,8 +38,21 @@ def comment_on_failure(command: Callable[P, None]) -> Callable[P, None]:
 
                 failure = failure_of(error)
                 # Masked before the renderer cuts a long line, so no cut can leave part of a credential unmasked.
-                failure = replace(failure, lines=tuple(masked(line) for line in failure.lines))
+                failure = replace(failure, lines=tuple(masked(line) for line in failure.lines),
+                                  environment=_environment(kwargs["env_name"]) if "env_name" in kwargs else None)
                 emit(render_failure_markdown(failure), nl=False)
             raise
 
     return run
+
+
+def _environment(flag: object) -> str | None:
+    """The environment the run was asked for, for the heading; only a well-formed name (it is printed as is)."""
+    import os
+    import re
+
+    from assistantsync.project.file_format import ENVIRONMENT_PATTERN
+    from assistantsync.project.selection import chosen_name
+
+    name = chosen_name(flag if isinstance(flag, str) else None, os.environ)
+    return name if name is not None and re.match(ENVIRONMENT_PATTERN, name) else None

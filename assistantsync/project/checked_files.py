@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistantsync.errors import Problem, ValidationFailed
+from assistantsync.errors import PolicyViolated, Problem
 from assistantsync.files.desired import DesiredResource, load_desired, unused_variables
 from assistantsync.policy.checks import allowed_secrets, check_policy
 from assistantsync.policy.report import PolicyReport
@@ -28,12 +28,12 @@ class CheckedFiles:
 
 def checked_files(paths: Sequence[Path], project: Project | None, environment: Environment | None) -> CheckedFiles:
     """The resources under `paths` resolved for `environment`; raises ValidationFailed with every problem of the
-    files, or else every policy violation (a policy judges documents that loaded)."""
+    files, or else PolicyViolated with every violation (a policy judges documents that loaded)."""
     if project is None:
         return CheckedFiles(load_desired(paths), [], None)
     desired = load_desired(paths, allowed_secrets=allowed_secrets(project, environment), environment=environment)
     check = check_policy(desired, project, environment)
     if check.problems:
-        raise ValidationFailed(list(check.problems))
+        raise PolicyViolated(list(check.problems))
     warnings = unused_variables(environment, desired) if environment is not None else []
     return CheckedFiles(desired, warnings, check.report if check.report.rules else None)

@@ -17,7 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistantsync.api.errors import ApiError
-from assistantsync.errors import AssistantSyncError, ConnectionConfigError, MissingCredentials, ValidationFailed
+from assistantsync.errors import (
+    AssistantSyncError,
+    ConnectionConfigError,
+    MissingCredentials,
+    PolicyViolated,
+    ValidationFailed,
+)
 from assistantsync.render.markdown import DEFAULT_MAX_CHARS, MARKER, MIN_MAX_CHARS, failed_heading
 from assistantsync.render.markdown_fit import code_span
 from assistantsync.render.markdown_text import capped, short
@@ -26,6 +32,9 @@ MAX_LINE_CHARS = 1_000  # one error line; a whole problem (with its list of allo
 FILES = "The files are invalid; nothing was planned."
 FILES_FIX = ("correct each problem at the `file:line:column` it names (`assistantsync validate` lists the same), "
              "then push again.")
+POLICY = "The files break the project's policy; nothing was planned."
+POLICY_FIX = ("change each value the violation names (at its `file:line:column`; `assistantsync validate` lists "
+              "the same), or the policy in the project file, then push again.")
 CREDENTIALS = "The files are valid, but the plan could not read the live state: credentials are missing."
 CREDENTIALS_FIX = ("set the variables the error names (in CI: as the repository's secrets; a pull request from a "
                    "fork is given none), then run again.")
@@ -51,10 +60,13 @@ class Failure:
     lines: tuple[str, ...]
     fix: str
     errors: int = 1  # a message of several lines is one error; each problem of invalid files is one
+    environment: str | None = None  # the project environment the plan was for: named in the heading
 
 
 def failure_of(error: AssistantSyncError) -> Failure:
     """The failure an error stands for: one line per problem of invalid files, else the message's lines."""
+    if isinstance(error, PolicyViolated):
+        return Failure(POLICY, tuple(str(problem) for problem in error.problems), POLICY_FIX, len(error.problems))
     if isinstance(error, ValidationFailed):
         return Failure(FILES, tuple(str(problem) for problem in error.problems), FILES_FIX, len(error.problems))
     lines = tuple(line.strip() for line in error.message.splitlines() if line.strip())
@@ -75,7 +87,7 @@ def render_failure_markdown(failure: Failure, *, max_chars: int = DEFAULT_MAX_CH
     """The failure as a whole comment of at most `max_chars` characters."""
     if max_chars < MIN_MAX_CHARS:
         raise ValueError(f"max_chars must be at least {MIN_MAX_CHARS}")
-    head = f"{MARKER}\n{failed_heading(failure.errors)}**❌ {failure.what}**\n\n"
+    head = f"{MARKER}\n{failed_heading(failure.errors, failure.environment)}**❌ {failure.what}**\n\n"
     tail = f"\n\n**To fix:** {failure.fix}\n"
     return head + _listed(failure.lines, max_chars - len(head) - len(tail)) + tail
 

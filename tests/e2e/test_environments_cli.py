@@ -158,7 +158,9 @@ def test_policy_violations_stop_validate_and_plan_before_any_request(root: Path,
         "(environments dev and prod)"])
     code, out, _ = run("plan", "--env", "dev", "--format", "markdown")
     assert code == 1
-    assert "policy: the required key 'cost_center' is missing" in out
+    assert out.startswith("<!-- assistantsync-plan -->\n### assistantsync plan · dev: failed: 2 errors\n\n"
+                          "**❌ The files break the project's policy; nothing was planned.**\n\n"
+                          "- `assistants/faq.yaml:4:1: metadata: policy: the required key 'cost_center' is missing`\n")
     assert sandbox.stats()["total"] == before
 
 
