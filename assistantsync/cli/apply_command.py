@@ -26,7 +26,13 @@ from assistantsync.cli.plan_apply import (
     targeted_files,
     use_color,
 )
-from assistantsync.cli.project_options import chosen, environment_name, project_options, with_environment
+from assistantsync.cli.project_options import (
+    chosen,
+    environment_name,
+    project_environment,
+    project_options,
+    with_environment,
+)
 from assistantsync.errors import EXIT_ERROR, AlreadyApplied, AssistantSyncError
 
 if TYPE_CHECKING:
@@ -168,14 +174,11 @@ def _connection_of(saved: Plan, connection: dict[str, Any]) -> dict[str, Any]:
 
 def _saved_environment(saved: Plan, project_file: str | None, env_name: str | None) -> Environment | None:
     """The environment a saved plan was made in, from the project file (for its credentials variable); an --env
-    naming another is refused. A plan made in no environment needs no project file."""
+    naming another is refused. Without a project file, the provider's own credentials variables are read."""
     from assistantsync.project.selection import chosen_name, saved_environment
 
     saved_environment(saved.environment, chosen_name(env_name, os.environ))
-    if saved.environment is None:
-        return None
-    _, (environment,) = chosen(project_file, saved.environment, every=False)
-    return environment
+    return project_environment(project_file, saved.environment)
 
 
 def _confirm(count: int) -> None:

@@ -47,6 +47,15 @@ def chosen(project_file: str | None, env_name: str | None, *,
     return project, environments_to_run(project, chosen_name(env_name, os.environ), every=every)
 
 
+def project_environment(project_file: str | None, name: str | None) -> Environment | None:
+    """The environment `name` of the project file, if there is a file and it defines one of that name."""
+    from assistantsync.project.finding import project_path
+    from assistantsync.project.loading import load_project
+
+    path = project_path(project_file, os.environ, Path.cwd()) if name is not None else None
+    return load_project(path).environments.get(name) if path is not None and name is not None else None
+
+
 def given_options() -> set[str]:
     """The connection options the command line or their variables gave (so an environment does not replace
     them)."""
