@@ -197,3 +197,15 @@ def test_apply_saved_plan_keeps_its_environment(root: Path) -> None:
     assert code == 0, out
     assert run("plan", "--env", "dev", "--detailed-exitcode")[0] == 0
     assert run("plan", "--env", "prod", "--detailed-exitcode")[0] == 2
+
+
+def test_a_broken_project_file_is_reported_in_the_format_asked_for(root: Path) -> None:
+    write(root / "assistantsync.yaml", "environments:\n  prod:\n    provder: openai\n")
+    message = ("unknown field 'provder' (did you mean 'provider'? allowed: api_key_env, base_url, overrides, "
+               "policy, provider, vars)")
+    code, out, _ = run("validate", "--format", "json")
+    assert (code, json.loads(out)) == (1, [{"file": "assistantsync.yaml", "line": 3, "column": 5,
+                                            "field": "environments.prod.provder", "message": message}])
+    code, out, _ = run("validate", "--format", "github")
+    assert (code, out) == (1, "::error file=assistantsync.yaml,line=3,col=5,title=assistantsync::"
+                              f"environments.prod.provder: {message}\n")
