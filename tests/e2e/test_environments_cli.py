@@ -209,3 +209,63 @@ def test_a_broken_project_file_is_reported_in_the_format_asked_for(root: Path) -
     code, out, _ = run("validate", "--format", "github")
     assert (code, out) == (1, "::error file=assistantsync.yaml,line=3,col=5,title=assistantsync::"
                               f"environments.prod.provder: {message}\n")
+
+
+
+def identities(sandbox: ServedSandbox) -> list[str]:
+    return sorted(item["assistant"]["metadata"][IDENTITY_KEY] for item in sandbox.state()["assistants"])
+
+
+def test_prune_in_one_environment_leaves_the_other_alone(root: Path, sandbox: ServedSandbox) -> None:
+    assert run("apply", "--env", "dev", "--auto-approve")[0] == 0
+    assert run("apply", "--env", "prod", "--auto-approve")[0] == 0
+    (root / "assistants" / "faq.yaml").unlink()
+    code, out, _ = run("apply", "--env", "dev", "--prune", "--auto-approve")
+    assert code == 0, out
+    assert "delete faq" in out
+    assert identities(sandbox) == ["faq@prod", "hr@dev", "hr@prod"]
+    code, out, _ = run("plan", "--env", "prod", "--prune", "--format", "json")
+    plan = json.loads(out)
+    assert (code, plan["environment"], plan["summary"]["delete"]) == (0, "prod", 1)
+    assert [(c["key"], c["action"]) for c in plan["changes"] if c["action"] != "no-op"] == [("faq", "delete")]
+    code, out, _ = run("plan", "--env", "dev", "--prune", "--detailed-exitcode")
+    assert code == 0, out
+
+
+TOOLS = """\
+policy:
+  forbidden_tools: [code_interpreter]
+"""
+SCHEMA = """\
+policy:
+  schema: policy/rules.json
+"""
+RULES = {"type": "object", "required": ["description"],
+         "properties": {"description": {"type": "string", "minLength": 10}}}
+
+
+@pytest.mark.parametrize(("policy", "extra", "expected"), [
+    (TOOLS, "tools: [{type: code_interpreter}]\n",
+     ["assistants/faq.yaml:5:9: tools[0]: policy: the tool type 'code_interpreter' is forbidden "
+      "(forbidden: code_interpreter)"]),
+    (SCHEMA, "description: short\n",
+     ["assistants/faq.yaml:5:1: description: policy: policy/rules.json: 'short' is too short",
+      "assistants/hr.yaml:1:1: <document>: policy: policy/rules.json: 'description' is a required property"]),
+])
+def test_each_rule_stops_validate_and_plan_before_any_request(root: Path, sandbox: ServedSandbox, policy: str,
+                                                              extra: str, expected: list[str]) -> None:
+    write(root / "assistantsync.yaml", project(sandbox.base_url, policy=policy))
+    write(root / "policy" / "rules.json", json.dumps(RULES))
+    faq = root / "assistants" / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    before = sandbox.stats()["total"]
+    code, _, err = run("plan", "--env", "dev")
+    assert (code, err.splitlines()) == (1, [*expected, f"{len(expected)} problems found"
+                                            if len(expected) > 1 else "1 problem found"])
+    code, _, err = run("validate", "--env", "prod")
+    assert (code, err.splitlines()[:len(expected)]) == (1, [f"{line} (environment prod)" for line in expected])
+    code, out, _ = run("validate", "--format", "json")
+    found = json.loads(out)
+    assert code == 1
+    assert sorted({entry["environment"] for entry in found}) == ["dev", "prod"]
+    assert sandbox.stats()["total"] == before
