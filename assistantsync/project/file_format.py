@@ -19,6 +19,8 @@ VARIABLE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$(?!\n)"
 # convention, which also refuses most token shapes (sk-..., ghp_..., JWTs) pasted in by mistake.
 ENV_VARIABLE_PATTERN = r"^[A-Z_][A-Z0-9_]{0,127}$(?!\n)"
 TOOL_TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$(?!\n)"
+# An override names an assistant's key (lowercase) or an agent's name (upper case allowed): either shape.
+OVERRIDE_KEY_PATTERN = r"^[A-Za-z0-9._-]{1,64}$(?!\n)"
 BASE_URL_PATTERN = r"^https?://\S+$(?!\n)"
 
 PATTERN_HINTS = {
@@ -28,5 +30,6 @@ PATTERN_HINTS = {
     ENV_VARIABLE_PATTERN: "must be the NAME of an environment variable (uppercase letters, digits and '_', not "
                           "starting with a digit), never the credential itself",
     BASE_URL_PATTERN: "must be an http:// or https:// URL without spaces",
+    OVERRIDE_KEY_PATTERN: "must be an assistant's key or an agent's name: 1-64 letters, digits, '.', '_' or '-'",
     TOOL_TYPE_PATTERN: "must be a tool type such as code_interpreter, file_search or function",
 }

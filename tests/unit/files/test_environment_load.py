@@ -112,3 +112,12 @@ def test_mistakes_are_located_in_the_assistant_file_the_prompt_and_the_project_f
         "assistantsync.yaml:12:7: temperature: must be at most 2",
         "assistantsync.yaml:13:7: environments.prod.overrides.bott: no assistant or agent has the key 'bott' "
         "(did you mean 'bot'?)"]
+
+
+def test_an_agent_whose_name_has_capitals_can_be_overridden(repo: Path) -> None:
+    """Override keys take an agent's name as it is written: agent names may hold capitals, keys may not."""
+    write(repo / "assistantsync.yaml", PROJECT.replace("bot: {definition", "Support-Bot: {definition"))
+    write(repo / "assistants/bot.yaml", AGENT.replace("name: bot", "name: Support-Bot"))
+    prod = load_project(Path("assistantsync.yaml")).environments["prod"]
+    agent = next(item for item in load_desired([Path("assistants")], environment=prod) if item.kind == "agent")
+    assert (agent.key, agent.fields["definition.temperature"]) == ("Support-Bot", 0.2)

@@ -13,11 +13,11 @@ from helpers.paths import REPO, SCHEMAS
 from jsonschema import Draft202012Validator
 
 from assistantsync.api.providers import PROVIDERS
-from assistantsync.files.file_format import KEY_PATTERN
 from assistantsync.project.file_format import (
     BASE_URL_PATTERN,
     ENV_VARIABLE_PATTERN,
     ENVIRONMENT_PATTERN,
+    OVERRIDE_KEY_PATTERN,
     PATTERN_HINTS,
     PROJECT_SCHEMA,
     TOOL_TYPE_PATTERN,
@@ -77,13 +77,14 @@ def test_the_schemas_rules_are_the_loaders() -> None:
     assert SCHEMA["properties"]["environments"]["propertyNames"]["pattern"] == ENVIRONMENT_PATTERN
     assert environment["vars"]["propertyNames"]["pattern"] == VARIABLE_PATTERN
     assert environment["vars"]["additionalProperties"] == {"type": ["string", "number", "boolean"]}
-    assert environment["overrides"]["propertyNames"]["pattern"] == KEY_PATTERN  # the documents' keys
+    # the documents' keys and agents' names (which may hold capitals)
+    assert environment["overrides"]["propertyNames"]["pattern"] == OVERRIDE_KEY_PATTERN
     assert environment["provider"]["enum"] == list(PROVIDERS)
     assert environment["base_url"]["pattern"] == BASE_URL_PATTERN
     assert environment["api_key_env"]["pattern"] == ENV_VARIABLE_PATTERN
     assert DEFS["policy"]["properties"]["forbidden_tools"]["items"]["pattern"] == TOOL_TYPE_PATTERN
     patterns = {part["pattern"] for part in _all_dicts(SCHEMA) if "pattern" in part}
-    assert patterns - {KEY_PATTERN} == set(PATTERN_HINTS)  # every pattern of its own is worded
+    assert patterns == set(PATTERN_HINTS)  # every pattern of its own is worded
 
 
 def _all_dicts(schema: object) -> Iterator[dict[str, Any]]:
