@@ -83,16 +83,6 @@ def merged(plans: Sequence[Plan], *, strict: bool, prune: bool) -> Plan:
                 environment=next((plan.environment for plan in plans if plan.environment), None))
 
 
-def require_environment(plan: Plan, environment: str | None) -> None:
-    """Refuse to apply a saved plan in another environment than it was made in: its identities are that
-    environment's (apply checks them against plan.environment, whatever is chosen now)."""
-    if plan.environment != environment:
-        made = f"environment {plan.environment}" if plan.environment else "no environment"
-        chosen = f"environment {environment}" if environment else "no environment"
-        raise AssistantSyncError(f"the saved plan was made in {made}, and this apply names {chosen}: apply it in "
-                                 f"the environment it was made in, or plan again; nothing was applied")
-
-
 def of_kind(plan: Plan, kind: ResourceKind) -> Plan:
     """The part of a plan that is about one kind."""
     return dataclasses.replace(plan, changes=tuple(change for change in plan.changes if change.kind == kind.name))

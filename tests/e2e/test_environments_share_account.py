@@ -17,7 +17,7 @@ from helpers.forged_plan import change_of, forged
 
 from assistantsync.api.client import ResourceClient
 from assistantsync.api.connect import build_client
-from assistantsync.engine import apply_checked, plan_desired, require_environment
+from assistantsync.engine import apply_checked, plan_desired
 from assistantsync.errors import AssistantSyncError
 from assistantsync.files.desired import load_desired
 from assistantsync.kinds.agent import AGENT
@@ -25,6 +25,7 @@ from assistantsync.plan.change_values import Plan
 from assistantsync.plan.reserved import IDENTITY_KEY
 from assistantsync.plan.saved import plan_from_json, plan_to_json
 from assistantsync.plan.saved_check import UnverifiedPlan
+from assistantsync.project.selection import saved_environment
 from assistantsync.project.values import Environment
 from assistantsync.render.text import render_plan_text
 
@@ -145,9 +146,9 @@ def test_a_saved_plan_records_its_environment_and_a_forged_identity_is_refused(a
     assert json.loads(text)["environment"] == "dev"
     saved = plan_from_json(text, "dev.json")
     assert saved.environment == "dev"
-    require_environment(saved, "dev")
-    with pytest.raises(AssistantSyncError, match="made in environment dev, and this apply names environment prod"):
-        require_environment(saved, "prod")
+    saved_environment(saved.environment, "dev")  # what apply --plan checks (project/selection.py)
+    with pytest.raises(AssistantSyncError, match="dev"):
+        saved_environment(saved.environment, "prod")
 
     def prod_identity(document: dict[str, object]) -> None:
         change_of(document, "faq")["body"]["metadata"][IDENTITY_KEY] = "faq@prod"
