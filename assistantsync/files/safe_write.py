@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from pathlib import Path
+from collections.abc import Iterable
+from pathlib import Path, PurePath
 
 from assistantsync.errors import AssistantSyncError
 from assistantsync.safe_text import shown
@@ -37,6 +38,24 @@ def write_text_replacing(path: Path, text: str) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):  # gone once replaced; left behind only by a failure
             os.unlink(temporary)
+
+
+def refuse_linked_folders(out_dir: Path, files: Iterable[PurePath]) -> None:
+    """Refuse, before any write, when a folder between `out_dir` and one of `files` (relative to it) is a link: it
+    would carry the file out of the folder given. `out_dir` itself, and the folders above it, are the user's choice.
+    """
+    links = sorted({str(folder) for file in files for folder in _inside(out_dir, file) if folder.is_symlink()})
+    if links:
+        named = ", ".join(shown(link) for link in links)
+        raise AssistantSyncError(f"{named} {'is a link' if len(links) == 1 else 'are links'} inside "
+                                 f"{shown(str(out_dir))}, and files are written only inside the folder given, never "
+                                 "through a link: replace it with a real folder, or choose another --out. Nothing "
+                                 "was written.")
+
+
+def _inside(out_dir: Path, file: PurePath) -> list[Path]:
+    """The folders from `out_dir` (excluded) down to `file`'s own folder."""
+    return [out_dir.joinpath(*file.parts[:depth]) for depth in range(1, len(file.parts))]
 
 
 def _cannot_write(path: Path, error: OSError) -> AssistantSyncError:

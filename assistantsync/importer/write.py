@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistantsync.api.errors import ApiError
 from assistantsync.errors import AssistantSyncError, ValidationFailed
-from assistantsync.files.safe_write import write_text_replacing
+from assistantsync.files.safe_write import refuse_linked_folders, write_text_replacing
 from assistantsync.files.schema_comment import SchemaCopy, SchemaRef, copy_in_the_way, write_schema_copy
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ def _fetch(client: ResourceClient, ids: Sequence[str]) -> list[JsonObject]:
 
 def _refuse_to_overwrite(kind: ResourceKind, out_dir: Path, files: Sequence[ImportedFile], force: bool,
                          copy: SchemaCopy | None) -> None:
+    refuse_linked_folders(out_dir, [file.path for file in files])  # `schemas`: copy_in_the_way's
     targets = [out_dir / file.path for file in files]
     in_the_way = copy_in_the_way(out_dir, copy) if copy else []
     folders = {str(target) for target in targets if target.is_dir()} | set(in_the_way)
