@@ -11,19 +11,18 @@ Problems about a reference are located at its key in the YAML document.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistantsync.errors import Problem, ValidationFailed
+from assistantsync.errors import Problem
 from assistantsync.files.environment_vars import expand_prompt
-from assistantsync.files.sources import YAML_SUFFIXES, SourceFile, UnreadableFile, read_text
-from assistantsync.files.yaml_read import MAX_DEPTH, YamlDocument, load_yaml
-from assistantsync.json_value import JsonObject, JsonPath, depth_exceeds, format_path
+from assistantsync.files.parameter_files import parse_parameters
+from assistantsync.files.sources import SourceFile, UnreadableFile, read_text
+from assistantsync.files.yaml_read import YamlDocument
+from assistantsync.json_value import JsonObject, JsonPath, format_path
 from assistantsync.kinds.agent.file_format import AGENT_KIND
 from assistantsync.project.values import Environment
 
@@ -147,13 +146,13 @@ class _Resolver:
             reference = function.get("parameters_file")
             if not isinstance(reference, str):
                 return tool
-            parameters = self.read((*at, "function", "parameters_file"), reference, _parse_parameters)
+            parameters = self.read((*at, "function", "parameters_file"), reference, parse_parameters)
             return {**tool, "function": _renamed(function, "parameters_file", "parameters", parameters)}
         reference = tool.get("parameters_file")
         if tool.get("type") != "function" or not isinstance(reference, str):
             return tool
         return _renamed(tool, "parameters_file", "parameters", self.read((*at, "parameters_file"), reference,
-                                                                          _parse_parameters))
+                                                                          parse_parameters))
 
     def read(self, path: JsonPath, reference: str, parse: Parse) -> Any:
         """The parsed content of the file `reference`, or None after reporting why it cannot be used."""
@@ -201,63 +200,6 @@ def _check_instructions(text: str, reference: str) -> str:
     if len(text) > INSTRUCTIONS_MAX_CHARS:
         raise UnreadableFile(f"holds {len(text)} characters; instructions may hold at most {INSTRUCTIONS_MAX_CHARS}")
     return text
-
-
-def _parse_parameters(text: str, reference: str) -> JsonObject:
-    suffix = Path(reference).suffix.lower()
-    if suffix == ".json":
-        value = _parse_json(text)
-    elif suffix in YAML_SUFFIXES:
-        try:
-            documents = load_yaml(text, reference)
-        except ValidationFailed as failed:
-            first = failed.problems[0]
-            raise UnreadableFile(f"is not a usable parameter schema: line {first.location.line}, "
-                                 f"column {first.location.column}: {first.message}") from failed
-        if len(documents) != 1:
-            raise UnreadableFile("must hold exactly one YAML document")
-        value = documents[0].data
-    else:
-        raise UnreadableFile("must be a .json, .yaml or .yml file")
-    if not isinstance(value, dict):
-        raise UnreadableFile("must hold a JSON Schema object (a mapping)")
-    if depth_exceeds(value, MAX_DEPTH):
-        raise UnreadableFile(f"is nested more than {MAX_DEPTH} levels deep")
-    return value
-
-
-def _parse_json(text: str) -> object:
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant,
-                          parse_float=_finite_float)
-    except json.JSONDecodeError as error:
-        raise UnreadableFile(f"is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})") from error
-    except ValueError as error:  # an integer of more than 4300 digits
-        raise UnreadableFile(f"is not usable JSON: {error}") from error
-    except RecursionError as error:
-        raise UnreadableFile(f"is nested more than {MAX_DEPTH} levels deep") from error
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> JsonObject:
-    mapping: JsonObject = {}
-    for key, value in pairs:
-        if key in mapping:  # json.loads would silently keep the last one
-            raise UnreadableFile(f"has the key '{key}' twice in one object")
-        mapping[key] = value
-    return mapping
-
-
-def _refuse_constant(name: str) -> float:
-    raise UnreadableFile(f"holds {name}, which is not valid JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise UnreadableFile(f"holds the number {text}, too large for JSON")
-    return value
-
-
 
 
 def _renamed(mapping: JsonObject, old: str, new: str, value: object) -> JsonObject:

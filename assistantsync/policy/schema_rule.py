@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from assistantsync.errors import Location, Problem
 from assistantsync.files.documents import DesiredResource
-from assistantsync.files.references import _parse_json  # the parameter files' strict JSON reading
+from assistantsync.files.parameter_files import parse_json  # the parameter files' strict JSON reading
 from assistantsync.files.sources import UnreadableFile, read_text
 from assistantsync.files.yaml_read import MAX_DEPTH
 from assistantsync.json_value import depth_exceeds, format_path
@@ -54,7 +54,7 @@ def read_schema(file: SchemaFile) -> PolicySchema | Problem:
     from referencing import Registry
 
     try:
-        schema = _parse_json(read_text(file.path))
+        schema = parse_json(read_text(file.path))
     except UnreadableFile as error:
         return _broken(file, error.reason)
     if not isinstance(schema, dict):
