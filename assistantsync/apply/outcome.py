@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
-from assistantsync.plan.changes import Action, Change, same_value
+from assistantsync.plan.changes import Action, Change
+from assistantsync.plan.field_diff import same_value
 from assistantsync.plan.record import canonical_json
 from assistantsync.plan.reserved import RESERVED_METADATA_KEYS, canonical, live_metadata
 

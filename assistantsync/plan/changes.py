@@ -1,8 +1,8 @@
 """The plan: what would change, per resource and per field, computed purely from files and live state.
 
-The only module that uses deepdiff; its results become our own FieldChange values here. The same
-Plan is rendered for review, saved as JSON, and executed by apply. What a field means (its canonical
-form, its default, whether the server ever returns it) is the kind's: every step takes the ResourceKind.
+Each field's diff is plan/field_diff.py's. The same Plan is rendered for review, saved as JSON, and executed
+by apply. What a field means (its canonical form, its default, whether the server ever returns it) is the
+kind's: every step takes the ResourceKind.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
 from assistantsync.plan.change_values import ACTIONS, Action, Change, FieldChange, Plan
 from assistantsync.plan.environment_notes import environment_notes
-from assistantsync.plan.file_order import fields_in_file_order, in_file_order
+from assistantsync.plan.field_diff import field_changes
+from assistantsync.plan.file_order import fields_in_file_order
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.identity import claimed_key, match_resources, name_twins
 from assistantsync.plan.identity_value import identity
-from assistantsync.plan.record import canonical_json, decode_record, digest, encode_record
+from assistantsync.plan.record import digest, encode_record
 from assistantsync.plan.reserved import (
     IDENTITY_KEY,
     RESERVED_METADATA_KEYS,
@@ -31,32 +32,7 @@ from assistantsync.plan.reserved import (
 
 # The values live in change_values.py; importing them from here, where plans are made, keeps working.
 __all__ = ["ACTIONS", "Action", "Change", "FieldChange", "Plan", "PlanBuilder", "make_plan", "metadata_body",
-           "plan_resource", "same_value", "sent_fields"]
-
-
-def _changed_paths(before: Any, after: Any) -> tuple[str, ...] | None:
-    """Sub-paths that differ, or None when equal. deepdiff only runs when the values differ."""
-    if isinstance(before, str) and isinstance(after, str):  # a prompt: no need to serialise it twice
-        return None if before == after else ("",)  # what deepdiff says of two strings: the root changed
-    if canonical_json(before) == canonical_json(after):
-        return None
-    from deepdiff import DeepDiff
-
-    from assistantsync.key_order import reorderings
-
-    found = DeepDiff(before, after, ignore_numeric_type_changes=True, view="tree")
-    paths = sorted({_render_path(level.path(output_format="list")) for levels in found.values() for level in levels})
-    paths += reorderings(before, after)  # deepdiff sees no key order, which a kind's ordered paths make a change
-    return tuple(paths) if paths else None
-
-
-def same_value(before: Any, after: Any) -> bool:
-    """Whether two canonical values are equal the way the plan compares them (1 == 1.0 anywhere inside)."""
-    return _changed_paths(before, after) is None
-
-
-def _render_path(parts: Sequence[Any]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+           "plan_resource", "sent_fields"]
 
 
 def _managed(kind: ResourceKind, desired: DesiredResource, strict: bool) -> JsonObject:
@@ -89,29 +65,6 @@ def _create(kind: ResourceKind, desired: DesiredResource, managed: JsonObject, w
     return Change(desired.key, None, "create", str(desired.source), fields, None, body, kind.name)
 
 
-def _field_changes(kind: ResourceKind, wanted: Mapping[str, Any], live: JsonObject,
-                   declared: Mapping[str, Any]) -> list[FieldChange]:
-    """The fields that change, in the file's order (`declared`'s), each live value shown in the order of the
-    file's (plan/file_order.py)."""
-    record = decode_record(kind, live_metadata(kind, live).get(STATE_KEY))
-    changes = []
-    for name in (f for f in fields_in_file_order(declared, kind.fields) if f in wanted):
-        want = wanted[name]
-        if name in kind.write_only:
-            if record is None or record.get(name) != digest(want):
-                changes.append(FieldChange(name, None, want, write_only=True))
-            continue
-        live_value = canonical(kind, name, live.get(name))
-        have = kind.align_resolved(name, want, live_value)
-        paths = _changed_paths(have, want)
-        if paths is not None:
-            readings = {digest(have), *(digest(r) for r in kind.resolved_readings(name, live_value))}
-            drift = record is not None and name in record and record[name] not in readings
-            changes.append(FieldChange(name, in_file_order(have, want), want, drift,
-                                       details=paths if paths != ("",) else ()))
-    return changes
-
-
 def plan_resource(
     kind: ResourceKind, desired: DesiredResource, live: JsonObject | None, strict: bool = False,
     revision: str | None = None, environment: str | None = None,
@@ -126,7 +79,7 @@ def plan_resource(
     if refused is not None:
         return refused
     live_id = str(live["id"])
-    changes = _field_changes(kind, wanted, live, desired.fields)
+    changes = field_changes(kind, wanted, live, desired.fields)
     adopting = claimed_key(kind, live, environment) != desired.key
     action: Action = "adopt" if adopting else ("update" if changes else "no-op")
     body = None

@@ -12,7 +12,8 @@ from typing import Any
 
 from assistantsync.json_value import JsonObject
 from assistantsync.kinds.kind import ResourceKind
-from assistantsync.plan.changes import Change, metadata_body, same_value
+from assistantsync.plan.changes import Change, metadata_body
+from assistantsync.plan.field_diff import same_value
 from assistantsync.plan.reserved import STATE_KEY, canonical
 
 

@@ -10,7 +10,8 @@ from helpers.plan_inputs import desired, server_object
 
 from assistantsync.files.yaml_write import dump_yaml
 from assistantsync.kinds.assistant import ASSISTANT
-from assistantsync.plan.changes import Change, plan_resource, same_value
+from assistantsync.plan.changes import Change, plan_resource
+from assistantsync.plan.field_diff import same_value
 from assistantsync.plan.fingerprint import fingerprint
 from assistantsync.plan.record import decode_record, digest, encode_record
 from assistantsync.plan.reserved import STATE_KEY, canonical

@@ -33,7 +33,8 @@ from assistantsync.kinds.assistant.normalise import (
     align_resolved,
     normalise_field,
 )
-from assistantsync.plan.changes import Change, make_plan, plan_resource, same_value
+from assistantsync.plan.changes import Change, make_plan, plan_resource
+from assistantsync.plan.field_diff import same_value
 from assistantsync.plan.record import decode_record, digest, encode_record
 from assistantsync.plan.reserved import IDENTITY_KEY, RESERVED_METADATA_KEYS, STATE_KEY
 from assistantsync.plan.saved import plan_from_json, plan_to_json
