@@ -11,7 +11,7 @@ import click
 from assistantsync.api.connect import build_client
 from assistantsync.cli.options import connection_options
 from assistantsync.cli.output import emit
-from assistantsync.cli.project_options import chosen, project_options, with_environment
+from assistantsync.cli.project_options import chosen, environment_name, project_options, with_environment
 
 
 @click.command("import", short_help="Write live assistants or agents as files, ready to commit.")
@@ -33,10 +33,12 @@ def import_assistants(ids: tuple[str, ...], kind_name: str, import_all: bool, ou
     """Write live assistants as files, ready to commit: adopt them, or back them up.
 
     With --kind agent, live agents (their latest version): an agent's ID is its name, and its file <name>.yaml.
+    With --env, only that environment's resources and those no environment manages; keys are written without it.
     Each file's first line points editors at the file schema: by default at OUT/schemas/<kind>.schema.json, a
     copy import writes (or updates when it differs), so the reference works in every clone.
     """
     from assistantsync.files.schema_comment import chosen_schema_ref
+    from assistantsync.importer.environment_scope import in_environment, left_out_line
     from assistantsync.importer.write import fetch_live, importable, problems_left, write_imported
     from assistantsync.kinds.registry import KINDS
 
@@ -49,7 +51,11 @@ def import_assistants(ids: tuple[str, ...], kind_name: str, import_all: bool, ou
     _, (environment,) = chosen(project_file, env_name, every=False)  # its provider, base URL and credentials
     connection = with_environment(environment, connection)
     with build_client(**connection) as client:
-        live, left_out = importable(kind, fetch_live(client.for_kind(kind), None if import_all else ids))
+        fetched = fetch_live(client.for_kind(kind), None if import_all else ids)
+    scoped = in_environment(kind, fetched, environment_name(environment), named=not import_all)
+    if (others := left_out_line(kind, scoped, environment_name(environment))) is not None:
+        emit(others, err=True)
+    live, left_out = importable(kind, scoped.kept)
     if left_out:
         emit(f"warning: {len(left_out)} {kind.name if len(left_out) == 1 else kind.plural} left out, of a sort no "
              f"file can declare (plan leaves them alone): {', '.join(left_out)}", err=True)
