@@ -18,8 +18,9 @@ from assistantsync.plan.environment_notes import environment_notes
 from assistantsync.plan.field_diff import field_changes
 from assistantsync.plan.file_order import fields_in_file_order
 from assistantsync.plan.fingerprint import fingerprint
-from assistantsync.plan.identity import claimed_key, match_resources, name_twins
+from assistantsync.plan.identity import claimed_key, match_resources
 from assistantsync.plan.identity_value import identity
+from assistantsync.plan.name_twins import name_twins
 from assistantsync.plan.record import digest, encode_record
 from assistantsync.plan.reserved import (
     IDENTITY_KEY,

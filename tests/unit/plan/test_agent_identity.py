@@ -10,7 +10,8 @@ from assistantsync.errors import Location
 from assistantsync.files.desired import DesiredResource
 from assistantsync.kinds.agent import AGENT
 from assistantsync.plan.changes import plan_resource
-from assistantsync.plan.identity import claimed_key, match_resources, name_twins
+from assistantsync.plan.identity import claimed_key, match_resources
+from assistantsync.plan.name_twins import name_twins
 from assistantsync.plan.reserved import IDENTITY_KEY
 
 

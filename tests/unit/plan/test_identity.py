@@ -9,7 +9,8 @@ import pytest
 from assistantsync.errors import Location
 from assistantsync.files.desired import DesiredResource
 from assistantsync.kinds.assistant import ASSISTANT
-from assistantsync.plan.identity import claimed_key, match_resources, name_twins
+from assistantsync.plan.identity import claimed_key, match_resources
+from assistantsync.plan.name_twins import name_twins
 from assistantsync.plan.reserved import IDENTITY_KEY
 
 
