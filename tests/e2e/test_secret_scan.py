@@ -175,3 +175,13 @@ def test_listed_lines_of_prompt_files_are_allowed(repository: Path) -> None:
         load_desired([Path("assistants"), Path("agents")], allowed_secrets=frozenset(allowed))
     assert [str(problem) for problem in failed.value.problems] == [AGENT_LINES[1], *ASSISTANT_LINES[1:3],
                                                                    ASSISTANT_LINES[4]]
+
+
+def test_the_project_files_allow_list_passes_reviewed_prompt_lines(repository: Path) -> None:
+    """`policy.allow_secrets` in assistantsync.yaml, through the CLI: the listed prompt lines pass, nothing else."""
+    write(repository / "assistantsync.yaml", "policy:\n  allow_secrets:\n"
+          "    - {file: assistants/prompts/hr.md, line: 12}\n    - {file: assistants/prompts/hr.md, line: 14}\n")
+    code, printed = run("validate", "assistants")
+    assert (code, problem_lines(printed)) == (1, ASSISTANT_LINES[:3])
+    code, printed = run("validate", "assistants", "--project", "none.yaml")
+    assert code == 1 and "none.yaml" in printed  # a named project file must exist: no silent fallback
