@@ -1,5 +1,6 @@
-"""The plan in the file's order, end to end against the embedded sandbox (issue 16, point 1): a create reads as
-the file does, an update's diff shows no server-filled context, and a reordered map is still no change."""
+"""The plan in the file's order, end to end against the embedded and the served sandbox (issue 16, point 1):
+a create reads as the file does, an update's diff shows no server-filled context, and a reordered map
+is still no change."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import pytest
 from click.testing import CliRunner
 from helpers.cli_harness import CLEAN_ENV
 from helpers.paths import EXAMPLES
+from helpers.sandbox_server import serve_sandbox
 
 from assistantsync.cli.main import cli
+
+SANDBOXES = ["embedded", "served"]
 
 
 def block(out: str, heading: str) -> list[str]:
@@ -23,13 +27,22 @@ def block(out: str, heading: str) -> list[str]:
     return lines[start + 1:end]
 
 
-def test_plans_follow_the_files_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("where", SANDBOXES)
+def test_plans_follow_the_files_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    if where == "embedded":
+        _check_file_order(tmp_path, monkeypatch, ["--provider", "sandbox", "--sandbox-state",
+                                                  str(tmp_path / "state.json")])
+        return
+    with serve_sandbox() as served:
+        _check_file_order(tmp_path, monkeypatch, ["--provider", "openai", "--base-url", served.base_url])
+
+
+def _check_file_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox: list[str]) -> None:
     monkeypatch.chdir(tmp_path)
     shutil.copytree(EXAMPLES, tmp_path / "assistants")
-    sandbox = ["--provider", "sandbox", "--sandbox-state", str(tmp_path / "state.json"), "--no-color"]
 
     def run(*args: str) -> tuple[int, str]:
-        result = CliRunner().invoke(cli, [*args[:1], *sandbox, *args[1:], "assistants"], env=CLEAN_ENV)
+        result = CliRunner().invoke(cli, [*args[:1], *sandbox, "--no-color", *args[1:], "assistants"], env=CLEAN_ENV)
         return result.exit_code, result.stdout
 
     code, out = run("plan")
