@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterator, Set
 from pathlib import Path
 
 from assistantsync.errors import Location, Problem
+from assistantsync.files.environment_vars import text_position
 from assistantsync.files.references import Resolved, prompt_reference
 from assistantsync.files.secret_scan import allowed_by_comment, find_secrets, secret_message
 from assistantsync.files.sources import SourceFile, UnreadableFile, read_text
@@ -44,7 +45,7 @@ def secret_problems(document: YamlDocument, resolved: Resolved, source: SourceFi
     for path, file in _prompt_files(document, resolved, source):
         text = _member(resolved.data, path)
         if isinstance(text, str):
-            problems.extend(Problem(_position(file, text, hit.start), format_path(path), secret_message(hit))
+            problems.extend(Problem(text_position(file, text, hit.start), format_path(path), secret_message(hit))
                             for hit in find_secrets(text))
     return [problem for problem in problems if not _listed(problem.location, allowed)]
 
@@ -96,12 +97,6 @@ def _member(data: JsonObject, path: JsonPath) -> object:
     for part in path:
         value = value.get(part) if isinstance(value, dict) and isinstance(part, str) else None
     return value
-
-
-def _position(file: str, text: str, offset: int) -> Location:
-    """Line and column of an offset in a prompt file's text; lines end at LF, as git counts them."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return Location(file, text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def _lines(path: Path) -> list[str]:
