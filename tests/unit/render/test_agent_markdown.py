@@ -6,25 +6,23 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers.agent_plan_samples import (
+    ASSISTANT_NOOP,
+    ASSISTANT_UPDATE,
+    CREATE,
+    DELETE,
+    DRIFT,
+    NEW_VERSION,
+    TEMPERATURE,
+    drifted_bot,
+)
 
 from assistantsync.plan.changes import Change, FieldChange, Plan
 from assistantsync.render.markdown import MARKER, render_plan_markdown
 from assistantsync.safe_text import log_safe
 
-SOURCE = "agents/support-bot.yaml:1:1"
-TEMPERATURE = FieldChange("definition.temperature", 0.3, 0.5)
-PROMPT_DRIFT = FieldChange("definition.instructions", "Portal text.", "Hi", drift=True)
-NEW_VERSION = Change("support-bot", "support-bot", "update", SOURCE, (TEMPERATURE,), kind="agent", version="2")
-CREATE = Change("new-bot", None, "create", "agents/new-bot.yaml:1:1",
-                (FieldChange("name", None, "new-bot"), FieldChange("definition.model", None, "gpt-4.1")), kind="agent")
-DELETE = Change("old-bot", "old-bot", "delete", None, kind="agent", version="4")
 ADOPT = Change("legacy", "legacy", "adopt", "agents/legacy.yaml:1:1", (TEMPERATURE,), kind="agent", version="7")
-DRIFT = Change("support-bot", "support-bot", "update", SOURCE, (PROMPT_DRIFT, TEMPERATURE), kind="agent",
-               version="4")
-ASSISTANT_UPDATE = Change("helper", "asst_1", "update", "assistants/helper.yaml:2:1",
-                          (FieldChange("temperature", 1.0, 0.2),))
 ASSISTANT_DELETE = Change("old-helper", "asst_old", "delete", None)
-ASSISTANT_NOOP = Change("quiet", "asst_2", "no-op", "assistants/quiet.yaml:2:1")
 AGENT_NOOP = Change("calm", "calm", "no-op", "agents/calm.yaml:1:1", kind="agent", version="1")
 
 
@@ -147,7 +145,7 @@ HOSTILE_VERSIONS = [  # (a version a server returned, how the comment's intro sh
 
 @pytest.mark.parametrize(("version", "intro", "summary"), HOSTILE_VERSIONS)
 def test_a_hostile_version_stays_in_code_or_escaped(version: str, intro: str, summary: str) -> None:
-    drifted = Change("bot", "bot", "update", "agents/bot.yaml:1:1", (PROMPT_DRIFT,), kind="agent", version=version)
+    drifted = drifted_bot(version)
     rendered = render_plan_markdown(Plan((drifted,)))
     lines = rendered.split("\n")
     assert f"> - agent `bot`: {intro.split(' -> ')[0]} was not made by assistantsync (it differs in " \

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from helpers.agent_plan_samples import (
+    ASSISTANT_NOOP,
+    ASSISTANT_UPDATE,
+    CREATE,
+    DELETE,
+    DRIFT,
+    NEW_VERSION,
+    drifted_bot,
+)
 
 from assistantsync.apply.execute import Outcome
-from assistantsync.plan.changes import Change, FieldChange, Plan
+from assistantsync.plan.changes import Change, Plan
 from assistantsync.render.text import render_outcomes_text, render_plan_text
 from assistantsync.safe_text import log_safe
 
-SOURCE = "agents/support-bot.yaml:1:1"
-TEMPERATURE = FieldChange("definition.temperature", 0.3, 0.5)
-PROMPT_DRIFT = FieldChange("definition.instructions", "Portal text.", "Hi", drift=True)
-NEW_VERSION = Change("support-bot", "support-bot", "update", SOURCE, (TEMPERATURE,), kind="agent", version="2")
-CREATE = Change("new-bot", None, "create", "agents/new-bot.yaml:1:1",
-                (FieldChange("name", None, "new-bot"), FieldChange("definition.model", None, "gpt-4.1")), kind="agent")
-DELETE = Change("old-bot", "old-bot", "delete", None, kind="agent", version="4")
 ADOPT = Change("legacy", "legacy", "adopt", "agents/legacy.yaml:1:1", kind="agent", version="7")
-DRIFT = Change("support-bot", "support-bot", "update", SOURCE, (PROMPT_DRIFT, TEMPERATURE), kind="agent",
-               version="4")
-ASSISTANT_UPDATE = Change("helper", "asst_1", "update", "assistants/helper.yaml:2:1",
-                          (FieldChange("temperature", 1.0, 0.2),))
-ASSISTANT_NOOP = Change("quiet", "asst_2", "no-op", "assistants/quiet.yaml:2:1")
 FAILED = "nothing will be applied until the errors are fixed."
 
 PLANS: dict[str, tuple[Plan, str]] = {
@@ -120,7 +117,7 @@ VERSIONS = [  # (the live version, what the heading says of it)
 
 @pytest.mark.parametrize(("version", "note"), VERSIONS)
 def test_any_version_a_server_returns_prints_as_one_escaped_line(version: str, note: str) -> None:
-    drifted = Change("bot", "bot", "update", "agents/bot.yaml:1:1", (PROMPT_DRIFT,), kind="agent", version=version)
+    drifted = drifted_bot(version)
     deleted = Change("gone\x1b]0;x\x07", "gone\x1b]0;x\x07", "delete", None, kind="agent", version=version)
     rendered = render_plan_text(Plan((drifted, deleted), prune=True))
     escaped = note.split(" -> ")[0]
