@@ -29,6 +29,7 @@ from assistantsync.cli.plan_apply import (
 from assistantsync.cli.project_options import (
     chosen,
     environment_name,
+    given_options,
     project_environment,
     project_options,
     with_environment,
@@ -157,13 +158,9 @@ def _apply(paths: tuple[Path, ...], plan_file: Path | None, auto_approve: bool, 
 def _connection_of(saved: Plan, connection: dict[str, Any]) -> dict[str, Any]:
     """The connection options, with the provider and base URL a saved plan was made against where none was given
     (on the command line or in the environment): credentials still come from the environment."""
-    from click.core import ParameterSource
-
     from assistantsync.sandbox.location import BASE_URL as EMBEDDED
 
-    context = click.get_current_context()
-    given = {name for name in ("provider", "base_url") if context.get_parameter_source(name) not in
-             (ParameterSource.DEFAULT, None)}
+    given = given_options()
     if saved.provider is None or "provider" in given:
         return connection
     chosen = {**connection, "provider": saved.provider}
