@@ -20,13 +20,23 @@ from assistantsync.safe_text import log_safe
 
 ADOPT = Change("legacy", "legacy", "adopt", "agents/legacy.yaml:1:1", kind="agent", version="7")
 FAILED = "nothing will be applied until the errors are fixed."
+# The sections several plans below share, as they print.
+NEW_VERSION_SECTION = (
+    "~ new version agent support-bot  (version 2 -> 3)  (agents/support-bot.yaml:1:1)\n"
+    "    definition.temperature: 0.3 -> 0.5\n")
+DRIFT_WARNING = (
+    "Changed outside git since the last apply (will be overwritten): agent support-bot\n"
+    "drift: agent support-bot: version 4 was not made by assistantsync (it differs in definition.instructions); "
+    "this apply makes git the truth again in a new version\n")
+DRIFT_SECTION = (
+    "~ new version agent support-bot  (version 4 -> 5)  (agents/support-bot.yaml:1:1)\n"
+    "    ! definition.instructions: changed outside git since the last apply; this apply overwrites it\n"
+    '        "Portal text." -> "Hi"\n'
+    "    definition.temperature: 0.3 -> 0.5\n")
 
 PLANS: dict[str, tuple[Plan, str]] = {
     "a new version names the version it starts from and the one expected": (Plan((NEW_VERSION,)), (
-        "\n"
-        "~ new version agent support-bot  (version 2 -> 3)  (agents/support-bot.yaml:1:1)\n"
-        "    definition.temperature: 0.3 -> 0.5\n"
-        "\n"
+        f"\n{NEW_VERSION_SECTION}\n"
         "Plan: 0 to create, 1 new version, 0 to delete.\n")),
     "a create of an agent counts new versions, not updates": (Plan((CREATE,)), (
         "\n"
@@ -47,22 +57,11 @@ PLANS: dict[str, tuple[Plan, str]] = {
         "\n"
         "Plan: 0 to create, 0 new versions, 1 to adopt, 0 to delete.\n")),
     "drift names the agent and the version made outside the tool": (Plan((DRIFT,)), (
-        "Changed outside git since the last apply (will be overwritten): agent support-bot\n"
-        "drift: agent support-bot: version 4 was not made by assistantsync (it differs in definition.instructions); "
-        "this apply makes git the truth again in a new version\n"
-        "\n"
-        "~ new version agent support-bot  (version 4 -> 5)  (agents/support-bot.yaml:1:1)\n"
-        "    ! definition.instructions: changed outside git since the last apply; this apply overwrites it\n"
-        '        "Portal text." -> "Hi"\n'
-        "    definition.temperature: 0.3 -> 0.5\n"
-        "\n"
+        f"{DRIFT_WARNING}\n{DRIFT_SECTION}\n"
         "Plan: 0 to create, 1 new version, 0 to delete.\n")),
     "a mixed plan counts updates and new versions apart": (
         Plan((CREATE, ASSISTANT_UPDATE, ASSISTANT_NOOP, DRIFT, DELETE), prune=True), (
-            "Changed outside git since the last apply (will be overwritten): agent support-bot\n"
-            "drift: agent support-bot: version 4 was not made by assistantsync (it differs in "
-            "definition.instructions); this apply makes git the truth again in a new version\n"
-            "\n"
+            f"{DRIFT_WARNING}\n"
             "+ create agent new-bot  (agents/new-bot.yaml:1:1)\n"
             "    name: new-bot\n"
             "    definition.model: gpt-4.1\n"
@@ -70,11 +69,7 @@ PLANS: dict[str, tuple[Plan, str]] = {
             "~ update helper asst_1  (assistants/helper.yaml:2:1)\n"
             "    temperature: 1.0 -> 0.2\n"
             "\n"
-            "~ new version agent support-bot  (version 4 -> 5)  (agents/support-bot.yaml:1:1)\n"
-            "    ! definition.instructions: changed outside git since the last apply; this apply overwrites it\n"
-            '        "Portal text." -> "Hi"\n'
-            "    definition.temperature: 0.3 -> 0.5\n"
-            "\n"
+            f"{DRIFT_SECTION}\n"
             "- delete agent old-bot  (version 4)\n"
             "\n"
             "Plan: 1 to create, 1 to update, 1 new version, 1 to delete.\n")),
@@ -83,18 +78,12 @@ PLANS: dict[str, tuple[Plan, str]] = {
             "error: agent bad-bot: no such model\n"
             "error: agent other: x\n"
             "error: broken: y\n"
-            "\n"
-            "~ new version agent support-bot  (version 2 -> 3)  (agents/support-bot.yaml:1:1)\n"
-            "    definition.temperature: 0.3 -> 0.5\n"
-            "\n"
+            f"\n{NEW_VERSION_SECTION}\n"
             f"Plan failed: 1 assistant and 2 agents could not be planned; {FAILED}\n")),
     "an assistant's error beside agents is an assistant's": (
         Plan((NEW_VERSION,), (("broken", "y"),)), (
             "error: broken: y\n"
-            "\n"
-            "~ new version agent support-bot  (version 2 -> 3)  (agents/support-bot.yaml:1:1)\n"
-            "    definition.temperature: 0.3 -> 0.5\n"
-            "\n"
+            f"\n{NEW_VERSION_SECTION}\n"
             f"Plan failed: 1 assistant could not be planned; {FAILED}\n")),
 }
 
