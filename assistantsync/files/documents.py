@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistantsync.errors import Location, Problem, ValidationFailed
+from assistantsync.files.environment_vars import from_vars_note
 from assistantsync.files.file_format import KEY_PATTERN, slug
 from assistantsync.files.overrides import fields_from_vars, in_environment
 from assistantsync.files.prompt_secrets import AllowedLines, secret_problems
@@ -165,9 +166,8 @@ def _check(entry: _Entry, problems: list[Problem]) -> DesiredResource:
 
 
 def _var_notes(uses: Mapping[JsonPath, tuple[str, ...]], environment: Environment | None) -> dict[str, str]:
-    """What a problem about a value holding variables adds, by the value's path: the value is written in the
-    project file, not where the problem is located."""
-    return {format_path(path): "".join(f" (from vars.{name} of environment '{environment.name}')" for name in names)
+    """What a problem about a value holding variables adds (from_vars_note), by the value's path."""
+    return {format_path(path): from_vars_note(names, environment.name)
             for path, names in uses.items()} if environment is not None else {}
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from assistantsync.errors import Location, Problem
@@ -138,6 +138,12 @@ def expand_prompt(text: str, environment: Environment, file: str, field: str) ->
     expanded = expand(text, environment_lookup(environment), typed=False)
     problems = [Problem(text_position(file, text, offset), field, message) for offset, message in expanded.problems]
     return str(expanded.value), expanded.used, problems
+
+
+def from_vars_note(names: Iterable[str], environment: str) -> str:
+    """What a problem about a value holding variables adds: the value is written in the project file, not where
+    the problem is located."""
+    return "".join(f" (from vars.{name} of environment '{environment}')" for name in names)
 
 
 def text_position(file: str, text: str, offset: int) -> Location:

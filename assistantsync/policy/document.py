@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from assistantsync.errors import Location
 from assistantsync.files.documents import FILE_ONLY_FIELDS, DesiredResource
+from assistantsync.files.environment_vars import from_vars_note
 from assistantsync.json_value import JsonObject, JsonPath
 from assistantsync.kinds.registry import DEFAULT_KIND, KINDS
 
@@ -66,8 +67,8 @@ def by_field(resource: DesiredResource, path: JsonPath) -> Location:
 
 def var_note(resource: DesiredResource, path: JsonPath, environment: str | None) -> str:
     """What a problem about the whole value at `path` adds when that value came from the environment's variables:
-    the value is written in the project file, not where the problem points (as files/documents.py words it)."""
+    the value is written in the project file, not where the problem points."""
     field = field_at(resource, path)
     if environment is None or field is None or KINDS[resource.kind].document_path(field) != path:
         return ""
-    return "".join(f" (from vars.{name} of environment '{environment}')" for name in resource.var_fields.get(field, ()))
+    return from_vars_note(resource.var_fields.get(field, ()), environment)
