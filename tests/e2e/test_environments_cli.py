@@ -5,14 +5,13 @@ environment's credentials variable (`api_key_env`) read instead of OPENAI_API_KE
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from helpers.cli_harness import STEERING
 from helpers.leakcheck import assert_no_secrets
-from helpers.sandbox_server import ServedSandbox, serve_sandbox
+from helpers.sandbox_server import ServedSandbox
 from helpers.tree import write
 
 from assistantsync.cli.main import cli
@@ -53,15 +52,15 @@ environments:
 {policy}"""
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[ServedSandbox]:
-    with serve_sandbox("--auth", "openai", "--auth-key", KEY) as served:
-        yield served
+@pytest.fixture
+def sandbox(sandbox_server: ServedSandbox) -> ServedSandbox:
+    """The session's sandbox, reset, demanding KEY: no server of its own to start."""
+    sandbox_server.set_auth("openai", KEY)
+    return sandbox_server
 
 
 @pytest.fixture
 def root(tmp_path: Path, sandbox: ServedSandbox, monkeypatch: pytest.MonkeyPatch) -> Path:
-    sandbox.reset()
     for name in (*STEERING, "OPENAI_API_KEY", "ASSISTANTSYNC_PROJECT", "ASSISTANTSYNC_ENV"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEV_KEY", KEY)
