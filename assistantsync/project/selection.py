@@ -15,7 +15,6 @@ from assistantsync.project.values import Environment, Project
 from assistantsync.safe_text import join_words
 
 ENV_VARIABLE = "ASSISTANTSYNC_ENV"
-CONNECTION_FIELDS = ("provider", "base_url")  # what an environment may set that an option or variable also sets
 
 
 class EnvironmentChoice(AssistantSyncError):
