@@ -32,15 +32,15 @@ DEFS = SCHEMA["$defs"]
 EXAMPLE = REPO / "examples" / "project" / "assistantsync.yaml"
 
 
-def _objects(schema: object) -> Iterator[dict[str, Any]]:
+def _all_dicts(schema: object) -> Iterator[dict[str, Any]]:
     if isinstance(schema, dict):
-        if "properties" in schema:
-            yield schema
-        for value in schema.values():
-            yield from _objects(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            yield from _objects(value)
+        yield schema
+    for value in schema.values() if isinstance(schema, dict) else schema if isinstance(schema, list) else ():
+        yield from _all_dicts(value)
+
+
+def _objects(schema: object) -> Iterator[dict[str, Any]]:
+    return (part for part in _all_dicts(schema) if "properties" in part)
 
 
 def test_the_schema_is_draft_2020_12_and_found_where_the_others_are() -> None:
@@ -85,13 +85,6 @@ def test_the_schemas_rules_are_the_loaders() -> None:
     assert DEFS["policy"]["properties"]["forbidden_tools"]["items"]["pattern"] == TOOL_TYPE_PATTERN
     patterns = {part["pattern"] for part in _all_dicts(SCHEMA) if "pattern" in part}
     assert patterns == set(PATTERN_HINTS)  # every pattern of its own is worded
-
-
-def _all_dicts(schema: object) -> Iterator[dict[str, Any]]:
-    if isinstance(schema, dict):
-        yield schema
-    for value in schema.values() if isinstance(schema, dict) else schema if isinstance(schema, list) else ():
-        yield from _all_dicts(value)
 
 
 @pytest.mark.parametrize(("name", "valid"), [
