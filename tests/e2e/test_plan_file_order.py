@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from helpers.cli_harness import CLEAN_ENV
 from helpers.paths import EXAMPLES
-from helpers.sandbox_server import serve_sandbox
+from helpers.sandbox_server import ServedSandbox
 
 from assistantsync.cli.main import cli
 
@@ -28,13 +28,13 @@ def block(out: str, heading: str) -> list[str]:
 
 
 @pytest.mark.parametrize("where", SANDBOXES)
-def test_plans_follow_the_files_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+def test_plans_follow_the_files_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      sandbox_server: ServedSandbox, where: str) -> None:
     if where == "embedded":
         _check_file_order(tmp_path, monkeypatch, ["--provider", "sandbox", "--sandbox-state",
                                                   str(tmp_path / "state.json")])
         return
-    with serve_sandbox() as served:
-        _check_file_order(tmp_path, monkeypatch, ["--provider", "openai", "--base-url", served.base_url])
+    _check_file_order(tmp_path, monkeypatch, ["--provider", "openai", "--base-url", sandbox_server.base_url])
 
 
 def _check_file_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox: list[str]) -> None:
