@@ -52,8 +52,10 @@ def project_environment(project_file: str | None, name: str | None) -> Environme
     from assistantsync.project.finding import project_path
     from assistantsync.project.loading import load_project
 
-    path = project_path(project_file, os.environ, Path.cwd()) if name is not None else None
-    return load_project(path).environments.get(name) if path is not None and name is not None else None
+    if name is None:
+        return None
+    path = project_path(project_file, os.environ, Path.cwd())
+    return load_project(path).environments.get(name) if path is not None else None
 
 
 def given_options() -> set[str]:
