@@ -163,10 +163,10 @@ def _connection_of(saved: Plan, connection: dict[str, Any]) -> dict[str, Any]:
     given = given_options()
     if saved.provider is None or "provider" in given:
         return connection
-    chosen = {**connection, "provider": saved.provider}
+    from_plan = {**connection, "provider": saved.provider}
     if "base_url" not in given and saved.target and saved.target != EMBEDDED:  # the embedded one is no URL
-        chosen["base_url"] = saved.target
-    return chosen
+        from_plan["base_url"] = saved.target
+    return from_plan
 
 
 def _saved_environment(saved: Plan, project_file: str | None, env_name: str | None) -> Environment | None:
