@@ -5,13 +5,13 @@ marker line, a section per environment, whatever each plan's outcome."""
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from e2e.test_ci_recipes import PINNED, invocations, problems_with
+from helpers.ci_steps import bash
 from helpers.paths import REPO
 
 from assistantsync.render.markdown import MARKER
@@ -72,9 +72,8 @@ def plan_step_run(tmp_path: Path, exits: dict[str, int]) -> tuple[int, str]:
     (stubs / "assistantsync").chmod(0o755)
     env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}", "ENVIRONMENTS": "dev prod",
            **{f"STUB_EXIT_{name}": str(code) for name, code in exits.items()}}
-    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", plan_step["run"]],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=30, check=False)
-    return result.returncode, (tmp_path / "plan.md").read_text(encoding="utf-8")
+    code, _ = bash(plan_step["run"], env, tmp_path)
+    return code, (tmp_path / "plan.md").read_text(encoding="utf-8")
 
 
 JOINED = (f"{MARKER}\n### assistantsync plan · dev: 1 to create\n\nbody of dev\n\n---\n\n"
