@@ -94,10 +94,9 @@ def _execute(change: Change, client: ResourceClient, find_existing: Callable[[st
              stop: threading.Event) -> Written:
     from assistantsync.api.client import RetryInterrupted
 
-    recovered: list[JsonObject] = []  # what a lookup after an ambiguous create failure found
+    recovered: list[JsonObject] = []  # what a lookup after an ambiguous failure found
 
-    def lookup() -> JsonObject | None:
-        found = find_existing(change.key)
+    def recorded(found: JsonObject | None) -> JsonObject | None:
         if found is not None:
             recovered.append(found)
         return found
@@ -107,7 +106,8 @@ def _execute(change: Change, client: ResourceClient, find_existing: Callable[[st
             client.delete(str(change.id), stop=stop)
             return Outcome(change.key, change.action, change.id, True, "deleted"), None
         if change.action == "create":
-            returned = client.create(change.body or {}, find_existing=lookup, stop=stop)
+            returned = client.create(change.body or {}, find_existing=lambda: recorded(find_existing(change.key)),
+                                     stop=stop)
         else:
             body = rebased_body(client.kind, change, client.get(str(change.id)))  # as late as can be
             if isinstance(body, str):
@@ -115,18 +115,8 @@ def _execute(change: Change, client: ResourceClient, find_existing: Callable[[st
             if stop.is_set():  # set while reading: this write has not started, so it does not
                 return Outcome(change.key, change.action, change.id, False, NOT_APPLIED, not_applied=True), None
             change = dataclasses.replace(change, body=body)
-
-            def landed() -> JsonObject | None:  # a new version after an ambiguous failure: ours is the one
-                now = client.get(str(change.id))  # whose record is the one sent (the record covers every field)
-                sent = body.get(client.kind.metadata_field)
-                found = now if isinstance(sent, dict) and live_metadata(client.kind, now).get(STATE_KEY) == \
-                    sent.get(STATE_KEY) and now.get(client.kind.version_field or "") != change.version else None
-                if found is not None:
-                    recovered.append(found)
-                return found
-
-            returned = client.modify(str(change.id), body, changed=_changed_content(change), find_existing=landed,
-                                     stop=stop)
+            returned = client.modify(str(change.id), body, changed=_changed_content(change),
+                                     find_existing=lambda: recorded(_sent_version(client, change, body)), stop=stop)
     except RetryInterrupted as error:
         return Outcome(change.key, change.action, change.id, False, interrupted_message(error),
                        not_applied=not error.maybe_written), None
@@ -145,6 +135,16 @@ def _execute(change: Change, client: ResourceClient, find_existing: Callable[[st
     if recovered and returned is recovered[-1]:
         return Outcome(change.key, change.action, new_id, True, f"{done} ({RECOVERED_NOTE})"), None
     return Outcome(change.key, change.action, new_id, True, done), returned if change.action == "create" else None
+
+
+def _sent_version(client: ResourceClient, change: Change, body: JsonObject) -> JsonObject | None:
+    """After an ambiguous failure, the live resource if its latest version is ours: one made since the plan's,
+    carrying the record `body` sent (the record covers every field)."""
+    kind, now = client.kind, client.get(str(change.id))
+    sent = body.get(kind.metadata_field)
+    if not isinstance(sent, dict) or now.get(kind.version_field or "") == change.version:
+        return None
+    return now if live_metadata(kind, now).get(STATE_KEY) == sent.get(STATE_KEY) else None
 
 
 def apply_plan(
