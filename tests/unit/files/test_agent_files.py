@@ -20,12 +20,6 @@ def problems(paths: list[Path]) -> list[str]:
     return [str(problem) for problem in failed.value.problems]
 
 
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)  # problems name files relative to here
-    return tmp_path
-
-
 def test_agents_and_assistants_side_by_side_sorted_by_kind_then_key(in_tmp: Path) -> None:
     write(in_tmp / "zeta.yaml", "model: gpt-4o\n")
     write(in_tmp / "bots.yaml", AGENT.format(name="support-bot") + "---\n" + AGENT.format(name="Alpha"))

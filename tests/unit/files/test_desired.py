@@ -24,12 +24,6 @@ def problems(paths: list[Path], root: Path | None = None) -> list[str]:
     return [str(problem) for problem in failed.value.problems]
 
 
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 
 
 @pytest.mark.parametrize("case", VALID, ids=[path.stem for path in VALID])

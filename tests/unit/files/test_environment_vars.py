@@ -115,12 +115,6 @@ def test_an_override_merges_mappings_key_by_key_and_replaces_lists_and_scalars(
 
 # Through load_desired: where each mistake is located.
 
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def problems_in(environment: Environment) -> list[str]:
     with pytest.raises(ValidationFailed) as failed:
         load_desired([Path("assistants")], environment=environment)

@@ -17,12 +17,6 @@ ASSISTANT = "model: gpt-4o\ninstructions_file: %s\n"
 AGENT = "kind: agent\nname: bot\ndefinition:\n  kind: prompt\n  model: m\n  instructions_file: %s\n"
 
 
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def instructions(in_tmp: Path, document: str, prompt: str, environment: Environment | None) -> object:
     write(in_tmp / "assistants/a.yaml", document)
     write(in_tmp / "assistants/prompts/a.md", prompt)

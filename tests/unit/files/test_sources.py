@@ -10,12 +10,6 @@ from assistantsync.errors import Location, Problem, ValidationFailed
 from assistantsync.files.sources import MAX_FILE_BYTES, UnreadableFile, find_sources, load_file, read_text
 
 
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def test_walks_folders_recursively_in_a_stable_order(in_tmp: Path) -> None:
     for name in ["b.yaml", "a.yml", "sub/z.yaml", "sub/deeper/c.YAML", "notes.md", "schema.json",
                  ".hidden.yaml", ".github/workflows/ci.yaml"]:
