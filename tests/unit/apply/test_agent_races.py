@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers.agent_plan_inputs import BOT_FILE, EDITED_FILE, NAME, agent_file, applied, live_agent
+from helpers.agent_plan_inputs import BOT_FILE, EDITED_FILE, NAME, agent_file, live_agent
+from helpers.agent_versions import BOT, CREATE, GONE, UPDATE, moved
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,19 +28,9 @@ from assistantsync.apply.execute import Outcome, apply_plan
 from assistantsync.apply.races import claimants_by_key, rebased_body
 from assistantsync.kinds.agent import AGENT
 from assistantsync.plan.changes import Plan, make_plan
-from assistantsync.plan.reserved import IDENTITY_KEY
 from assistantsync.sandbox.core import Settings
 from assistantsync.sandbox.embedded import SandboxTransport
 from assistantsync.sandbox.location import BASE_URL
-
-CREATE = make_plan(AGENT, [BOT_FILE], []).changes[0]
-BOT = applied(CREATE.body or {}, version="2")
-UPDATE = make_plan(AGENT, [EDITED_FILE], [BOT]).changes[0]
-GONE = live_agent("gone", "5", metadata={IDENTITY_KEY: "gone"}, model="gpt-4.1")
-
-
-def moved(item: dict[str, Any], version: str) -> dict[str, Any]:
-    return {**item, "version": version, "created_at": item["created_at"] + 1}
 
 
 def test_a_new_version_is_not_written_over_one_made_since_the_plan() -> None:

@@ -10,18 +10,14 @@ import json
 from typing import Any
 
 import pytest
-from helpers.agent_plan_inputs import BOT_FILE, EDITED_FILE, applied, live_agent
+from helpers.agent_plan_inputs import EDITED_FILE, applied
+from helpers.agent_versions import BOT, CREATE, GONE, UPDATE, moved
 
 from assistantsync.apply.execute import stale_reasons
 from assistantsync.apply.outcome import readback_problems
 from assistantsync.kinds.agent import AGENT
 from assistantsync.plan.changes import Change, make_plan
-from assistantsync.plan.reserved import IDENTITY_KEY, STATE_KEY
-
-CREATE = make_plan(AGENT, [BOT_FILE], []).changes[0]
-BOT = applied(CREATE.body or {}, version="2")
-UPDATE = make_plan(AGENT, [EDITED_FILE], [BOT]).changes[0]
-GONE = live_agent("gone", "5", metadata={IDENTITY_KEY: "gone"}, model="gpt-4.1")
+from assistantsync.plan.reserved import STATE_KEY
 
 
 def test_the_cases_hold_what_they_assume() -> None:
@@ -59,11 +55,6 @@ READBACK: list[tuple[str, Change, dict[str, Any], list[str]]] = [
 @pytest.mark.parametrize(("change", "response", "problems"), [c[1:] for c in READBACK], ids=[c[0] for c in READBACK])
 def test_readback_problems(change: Change, response: dict[str, Any], problems: list[str]) -> None:
     assert readback_problems(AGENT, change, response) == problems
-
-
-def moved(item: dict[str, Any], version: str, **members: Any) -> dict[str, Any]:
-    """`item` after a portal made version `version` of it, its metadata copied along."""
-    return {**item, "version": version, "created_at": item["created_at"] + 1, **members}
 
 
 PLAN = make_plan(AGENT, [EDITED_FILE], [BOT, GONE], prune=True)

@@ -14,7 +14,8 @@ import json
 from typing import Any
 
 import pytest
-from helpers.agent_plan_inputs import BOT_FILE, EDITED_FILE, NAME, agent_file, applied, live_agent
+from helpers.agent_plan_inputs import EDITED_FILE, NAME, agent_file, live_agent
+from helpers.agent_versions import BOT, GONE
 from helpers.forged_plan import Document, change_of, forged, sealed
 from helpers.plan_inputs import desired, server_object
 from hypothesis import given, settings
@@ -33,9 +34,6 @@ from assistantsync.plan.saved_check import forged_problems, live_problems
 
 TARGET = "https://example.services.ai.azure.com/api/projects/p"
 REVISION = "0123abcd"
-# The version apply made of support-bot's file (instructions "Hi", temperature 0.3, a code interpreter).
-BOT = applied(make_plan(AGENT, [BOT_FILE], []).changes[0].body or {}, version="2")
-GONE = live_agent("gone", "5", metadata={IDENTITY_KEY: "gone"}, model="gpt-4.1")
 THEIRS = live_agent("theirs", metadata={"team": "x"}, model="gpt-4.1")
 SOMEONES = live_agent("someones", metadata={"team": "y"}, model="gpt-4.1")  # no file names it
 AGENTS = [BOT, GONE, THEIRS, SOMEONES]
