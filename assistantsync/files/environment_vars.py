@@ -22,9 +22,11 @@ from assistantsync.errors import Location, Problem
 from assistantsync.json_value import JsonPath
 from assistantsync.project.values import Environment, VarValue
 
-# A `$${{` escape, or a `${{` with, when well-formed, the rest of a reference: group 1 is the variable's name.
-_TOKEN = re.compile(r"\$\$\{\{|\$\{\{(?:[ \t]*vars\.([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\})?")
-_WHOLE = re.compile(r"\$\{\{[ \t]*vars\.([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}")
+# What follows a reference's `${{`: group 1 is the variable's name.
+_REST = r"[ \t]*vars\.([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}\}"
+# A `$${{` escape, or a `${{` with, when well-formed, the rest of a reference.
+_TOKEN = re.compile(r"\$\$\{\{|\$\{\{(?:" + _REST + ")?")
+_WHOLE = re.compile(r"\$\{\{" + _REST)
 MALFORMED = ("'${{' must open a variable reference written ${{ vars.NAME }} (NAME: letters, digits and '_'); "
              "write $${{ for a literal '${{'")
 # A variable's value, or why the name cannot be used (an unknown name, a reference where none is allowed).
