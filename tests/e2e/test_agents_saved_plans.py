@@ -69,29 +69,22 @@ def fresh_made_by_hand(env: Foundry) -> None:
     env.post("agents", {"name": "fresh", "definition": PROMPT})
 
 
-# (what moved, how, the refusal's lines, whether the product gets it wrong today: see WRONG)
-STALE_CASES: list[tuple[str, Callable[[Foundry], None], list[str], bool]] = [
+# (what moved, how, the refusal's lines)
+STALE_CASES: list[tuple[str, Callable[[Foundry], None], list[str]]] = [
     ("the portal changed the instructions", portal_instructions,
-     [f"{MOVED} definition.instructions changed"], False),
+     [f"{MOVED} definition.instructions changed"]),
     ("the portal changed only the description", lambda env: portal_version(env, description="Portal"),
-     [f"{MOVED} description changed"], False),
+     [f"{MOVED} description changed"]),
     ("the portal made a version without the tool's metadata", lambda env: portal_version(env, keep_metadata=False),
-     [f"{MOVED} metadata changed"], False),
+     [f"{MOVED} metadata changed"]),
     ("the agents to update and delete were deleted", deleted_by_hand,
-     ["agent gone: no longer exists", "agent support-bot: no longer exists"], False),
+     ["agent gone: no longer exists", "agent support-bot: no longer exists"]),
     ("the agent to create was made by someone else", fresh_made_by_hand,
-     ["agent fresh: now exists as fresh (created since the plan was made)"], False),
+     ["agent fresh: now exists as fresh (created since the plan was made)"]),
 ]
 
 
-# Product bug: execute.stale_reasons sees only agents carrying the tool's key, so a create whose name was taken
-# by hand applies the rest of the plan.
-WRONG = "refused as forged, or not refused whole, where the plan is stale"
-
-
-@pytest.mark.parametrize(("move", "lines"), [
-    pytest.param(move, lines, id=what, marks=[pytest.mark.xfail(strict=True, reason=WRONG)] if wrong else [])
-    for what, move, lines, wrong in STALE_CASES])
+@pytest.mark.parametrize(("move", "lines"), [case[1:] for case in STALE_CASES], ids=[case[0] for case in STALE_CASES])
 def test_a_saved_plan_is_refused_as_stale_naming_what_moved(env: Foundry, move: Callable[[Foundry], None],
                                                             lines: list[str]) -> None:
     planned(env)
