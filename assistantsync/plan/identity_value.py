@@ -16,11 +16,16 @@ from assistantsync.project.file_format import ENVIRONMENT_PATTERN
 SEPARATOR = "@"
 
 
+def is_environment(name: str) -> bool:
+    """Whether `name` is an environment name a project may define."""
+    return re.fullmatch(ENVIRONMENT_PATTERN, name) is not None
+
+
 def identity(key: str, environment: str | None) -> str:
     """The value to write for `key` managed by `environment` (None: the key alone, as before environments)."""
     if environment is None:
         return key
-    if SEPARATOR in key or re.fullmatch(ENVIRONMENT_PATTERN, environment) is None:
+    if SEPARATOR in key or not is_environment(environment):
         raise ValueError(f"no identity for key {key!r:.80} in environment {environment!r:.40}")
     return f"{key}{SEPARATOR}{environment}"
 
@@ -29,6 +34,6 @@ def parse(value: str) -> tuple[str, str | None]:
     """(key, environment) of an identity value; (value, None) when it names no environment. parse(identity(k, e))
     == (k, e) for every key and environment name."""
     key, separator, environment = value.rpartition(SEPARATOR)
-    if not separator or not key or SEPARATOR in key or re.fullmatch(ENVIRONMENT_PATTERN, environment) is None:
+    if not separator or not key or SEPARATOR in key or not is_environment(environment):
         return value, None
     return key, environment

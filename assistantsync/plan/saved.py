@@ -21,6 +21,7 @@ from assistantsync.errors import AssistantSyncError
 from assistantsync.json_value import JsonObject, depth_exceeds
 from assistantsync.plan.changes import ACTIONS, Change, FieldChange, Plan
 from assistantsync.plan.fingerprint import Fingerprint
+from assistantsync.plan.identity_value import is_environment
 
 FORMAT_VERSION = 2  # 2: the document carries `digest`, and every change is checked before it is shown or applied
 # Deepest a plan may nest: the files' own limit (64, as yaml_read and the sandbox's MAX_DEPTH) plus the plan's
@@ -133,11 +134,7 @@ def _provider(value: Any) -> str | None:
 
 def _environment(value: Any) -> str | None:
     """The environment a plan was made in: a name a project may define, or none (made without one)."""
-    import re
-
-    from assistantsync.project.file_format import ENVIRONMENT_PATTERN
-
-    if value is not None and not (isinstance(value, str) and re.fullmatch(ENVIRONMENT_PATTERN, value)):
+    if value is not None and not (isinstance(value, str) and is_environment(value)):
         raise ValueError(f"environment {str(value)[:40]!r} is not an environment name")
     return value
 
