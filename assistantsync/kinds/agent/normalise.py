@@ -109,7 +109,7 @@ def _tool_choice(value: Any) -> Any:
 
 
 def _text_config(value: Any) -> Any:
-    kept = _without_nulls(null_free(value))
+    kept = null_free(value)  # an object left empty is {}: the text default, as below
     if isinstance(kept, dict) and kept.get("format") in ({"type": "text"}, None) and set(kept) <= {"format"}:
         return None
     return kept
