@@ -24,6 +24,8 @@ name=""
 while [ $# -gt 0 ]; do [ "$1" = "--env" ] && name="$2"; shift; done
 printf '%s\\n### assistantsync plan \\302\\267 %s: 1 to create\\n\\nbody of %s\\n' '<!-- assistantsync-plan -->' \
   "$name" "$name"
+eval "size=\\${STUB_BODY_$name:-0}"
+[ "$size" -gt 0 ] && head -c "$size" /dev/zero | tr '\\0' x && echo
 eval "exit \\${STUB_EXIT_$name:-0}"
 """
 
@@ -64,14 +66,15 @@ def test_promotion_shape() -> None:
         assert "${{" not in step["run"], where  # values reach scripts through env:, never pasted into code
 
 
-def plan_step_run(tmp_path: Path, exits: dict[str, int]) -> tuple[int, str]:
+def plan_step_run(tmp_path: Path, exits: dict[str, int], bodies: dict[str, int] | None = None) -> tuple[int, str]:
     (plan_step,) = [step for name, step in run_steps() if name == "plan" and "Plan every" in step.get("name", "")]
     stubs = tmp_path / "bin"
     stubs.mkdir()
     (stubs / "assistantsync").write_text(STUB, encoding="utf-8")
     (stubs / "assistantsync").chmod(0o755)
     env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}", "ENVIRONMENTS": "dev prod",
-           **{f"STUB_EXIT_{name}": str(code) for name, code in exits.items()}}
+           **{f"STUB_EXIT_{name}": str(code) for name, code in exits.items()},
+           **{f"STUB_BODY_{name}": str(size) for name, size in (bodies or {}).items()}}
     code, _ = bash(plan_step["run"], env, tmp_path)
     return code, (tmp_path / "plan.md").read_text(encoding="utf-8")
 
@@ -84,3 +87,14 @@ JOINED = (f"{MARKER}\n### assistantsync plan · dev: 1 to create\n\nbody of dev\
                                                  ({"dev": 1, "prod": 0}, 1), ({"dev": 0, "prod": 1}, 1)])
 def test_one_comment_a_section_per_environment(tmp_path: Path, exits: dict[str, int], expected: int) -> None:
     assert plan_step_run(tmp_path, exits) == (expected, JOINED)
+
+
+def test_a_section_that_would_pass_githubs_limit_goes_to_the_step_summary_only(tmp_path: Path) -> None:
+    """Two environments' comments may each take up to 65,000 characters: joined, GitHub would refuse them."""
+    code, joined = plan_step_run(tmp_path, {"dev": 2, "prod": 2}, {"dev": 40_000, "prod": 40_000})
+    assert code == 0
+    assert len(joined) <= 65_000
+    assert joined.endswith("\n---\n\n### assistantsync plan · prod: too long for this comment\n\n"
+                           "See the step summary of this run.\n")
+    assert (tmp_path / "overflow.md").read_text(encoding="utf-8").startswith(
+        f"{MARKER}\n### assistantsync plan · prod: 1 to create\n")
